@@ -1,0 +1,28 @@
+"""Shared fixtures."""
+
+import os
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+def real_data_root() -> Path | None:
+    """The folder named by ZERONN_DATA if it holds the real files, else None."""
+    root = os.environ.get("ZERONN_DATA")
+    if root and (Path(root) / "mnist" / "train-images-idx3-ubyte.gz").exists():
+        return Path(root)
+    return None
+
+
+requires_real_data = pytest.mark.skipif(
+    real_data_root() is None, reason="ZERONN_DATA does not point at the real MNIST files"
+)

@@ -1,0 +1,84 @@
+"""Argument and input validation shared by the whole package.
+
+Every check raises early with a message that names what was expected and what arrived.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def as_generator(rng: np.random.Generator | int | None, owner: str) -> np.random.Generator:
+    """Return ``rng`` as a Generator; an int is a seed. ``None`` is refused: seed explicitly."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"{owner} expected rng to be a numpy.random.Generator or an int seed, got {rng!r}; "
+        "pass e.g. rng=np.random.default_rng(0)"
+    )
+
+
+def as_float_dtype(dtype: DTypeLike, owner: str) -> np.dtype:
+    """Return ``dtype`` as float32 or float64, refusing anything else."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{owner} expected dtype float32 or float64, got {dtype!r}") from exc
+    if resolved not in FLOAT_DTYPES:
+        raise TypeError(f"{owner} expected dtype float32 or float64, got {resolved}")
+    return resolved
+
+
+def positive_int(value: object, name: str, owner: str) -> int:
+    """Return ``value`` as an int after checking that it is a whole number >= 1."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{owner} expected {name} to be a positive integer, got {value!r}")
+    return int(value)
+
+
+def non_negative_int(value: object, name: str, owner: str) -> int:
+    """Return ``value`` as an int after checking that it is a whole number >= 0."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{owner} expected {name} to be a non-negative integer, got {value!r}")
+    return int(value)
+
+
+def pair(value: object, name: str, owner: str, *, allow_zero: bool = False) -> tuple[int, int]:
+    """Return an int or a pair of ints as ``(height, width)``, each >= 1 (>= 0 with allow_zero)."""
+    check = non_negative_int if allow_zero else positive_int
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{owner} expected {name} as an int or a pair, got {value!r}")
+        return check(value[0], name, owner), check(value[1], name, owner)
+    size = check(value, name, owner)
+    return size, size
+
+
+def floating_array(x: object, owner: str, *, what: str = "input") -> NDArray[np.floating]:
+    """Check that ``x`` is a float32 or float64 ndarray (never converts silently)."""
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{owner} expected {what} as a numpy array, got {type(x).__name__}")
+    if x.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{owner} expected {what} of dtype float32 or float64, got {x.dtype}")
+    return x
+
+
+def same_dtype(x: NDArray, expected: np.dtype, owner: str, *, what: str = "input") -> None:
+    """Refuse mixing dtypes: a float32 layer given float64 input (or the reverse) is a bug."""
+    if x.dtype != expected:
+        raise TypeError(
+            f"{owner} has {expected} parameters but got {what} of dtype {x.dtype}; "
+            f"cast the input with .astype(np.{expected})"
+        )
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """Format a shape the way the error messages write it: ``(32, 28, 28)``."""
+    return "(" + ", ".join(str(s) for s in shape) + ")"

@@ -1,0 +1,74 @@
+"""Layer: the contract every layer keeps.
+
+``forward(x)`` computes the output and caches what ``backward`` needs on ``self``;
+``backward(dout)`` overwrites the ``grad`` of each of the layer's parameters and returns
+``dx``, the gradient of the loss with respect to ``x``. ``train()`` / ``eval()`` switch the
+mode that Dropout and BatchNorm read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn.parameter import Parameter
+
+
+class Layer:
+    """Base class: parameter bookkeeping, train/eval mode, and the backward-before-forward guard.
+
+    Subclasses list their parameter attribute names in ``param_names`` (a fixed order) and
+    their non-trainable saved state (e.g. BatchNorm's running statistics) in ``buffer_names``.
+    """
+
+    param_names: tuple[str, ...] = ()
+    buffer_names: tuple[str, ...] = ()
+
+    training: bool = True
+
+    def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        raise NotImplementedError
+
+    def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
+        raise NotImplementedError
+
+    def __call__(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        return self.forward(x)
+
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """``(name, Parameter)`` pairs in the fixed order of ``param_names``."""
+        return [(name, getattr(self, name)) for name in self.param_names]
+
+    def parameters(self) -> list[Parameter]:
+        return [param for _, param in self.named_parameters()]
+
+    def named_buffers(self) -> list[tuple[str, NDArray]]:
+        """Saved, non-trainable arrays (updated in place, so they may be loaded into)."""
+        return [(name, getattr(self, name)) for name in self.buffer_names]
+
+    def train(self, mode: bool = True) -> Layer:
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Layer:
+        return self.train(False)
+
+    def _cached(self, value: object) -> object:
+        """Return a forward-cache value, or raise if ``forward`` has not run yet."""
+        if value is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return value
+
+    def _check_dout(self, dout: object, expected_shape: tuple[int, ...]) -> NDArray[np.floating]:
+        """Check that the upstream gradient has the shape of the last output."""
+        if not isinstance(dout, np.ndarray):
+            raise TypeError(
+                f"{type(self).__name__}.backward expected dout as a numpy array, "
+                f"got {type(dout).__name__}"
+            )
+        if dout.shape != expected_shape:
+            raise ValueError(
+                f"{type(self).__name__}.backward expected dout of shape {expected_shape} "
+                f"(the last output's), got {dout.shape}"
+            )
+        return dout
