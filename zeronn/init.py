@@ -24,7 +24,10 @@ InitSpec = float | str
 
 
 def normal(
-    shape: tuple[int, ...], rng: np.random.Generator, std: float = 0.01, dtype: DTypeLike = np.float64
+    shape: tuple[int, ...],
+    rng: np.random.Generator,
+    std: float = 0.01,
+    dtype: DTypeLike = np.float64,
 ) -> NDArray[np.floating]:
     """W ~ std · N(0, 1)."""
     return (std * rng.standard_normal(shape)).astype(dtype, copy=False)
