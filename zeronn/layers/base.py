@@ -59,8 +59,10 @@ class Layer:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         return value
 
-    def _check_dout(self, dout: object, expected_shape: tuple[int, ...]) -> NDArray[np.floating]:
-        """Check that the upstream gradient has the shape of the last output."""
+    def _check_dout(
+        self, dout: object, expected_shape: tuple[int, ...], dtype: np.dtype | None = None
+    ) -> NDArray[np.floating]:
+        """Check that the upstream gradient has the shape (and dtype) of the last output."""
         if not isinstance(dout, np.ndarray):
             raise TypeError(
                 f"{type(self).__name__}.backward expected dout as a numpy array, "
@@ -70,5 +72,11 @@ class Layer:
             raise ValueError(
                 f"{type(self).__name__}.backward expected dout of shape {expected_shape} "
                 f"(the last output's), got {dout.shape}"
+            )
+        # A float64 dout reaching a float32 layer would silently upcast every grad below it.
+        if dtype is not None and dout.dtype != dtype:
+            raise TypeError(
+                f"{type(self).__name__}.backward expected dout of dtype {dtype} "
+                f"(the last output's), got {dout.dtype}"
             )
         return dout
