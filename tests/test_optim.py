@@ -1,0 +1,173 @@
+"""Tests for zeronn/optim.py: each update against a hand-written step, convergence, validation."""
+
+import math
+
+import numpy as np
+import pytest
+
+from zeronn.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSprop
+from zeronn.parameter import Parameter
+
+ALL = [SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam]
+
+
+def make_param(rng, dtype=np.float64):
+    param = Parameter(rng.standard_normal((3, 2)).astype(dtype))
+    param.grad[...] = rng.standard_normal((3, 2))
+    return param
+
+
+def reference_steps(name, w, grads, lr, wd, **h):
+    """Plain loop versions of the update rules, written straight from the formulas."""
+    w = w.copy()
+    state1 = np.zeros_like(w)
+    state2 = np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        g = g + wd * w
+        if name == "SGD":
+            w = w - lr * g
+        elif name == "Momentum":
+            state1 = h["momentum"] * state1 - lr * g
+            w = w + state1
+        elif name == "Nesterov":
+            state1 = h["momentum"] * state1 - lr * g
+            w = w + h["momentum"] * state1 - lr * g
+        elif name == "AdaGrad":
+            state1 = state1 + g * g
+            w = w - lr * g / (np.sqrt(state1) + h["eps"])
+        elif name == "RMSprop":
+            state1 = h["decay_rate"] * state1 + (1 - h["decay_rate"]) * g * g
+            w = w - lr * g / (np.sqrt(state1) + h["eps"])
+        elif name == "Adam":
+            b1, b2 = h["beta1"], h["beta2"]
+            state1 = b1 * state1 + (1 - b1) * g
+            state2 = b2 * state2 + (1 - b2) * g * g
+            m_hat = state1 / (1 - b1**t)
+            v_hat = state2 / (1 - b2**t)
+            w = w - lr * m_hat / (np.sqrt(v_hat) + h["eps"])
+    return w
+
+
+HYPER = {
+    SGD: {},
+    Momentum: {"momentum": 0.8},
+    Nesterov: {"momentum": 0.7},
+    AdaGrad: {"eps": 1e-3},
+    RMSprop: {"decay_rate": 0.9, "eps": 1e-3},
+    Adam: {"beta1": 0.8, "beta2": 0.95, "eps": 1e-3},
+}
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+@pytest.mark.parametrize("cls", ALL)
+def test_three_steps_match_the_formula(cls, weight_decay, rng):
+    param = make_param(rng)
+    start = param.data.copy()
+    data_id = id(param.data)
+    grads = [rng.standard_normal((3, 2)) for _ in range(3)]
+    optimizer = cls([param], lr=0.05, weight_decay=weight_decay, **HYPER[cls])
+    for g in grads:
+        param.grad[...] = g
+        optimizer.step()
+    expected = reference_steps(cls.__name__, start, grads, 0.05, weight_decay, **HYPER[cls])
+    np.testing.assert_allclose(param.data, expected, rtol=1e-12, atol=1e-14)
+    assert id(param.data) == data_id, "the update must be in place"
+    np.testing.assert_array_equal(param.grad, grads[-1])  # weight decay leaves grad intact
+
+
+def test_sgd_single_step_by_hand():
+    param = Parameter(np.array([1.0, -2.0]))
+    param.grad[...] = [0.5, 4.0]
+    SGD([param], lr=0.1).step()
+    np.testing.assert_allclose(param.data, [0.95, -2.4])
+
+
+def test_adam_first_step_moves_each_weight_by_lr():
+    # With bias correction m̂ = g and v̂ = g², so the first step is lr · sign(g) (eps aside).
+    param = Parameter(np.array([1.0, 1.0, 1.0]))
+    param.grad[...] = [3.0, -0.2, 50.0]
+    Adam([param], lr=0.01, eps=1e-12).step()
+    np.testing.assert_allclose(param.data, [0.99, 1.01, 0.99], rtol=1e-9)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_float32_stays_float32(cls, rng):
+    param = make_param(rng, np.float32)
+    optimizer = cls([param], lr=0.01, weight_decay=0.01)
+    optimizer.step()
+    optimizer.step()
+    assert param.data.dtype == np.float32
+    assert all(state.dtype == np.float32 for state in optimizer._scratch)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_decreases_a_convex_quadratic(cls, rng):
+    # f(w) = ½ (w − c)ᵀ A (w − c) with A symmetric positive definite; grad = A (w − c).
+    q = rng.standard_normal((4, 4))
+    a = q @ q.T + 0.5 * np.eye(4)
+    c = rng.standard_normal(4)
+    param = Parameter(np.zeros(4))
+
+    def f(w):
+        return 0.5 * (w - c) @ a @ (w - c)
+
+    lr = {SGD: 0.02, Momentum: 0.01, Nesterov: 0.01, AdaGrad: 0.5, RMSprop: 0.01, Adam: 0.05}[cls]
+    optimizer = cls([param], lr=lr)
+    start = f(param.data)
+    for _ in range(300):
+        param.grad[...] = a @ (param.data - c)
+        optimizer.step()
+    assert f(param.data) < 0.05 * start
+
+
+def test_lr_is_settable_and_used(rng):
+    param = Parameter(np.zeros(2))
+    optimizer = SGD([param], lr=1.0)
+    optimizer.lr = 0.5
+    param.grad[...] = 1.0
+    optimizer.step()
+    np.testing.assert_allclose(param.data, [-0.5, -0.5])
+    with pytest.raises(ValueError, match="lr > 0"):
+        optimizer.lr = 0.0
+
+
+def test_zero_grad(rng):
+    params = [make_param(rng), make_param(rng)]
+    SGD(params, lr=0.1).zero_grad()
+    assert all(not p.grad.any() for p in params)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: SGD([], lr=0.1), "at least one Parameter"),
+        (lambda p: SGD(p[0], lr=0.1), "single Parameter"),
+        (lambda p: SGD([p[0].data], lr=0.1), "Parameter instances, got ndarray at index 0"),
+        (lambda p: SGD(5, lr=0.1), "iterable of Parameters, got int"),
+        (lambda p: SGD([p[0], p[0]], lr=0.1), "same Parameter twice"),
+        (lambda p: SGD(p, lr=0), "lr > 0, got 0"),
+        (lambda p: SGD(p, lr=-1.0), "lr > 0"),
+        (lambda p: SGD(p, lr=math.nan), "lr to be a finite number"),
+        (lambda p: SGD(p, lr="0.1"), "lr to be a finite number"),
+        (lambda p: SGD(p, lr=0.1, weight_decay=-1e-4), "weight_decay >= 0"),
+        (lambda p: Momentum(p, lr=0.1, momentum=1.0), r"momentum in \[0, 1\), got 1.0"),
+        (lambda p: RMSprop(p, lr=0.1, decay_rate=-0.1), "decay_rate in"),
+        (lambda p: AdaGrad(p, lr=0.1, eps=0.0), "eps > 0"),
+        (lambda p: Adam(p, beta2=1.5), "beta2 in"),
+        (lambda p: Adam(p, beta1=True), "beta1 to be a finite number"),
+    ],
+)
+def test_validation(make, message, rng):
+    params = [make_param(rng)]
+    with pytest.raises((ValueError, TypeError), match=message):
+        make(params)
+
+
+def test_base_class_has_no_update(rng):
+    with pytest.raises(NotImplementedError):
+        Optimizer([make_param(rng)], lr=0.1).step()
+
+
+def test_repr_shows_hyperparameters(rng):
+    text = repr(Adam([make_param(rng)], lr=0.002))
+    assert text == "Adam(lr=0.002, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.0, params=1)"
