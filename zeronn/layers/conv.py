@@ -127,8 +127,7 @@ class Conv2D(Layer):
         n, c, h, w = self._cached(self._x_shape)
         f = self.out_channels
         oh, ow = self._output_hw(h, w)
-        dout = self._check_dout(dout, (n, f, oh, ow))
-        same_dtype(dout, self.W.dtype, "Conv2D.backward", what="dout")
+        dout = self._check_dout(dout, (n, f, oh, ow), self.W.dtype)
         dY = np.ascontiguousarray(dout.reshape(n, f, oh * ow).transpose(1, 0, 2)).reshape(f, -1)
         W2 = self.W.data.reshape(f, -1)
         np.sum(dY, axis=1, out=self.b.grad)

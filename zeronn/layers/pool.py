@@ -1,0 +1,103 @@
+"""MaxPool2D: the maximum of each ``ph × pw`` window, with the gradient routed to its argmax.
+
+Shapes: x (N, C, H, W) -> y (N, C, OH, OW), OH = (H + 2·pad − ph) // stride + 1 (likewise OW);
+the padding is −inf, so it never wins a window.
+
+    forward:   y[n, c, oh, ow] = max_{i,j} xp[n, c, oh·sh + i, ow·sw + j]
+    backward:  dxp[n, c, oh·sh + i*, ow·sw + j*] += dout[n, c, oh, ow]
+
+where (i*, j*) is the FIRST maximum of the window in row-major order (as PyTorch does): after a
+ReLU many windows are all zeros, and the gradient must go to exactly one of them. Overlapping
+windows (stride < pool) add up their contributions.
+
+Both passes loop over the ph·pw offsets of the window (4 steps for 2×2), each step one
+vectorized operation over all images, channels and output positions: this reads the input in
+strided slices instead of copying it into a (…, ph·pw) window array.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn._checks import floating_array, shape_text
+from zeronn.im2col import IntOrPair, output_size, pad_images, window_geometry
+from zeronn.layers.base import Layer
+
+
+class MaxPool2D(Layer):
+    """Max-pooling over NCHW images; ``stride`` defaults to ``pool_size`` (windows tile the image).
+
+    ``pool_size``, ``stride`` and ``pad`` are an int or an ``(height, width)`` pair. No parameters.
+    """
+
+    def __init__(
+        self, pool_size: IntOrPair, stride: IntOrPair | None = None, pad: IntOrPair = 0
+    ) -> None:
+        stride = pool_size if stride is None else stride
+        self.pool_size, self.stride, self.pad = window_geometry(pool_size, stride, pad, "MaxPool2D")
+        if any(2 * p > k for p, k in zip(self.pad, self.pool_size, strict=True)):
+            # A window made only of padding would output −inf.
+            raise ValueError(
+                f"MaxPool2D expected pad at most half the pool size {self.pool_size}, "
+                f"got pad {self.pad}"
+            )
+        self._x_shape: tuple[int, int, int, int] | None = None
+        self._argmax: NDArray[np.uint8 | np.int32] | None = None
+        self._dtype: np.dtype | None = None
+
+    def _offsets(self, xp: NDArray, out_hw: tuple[int, int]):
+        """Yield ``(k, view)``: for window offset k = i·pw + j, the strided view of xp it covers."""
+        (ph, pw), (sh, sw) = self.pool_size, self.stride
+        row_end, col_end = sh * out_hw[0], sw * out_hw[1]
+        for i in range(ph):
+            for j in range(pw):
+                yield i * pw + j, xp[:, :, i : i + row_end : sh, j : j + col_end : sw]
+
+    def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        """y (N, C, OH, OW): the maximum of each window of x (N, C, H, W)."""
+        x = floating_array(x, "MaxPool2D")
+        if x.ndim != 4:
+            raise ValueError(f"MaxPool2D expected input (N, C, H, W), got {shape_text(x.shape)}")
+        n, c, h, w = x.shape
+        out_hw = self._output_hw(h, w)
+        offsets = self._offsets(pad_images(x, self.pad, value=-np.inf), out_hw)
+        _, first = next(offsets)
+        y = first.copy()
+        window_size = self.pool_size[0] * self.pool_size[1]
+        argmax = np.zeros(y.shape, dtype=np.uint8 if window_size <= 256 else np.int32)
+        for k, view in offsets:
+            # Strictly greater: a later tie never displaces the first maximum.
+            better = np.greater(view, y)
+            np.copyto(y, view, where=better)
+            np.copyto(argmax, k, where=better)
+        self._x_shape, self._argmax, self._dtype = (n, c, h, w), argmax, x.dtype
+        return y
+
+    def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
+        """dx (N, C, H, W): each window's dout added at its first maximum, zero elsewhere."""
+        n, c, h, w = self._cached(self._x_shape)
+        argmax = self._argmax
+        dout = self._check_dout(dout, argmax.shape, self._dtype)
+        (ph, pw) = self.pad
+        dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=dout.dtype)
+        for k, view in self._offsets(dxp, argmax.shape[2:]):
+            np.add(view, dout, out=view, where=argmax == k)
+        if (ph, pw) == (0, 0):
+            return dxp
+        return np.ascontiguousarray(dxp[:, :, ph : ph + h, pw : pw + w])
+
+    def _output_hw(self, h: int, w: int) -> tuple[int, int]:
+        try:
+            return (
+                output_size(h, self.pool_size[0], self.stride[0], self.pad[0]),
+                output_size(w, self.pool_size[1], self.stride[1], self.pad[1]),
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"MaxPool2D pool {self.pool_size} with pad {self.pad} does not fit an input of "
+                f"{h}×{w}: {exc}"
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"MaxPool2D(pool_size={self.pool_size}, stride={self.stride}, pad={self.pad})"
