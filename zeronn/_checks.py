@@ -18,6 +18,8 @@ def as_generator(rng: np.random.Generator | int | None, owner: str) -> np.random
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{owner} expected a non-negative int seed, got {rng!r}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"{owner} expected rng to be a numpy.random.Generator or an int seed, got {rng!r}; "
@@ -80,5 +82,5 @@ def same_dtype(x: NDArray, expected: np.dtype, owner: str, *, what: str = "input
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
-    """Format a shape the way the error messages write it: ``(32, 28, 28)``."""
-    return "(" + ", ".join(str(s) for s in shape) + ")"
+    """Format a shape the way the error messages write it: ``(32, 28, 28)``, ``(10,)``."""
+    return str(tuple(int(s) for s in shape))
