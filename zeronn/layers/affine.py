@@ -1,0 +1,102 @@
+"""Affine (fully connected) layer.
+
+Shapes: ``x: (N, D)`` (or ``(N, ...)`` with ``D`` trailing values, flattened), ``W: (D, M)``,
+``b: (M,)``, ``y: (N, M)``.
+
+    y  = x W + b
+    dW = xᵀ dy          db = Σₙ dy          dx = dy Wᵀ   (reshaped back to x's shape)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from zeronn._checks import (
+    as_float_dtype,
+    as_generator,
+    floating_array,
+    positive_int,
+    same_dtype,
+    shape_text,
+)
+from zeronn.init import InitSpec, initialize, zeros
+from zeronn.layers.base import Layer
+from zeronn.parameter import Parameter
+
+
+class Affine(Layer):
+    """Fully connected layer ``y = x W + b`` with ``W`` drawn by ``init`` and ``b`` zeros.
+
+    ``init`` is a positive float (the std of a normal, e.g. 0.01), ``"he"`` or ``"xavier"``;
+    ``rng`` is a ``numpy.random.Generator`` or an int seed.
+    """
+
+    param_names = ("W", "b")
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        *,
+        init: InitSpec = "he",
+        rng: np.random.Generator | int,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
+        self.in_features = positive_int(in_features, "in_features", "Affine")
+        self.out_features = positive_int(out_features, "out_features", "Affine")
+        self.dtype = as_float_dtype(dtype, "Affine")
+        self.init = init
+        generator = as_generator(rng, "Affine")
+        shape = (self.in_features, self.out_features)
+        self.W = Parameter(
+            initialize(
+                init,
+                shape,
+                generator,
+                fan_in=self.in_features,
+                fan_out=self.out_features,
+                dtype=self.dtype,
+            )
+        )
+        self.b = Parameter(zeros((self.out_features,), self.dtype))
+        self._x2d: NDArray[np.floating] | None = None
+        self._input_shape: tuple[int, ...] = ()
+
+    @property
+    def _name(self) -> str:
+        return f"Affine({self.in_features} -> {self.out_features})"
+
+    def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        """``(N, D)`` or ``(N, ...)`` with ``D`` trailing values -> ``(N, M)``."""
+        floating_array(x, self._name)
+        same_dtype(x, self.dtype, self._name)
+        if x.ndim < 2 or math.prod(x.shape[1:]) != self.in_features:
+            raise ValueError(
+                f"{self._name} expected input (N, {self.in_features}) or (N, ...) with "
+                f"{self.in_features} features, got {shape_text(x.shape)}"
+            )
+        # A view when x is contiguous; backward only reads it, so x is never modified.
+        x2d = x.reshape(x.shape[0], self.in_features)
+        self._x2d = x2d
+        self._input_shape = x.shape
+        y = np.matmul(x2d, self.W.data)
+        y += self.b.data
+        return y
+
+    def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
+        """Write ``W.grad`` and ``b.grad``; return ``dx`` in the shape of the last input."""
+        x2d = self._cached(self._x2d)
+        self._check_dout(dout, (x2d.shape[0], self.out_features), self.dtype)
+        np.matmul(x2d.T, dout, out=self.W.grad)
+        np.sum(dout, axis=0, out=self.b.grad)
+        dx = np.matmul(dout, self.W.data.T)
+        return dx.reshape(self._input_shape)
+
+    def __repr__(self) -> str:
+        return (
+            f"Affine({self.in_features} -> {self.out_features}, init={self.init!r}, "
+            f"dtype={self.dtype})"
+        )
