@@ -1,0 +1,64 @@
+"""Inverted dropout (Srivastava et al. 2014, scaled at training time).
+
+In training mode each value is kept with probability ``1 − ratio``:
+
+    mask ~ Bernoulli(1 − ratio)     y = x · mask / (1 − ratio)     dx = dy · mask / (1 − ratio)
+
+so ``E[y] = x`` and evaluation mode is the identity, with no rescaling at test time.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn._checks import as_generator, floating_array
+from zeronn.layers.base import Layer
+
+
+class Dropout(Layer):
+    """Zero each value with probability ``ratio`` in training, scaling the rest by 1/(1 − ratio).
+
+    The mask is drawn from ``self.rng`` (a ``numpy.random.Generator``; an int seed is accepted),
+    which is public so that a run or a test can reseed it.
+    """
+
+    def __init__(self, ratio: float, rng: np.random.Generator | int) -> None:
+        if (
+            not isinstance(ratio, numbers.Real)
+            or isinstance(ratio, bool)
+            or not (math.isfinite(ratio) and 0 <= ratio < 1)
+        ):
+            raise ValueError(f"Dropout expected ratio in [0, 1), got {ratio!r}")
+        self.ratio = float(ratio)
+        self.rng = as_generator(rng, "Dropout")
+        # The kept-and-scaled mask of the last training forward; None after an eval forward.
+        self._scaled_mask: NDArray[np.floating] | None = None
+        self._output_shape: tuple[int, ...] | None = None
+        self._dtype = np.dtype(np.float64)
+
+    def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        floating_array(x, "Dropout")
+        self._output_shape = x.shape
+        self._dtype = x.dtype
+        if not self.training:
+            self._scaled_mask = None
+            return x
+        keep = self.rng.random(x.shape, dtype=x.dtype) >= self.ratio
+        scaled_mask = keep.astype(x.dtype)
+        scaled_mask *= 1.0 / (1.0 - self.ratio)
+        self._scaled_mask = scaled_mask
+        return x * scaled_mask
+
+    def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
+        output_shape = self._cached(self._output_shape)
+        self._check_dout(dout, output_shape, self._dtype)
+        if self._scaled_mask is None:
+            return dout
+        return dout * self._scaled_mask
+
+    def __repr__(self) -> str:
+        return f"Dropout(ratio={self.ratio})"
