@@ -1,0 +1,274 @@
+"""Tests for zeronn/model.py: the Sequential chain, names, modes, dtype policy, state."""
+
+import numpy as np
+import pytest
+
+from zeronn.layers.activations import ReLU, Tanh
+from zeronn.layers.affine import Affine
+from zeronn.layers.batchnorm import BatchNorm
+from zeronn.layers.dropout import Dropout
+from zeronn.losses import SoftmaxCrossEntropy
+from zeronn.model import Sequential
+
+
+def small_model(rng, dtype=np.float64, loss=True):
+    layers = [
+        Affine(4, 6, rng=rng, dtype=dtype),
+        Tanh(),
+        Dropout(0.3, rng=rng),
+        BatchNorm(6, dtype=dtype),
+        Affine(6, 3, rng=rng, dtype=dtype),
+    ]
+    return Sequential(layers, loss=SoftmaxCrossEntropy() if loss else None)
+
+
+def test_names_are_index_dot_name_and_stable(rng):
+    model = small_model(rng)
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["0.W", "0.b", "3.gamma", "3.beta", "4.W", "4.b"]
+    assert [name for name, _ in model.named_buffers()] == ["3.running_mean", "3.running_var"]
+    assert names == [name for name, _ in small_model(np.random.default_rng(7)).named_parameters()]
+    assert model.parameters()[0] is model[0].W
+    assert model.named_buffers()[0][1] is model[3].running_mean
+
+
+def test_forward_is_the_layers_in_order(rng):
+    model = small_model(rng).eval()
+    x = rng.standard_normal((5, 4))
+    expected = x
+    for layer in model:
+        expected = layer.forward(expected)
+    np.testing.assert_array_equal(model.forward(x), expected)
+    np.testing.assert_array_equal(model(x), expected)
+
+
+def numerical_gradient(f, array, eps=1e-6):
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + eps
+        plus = f()
+        array[index] = saved - eps
+        minus = f()
+        array[index] = saved
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def test_backward_with_explicit_dout_matches_numerical_gradient(rng):
+    model = Sequential([Affine(3, 4, rng=rng), Tanh(), Affine(4, 2, rng=rng)])
+    x = rng.standard_normal((5, 3))
+    dout = rng.standard_normal((5, 2))  # random, so a transposed gradient cannot hide
+
+    def objective():
+        return float(np.sum(model.forward(x) * dout))
+
+    model.forward(x)
+    dx = model.backward(dout)
+    analytic = [p.grad.copy() for p in model.parameters()]
+    for param, grad in zip(model.parameters(), analytic, strict=True):
+        np.testing.assert_allclose(grad, numerical_gradient(objective, param.data), atol=1e-8)
+    np.testing.assert_allclose(dx, numerical_gradient(objective, x), atol=1e-8)
+
+
+def test_loss_then_backward_matches_numerical_gradient(rng):
+    model = Sequential(
+        [Affine(3, 5, rng=rng), Tanh(), Affine(5, 4, rng=rng)], SoftmaxCrossEntropy()
+    )
+    x = rng.standard_normal((6, 3))
+    t = rng.integers(0, 4, size=6)
+    loss = model.loss(x, t)
+    assert isinstance(loss, float)
+    model.backward()
+    first_weight = model[0].W
+    analytic = first_weight.grad.copy()
+
+    def objective():
+        return model.loss(x, t)
+
+    np.testing.assert_allclose(
+        analytic, numerical_gradient(objective, first_weight.data), atol=1e-8
+    )
+
+
+def test_backward_without_dout_needs_a_fresh_loss(rng):
+    model = small_model(rng)
+    x = rng.standard_normal((4, 4))
+    with pytest.raises(RuntimeError, match=r"call loss\(x, t\) first"):
+        model.backward()
+    model.loss(x, np.array([0, 1, 2, 0]))
+    model.forward(x)  # the loss cache no longer matches the layers' caches
+    with pytest.raises(RuntimeError, match=r"call loss\(x, t\) first"):
+        model.backward()
+
+
+def test_loss_without_a_loss_function(rng):
+    model = small_model(rng, loss=False)
+    with pytest.raises(RuntimeError, match="loss=SoftmaxCrossEntropy"):
+        model.loss(rng.standard_normal((2, 4)), np.array([0, 1]))
+
+
+def test_float32_data_feeds_a_float64_model_without_mutation(rng):
+    model = small_model(rng).eval()
+    x32 = rng.standard_normal((3, 4)).astype(np.float32)
+    before = x32.copy()
+    out = model.forward(x32)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, model.forward(x32.astype(np.float64)))
+    np.testing.assert_array_equal(x32, before)
+
+
+def test_float32_model_end_to_end(rng):
+    model = small_model(rng, dtype=np.float32)
+    assert model.dtype == np.float32
+    x = rng.standard_normal((5, 4))  # float64 data is cast to the model's float32
+    model.loss(x, rng.integers(0, 3, size=5))
+    dx = model.backward()
+    assert dx.dtype == np.float32
+    assert all(p.grad.dtype == np.float32 for p in model.parameters())
+    assert model.predict(x).dtype == np.float32
+
+
+def test_integer_input_is_refused(rng):
+    model = small_model(rng)
+    with pytest.raises(TypeError, match="normalize first"):
+        model.forward(np.zeros((2, 4), dtype=np.uint8))
+    with pytest.raises(TypeError, match="numpy array, got list"):
+        model.forward([[0.0] * 4])
+
+
+@pytest.mark.parametrize(("n", "batch_size"), [(7, 3), (6, 3), (1, 5), (10, 10)])
+def test_predict_in_batches_equals_one_eval_forward(n, batch_size, rng):
+    model = small_model(rng)
+    model.loss(rng.standard_normal((8, 4)), rng.integers(0, 3, size=8))  # move BN stats
+    x = rng.standard_normal((n, 4))
+    outputs = model.predict(x, batch_size=batch_size)
+    assert model.training  # restored
+    assert all(layer.training for layer in model)
+    expected = model.eval().forward(x)
+    np.testing.assert_allclose(outputs, expected, rtol=1e-12)
+    assert outputs.shape == (n, 3)
+
+
+def test_predict_restores_each_layers_own_mode(rng):
+    model = small_model(rng)
+    model[2].eval()  # e.g. dropout switched off by hand
+    model.predict(rng.standard_normal((3, 4)), batch_size=2)
+    assert [layer.training for layer in model] == [True, True, False, True, True]
+
+
+def test_predict_validation(rng):
+    model = small_model(rng)
+    with pytest.raises(ValueError, match="batch_size to be a positive integer, got 0"):
+        model.predict(rng.standard_normal((3, 4)), batch_size=0)
+    with pytest.raises(ValueError, match=r"at least one input .*got shape \(0, 4\)"):
+        model.predict(np.zeros((0, 4)))
+
+
+def test_mode_switching_reaches_dropout_and_batchnorm(rng):
+    model = small_model(rng)
+    x = rng.standard_normal((8, 4))
+    assert model.eval() is model
+    assert not model.training
+    assert not any(layer.training for layer in model)
+    np.testing.assert_array_equal(model.forward(x), model.forward(x))  # deterministic
+    running_mean = model[3].running_mean.copy()
+    model.forward(x)
+    np.testing.assert_array_equal(model[3].running_mean, running_mean)  # BN frozen in eval
+    model.train()
+    assert all(layer.training for layer in model)
+    model.forward(x)
+    assert not np.array_equal(model[3].running_mean, running_mean)  # BN learns in training
+    assert not np.array_equal(model.forward(x), model.forward(x))  # dropout masks differ
+
+
+def test_state_dict_holds_copies(rng):
+    model = small_model(rng)
+    state = model.state_dict()
+    assert list(state) == [
+        "0.W", "0.b", "3.gamma", "3.beta", "4.W", "4.b", "3.running_mean", "3.running_var"
+    ]  # fmt: skip
+    state["0.W"][...] = 0
+    assert model[0].W.data.any()
+
+
+def test_load_state_dict_round_trip_in_place_with_cast(rng):
+    source = small_model(rng)
+    source.forward(rng.standard_normal((5, 4)))  # running statistics away from 0 and 1
+    target = small_model(np.random.default_rng(99), dtype=np.float32)
+    weight_array = target[0].W.data
+    target.load_state_dict(source.state_dict())
+    assert target[0].W.data is weight_array  # written in place: optimizers keep working
+    for (name, value), (_, loaded) in zip(
+        source.state_dict().items(), target.state_dict().items(), strict=True
+    ):
+        assert loaded.dtype == np.float32, name
+        np.testing.assert_allclose(loaded, value, rtol=1e-6, err_msg=name)
+
+
+def test_load_state_dict_names_first_mismatch_and_changes_nothing(rng):
+    model = small_model(rng)
+    before = model.state_dict()
+    state = model.state_dict()
+    state["0.b"] = np.zeros(7)
+    state["4.W"] = np.zeros((2, 2))
+    state["0.W"] = state["0.W"] + 1  # a valid value that must not be written either
+    with pytest.raises(ValueError, match=r"'0.b' has shape \(6,\) in the model but \(7,\) in the"):
+        model.load_state_dict(state)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def test_load_state_dict_missing_and_unexpected_keys(rng):
+    model = small_model(rng)
+    state = model.state_dict()
+    del state["3.running_var"]
+    state["9.W"] = np.zeros(2)
+    with pytest.raises(ValueError, match=r"missing 3.running_var; unexpected 9.W"):
+        model.load_state_dict(state)
+    with pytest.raises(TypeError, match="mapping of names to arrays, got list"):
+        model.load_state_dict([])
+    state = model.state_dict()
+    state["0.b"] = np.array(["a"] * 6)
+    with pytest.raises(TypeError, match=r"'0\.b' as numbers"):
+        model.load_state_dict(state)
+
+
+def test_construction_validation(rng):
+    with pytest.raises(ValueError, match="at least one layer"):
+        Sequential([])
+    with pytest.raises(TypeError, match="Layer instances, got ufunc at index 1"):
+        Sequential([ReLU(), np.tanh])
+    with pytest.raises(TypeError, match="loss with forward"):
+        Sequential([ReLU()], loss=np.mean)
+    with pytest.raises(TypeError, match=r"layer 1 \(Affine\) has float32 after float64"):
+        Sequential([Affine(2, 2, rng=rng), Affine(2, 2, rng=rng, dtype=np.float32)])
+
+
+def test_parameterless_model_keeps_input_dtype(rng):
+    model = Sequential([ReLU()])
+    assert model.dtype is None
+    x = rng.standard_normal((2, 3)).astype(np.float32)
+    assert model.forward(x).dtype == np.float32
+
+
+def test_container_protocol(rng):
+    model = small_model(rng)
+    assert len(model) == 5
+    assert isinstance(model[1], Tanh)
+    assert list(model)[4] is model[4]
+    head = model[:2]
+    assert isinstance(head, Sequential)
+    assert len(head) == 2
+    assert head[0] is model[0]
+
+
+def test_repr_lists_layers_counts_and_total(rng):
+    text = repr(small_model(rng))
+    lines = text.splitlines()
+    assert lines[0] == "Sequential("
+    assert lines[1].strip().startswith("(0) Affine")
+    assert lines[1].endswith("30")  # 4·6 + 6
+    assert lines[4].endswith("12")  # γ and β of 6 features
+    assert "loss: SoftmaxCrossEntropy" in text
+    assert lines[-2].strip() == "total parameters: 63"  # 30 + 12 + 6·3 + 3

@@ -1,0 +1,276 @@
+"""Sequential: a chain of layers, run forward in order and backward in reverse.
+
+For layers f₁ … f_L and a loss ℓ, ``loss(x, t)`` computes ℓ(f_L(… f₁(x)), t) and
+``backward()`` applies the chain rule, dx_{i-1} = f_iᵀ(dx_i), from ``dℓ/dlogits`` down to
+``dℓ/dx``; each layer writes its own parameter gradients on the way.
+
+Names are stable: parameter ``W`` of the layer at index 0 is ``"0.W"``, BatchNorm's running
+mean at index 3 is ``"3.running_mean"``. Saving, loading and optimizers rely on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn._checks import positive_int, shape_text
+from zeronn.layers.base import Layer
+from zeronn.parameter import Parameter
+
+
+class Loss(Protocol):
+    """What Sequential needs from a loss: ``forward(logits, t) -> float``, ``backward()``."""
+
+    def forward(self, logits: NDArray[np.floating], t: NDArray) -> float: ...
+
+    def backward(self, dout: float = 1.0) -> NDArray[np.floating]: ...
+
+
+class Sequential:
+    """Layers applied one after another, with an optional loss on top.
+
+    Input dtype policy: ``forward`` casts a floating input to the parameters' dtype
+    (``x.astype(dtype, copy=False)``, free when it already matches), so float32 data can feed a
+    float64 model and the reverse. Integer input (e.g. raw uint8 pixels) raises TypeError:
+    silently feeding 0…255 to a network trained on 0…1 is the bug we want to catch.
+    A model without parameters (only activations, say) keeps the input's float dtype.
+    """
+
+    def __init__(self, layers: Sequence[Layer], loss: Loss | None = None) -> None:
+        layers = tuple(layers)
+        if not layers:
+            raise ValueError("Sequential expected at least one layer, got none")
+        for index, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"Sequential expected Layer instances, got {type(layer).__name__} "
+                    f"at index {index}"
+                )
+        if loss is not None and not (
+            callable(getattr(loss, "forward", None)) and callable(getattr(loss, "backward", None))
+        ):
+            raise TypeError(
+                f"Sequential expected loss with forward(logits, t) and backward(), "
+                f"got {type(loss).__name__}"
+            )
+        self._layers = layers
+        self._reversed = layers[::-1]
+        self.loss_function = loss
+        self._dtype = _common_dtype(layers)
+        # True only while the loss' cache belongs to the layers' caches (see backward).
+        self._loss_ready = False
+        self.training = True
+
+    # -- the forward/backward chain ------------------------------------------------------
+
+    def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        """Run every layer on ``x`` (first axis = batch) and return the last output."""
+        x = self._as_input(x)
+        for layer in self._layers:
+            x = layer.forward(x)
+        self._loss_ready = False
+        return x
+
+    __call__ = forward
+
+    def loss(self, x: NDArray[np.floating], t: NDArray) -> float:
+        """Forward ``x`` and return the loss against targets ``t`` (labels or one-hot)."""
+        if self.loss_function is None:
+            raise RuntimeError(
+                "Sequential.loss needs a loss; build it with Sequential(layers, "
+                "loss=SoftmaxCrossEntropy())"
+            )
+        logits = self.forward(x)
+        value = self.loss_function.forward(logits, t)
+        self._loss_ready = True
+        return value
+
+    def backward(self, dout: NDArray[np.floating] | None = None) -> NDArray[np.floating]:
+        """Backpropagate and return dℓ/dx; each layer writes its parameters' ``grad``.
+
+        With no ``dout``, start from the loss of the last ``loss(x, t)`` call. With ``dout``
+        (the gradient with respect to the last output, shape of that output), start there.
+        """
+        if dout is None:
+            if not self._loss_ready:
+                raise RuntimeError(
+                    "Sequential.backward() without dout backpropagates the loss: call "
+                    "loss(x, t) first (forward() or predict() since then replaced its cache)"
+                )
+            dout = self.loss_function.backward()
+        for layer in self._reversed:
+            dout = layer.backward(dout)
+        return dout
+
+    def predict(self, x: NDArray[np.floating], batch_size: int = 256) -> NDArray[np.floating]:
+        """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs.
+
+        Runs in eval mode (Dropout off, BatchNorm on running statistics), ``batch_size``
+        inputs at a time to bound memory, and restores every layer's previous mode.
+        It replaces the forward cache, so call ``loss`` again before ``backward``.
+        """
+        batch_size = positive_int(batch_size, "batch_size", "Sequential.predict")
+        x = self._as_input(x)
+        if x.ndim == 0 or len(x) == 0:
+            raise ValueError(
+                f"Sequential.predict expected at least one input (N, ...), got shape "
+                f"{shape_text(x.shape)}"
+            )
+        modes = [layer.training for layer in self._layers]
+        training = self.training
+        self.eval()
+        try:
+            first = self.forward(x[:batch_size])
+            outputs = np.empty((len(x), *first.shape[1:]), dtype=first.dtype)
+            outputs[: len(first)] = first
+            for start in range(batch_size, len(x), batch_size):
+                outputs[start : start + batch_size] = self.forward(x[start : start + batch_size])
+        finally:
+            for layer, mode in zip(self._layers, modes, strict=True):
+                layer.train(mode)
+            self.training = training
+        return outputs
+
+    def _as_input(self, x: object) -> NDArray[np.floating]:
+        if not isinstance(x, np.ndarray):
+            raise TypeError(f"Sequential expected input as a numpy array, got {type(x).__name__}")
+        if x.dtype == self._dtype:
+            return x
+        if x.dtype.kind != "f":
+            raise TypeError(
+                f"Sequential expected floating input, got dtype {x.dtype}; normalize first, "
+                f"e.g. x.astype(np.float32) / 255 for pixels"
+            )
+        if self._dtype is None:
+            return x
+        return x.astype(self._dtype, copy=False)
+
+    # -- parameters, buffers and state ---------------------------------------------------
+
+    @property
+    def dtype(self) -> np.dtype | None:
+        """The dtype of every parameter and buffer (None for a model without any)."""
+        return self._dtype
+
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """``("<index>.<name>", Parameter)`` pairs, in layer order, e.g. ``"0.W"``."""
+        return [
+            (f"{index}.{name}", param)
+            for index, layer in enumerate(self._layers)
+            for name, param in layer.named_parameters()
+        ]
+
+    def parameters(self) -> list[Parameter]:
+        """All trainable Parameters, in the order of ``named_parameters``."""
+        return [param for _, param in self.named_parameters()]
+
+    def named_buffers(self) -> list[tuple[str, NDArray]]:
+        """``("<index>.<name>", array)`` for saved non-trainable state, e.g. running means."""
+        return [
+            (f"{index}.{name}", buffer)
+            for index, layer in enumerate(self._layers)
+            for name, buffer in layer.named_buffers()
+        ]
+
+    def _named_arrays(self) -> list[tuple[str, NDArray]]:
+        """Every saved array, parameters then buffers; the targets of load_state_dict."""
+        return [(name, p.data) for name, p in self.named_parameters()] + self.named_buffers()
+
+    def state_dict(self) -> dict[str, NDArray]:
+        """Copies of every parameter and buffer, keyed by their names."""
+        return {name: array.copy() for name, array in self._named_arrays()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Copy ``state`` into the parameters and buffers, in place, cast to the model's dtype.
+
+        All-or-nothing: keys, kinds and shapes are all checked before anything is written.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                f"load_state_dict expected a mapping of names to arrays, got {type(state).__name__}"
+            )
+        targets = self._named_arrays()
+        problems = []
+        for name, target in targets:
+            if name not in state:
+                continue
+            value = np.asarray(state[name])
+            if value.dtype.kind not in "fiu":
+                raise TypeError(f"load_state_dict expected {name!r} as numbers, got {value.dtype}")
+            if value.shape != target.shape and not problems:
+                problems.append(
+                    f"{name!r} has shape {shape_text(target.shape)} in the model but "
+                    f"{shape_text(value.shape)} in the state"
+                )
+        known = {name for name, _ in targets}
+        missing = [name for name, _ in targets if name not in state]
+        unexpected = [str(key) for key in state if key not in known]
+        if missing:
+            problems.append(f"missing {', '.join(missing)}")
+        if unexpected:
+            problems.append(f"unexpected {', '.join(unexpected)}")
+        if problems:
+            raise ValueError(
+                "load_state_dict: the state does not fit this model: " + "; ".join(problems)
+            )
+        for name, target in targets:
+            target[...] = state[name]
+
+    # -- mode and container protocol -----------------------------------------------------
+
+    def train(self, mode: bool = True) -> Sequential:
+        """Switch every layer to training mode (or eval mode with ``mode=False``)."""
+        self.training = bool(mode)
+        for layer in self._layers:
+            layer.train(mode)
+        return self
+
+    def eval(self) -> Sequential:
+        """Switch every layer to eval mode: Dropout passes through, BatchNorm uses running stats."""
+        return self.train(False)
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __getitem__(self, index: int | slice) -> Layer | Sequential:
+        """The layer at ``index``; a slice gives a Sequential sharing those layers (no loss)."""
+        if isinstance(index, slice):
+            return Sequential(self._layers[index])
+        return self._layers[index]
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(self._layers)
+
+    def __repr__(self) -> str:
+        rows = [
+            (f"({index}) {layer!r}", sum(p.size for p in layer.parameters()))
+            for index, layer in enumerate(self._layers)
+        ]
+        total = sum(count for _, count in rows)
+        width = max(len(text) for text, _ in rows)
+        count_width = len(f"{total:,}")
+        lines = [f"  {text:<{width}}  {count:>{count_width},}" for text, count in rows]
+        if self.loss_function is not None:
+            lines.append(f"  loss: {self.loss_function!r}")
+        lines.append(f"  total parameters: {total:,}")
+        return "Sequential(\n" + "\n".join(lines) + "\n)"
+
+
+def _common_dtype(layers: tuple[Layer, ...]) -> np.dtype | None:
+    """The one dtype shared by all parameters and buffers; mixing them is refused."""
+    dtype = None
+    for index, layer in enumerate(layers):
+        arrays = [p.data for p in layer.parameters()] + [b for _, b in layer.named_buffers()]
+        for array in arrays:
+            if dtype is None:
+                dtype = array.dtype
+            elif array.dtype != dtype:
+                raise TypeError(
+                    f"Sequential expected every layer in one dtype, but layer {index} "
+                    f"({type(layer).__name__}) has {array.dtype} after {dtype}; "
+                    "build all layers with the same dtype="
+                )
+    return dtype
