@@ -1,0 +1,104 @@
+"""One epoch of mini-batches: every sample exactly once, in shuffled order, optionally augmented.
+
+Unlike a loop over ``range(0, N - batch_size, batch_size)``, the last, smaller batch is kept
+unless ``drop_last`` asks otherwise, so that evaluation over batches sees every sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn._checks import as_generator, non_negative_int, positive_int
+
+__all__ = ["Augment", "iterate_batches", "num_batches"]
+
+# augment(images, rng) -> new images of the same shape and dtype
+Augment = Callable[[NDArray, np.random.Generator], NDArray]
+
+
+def num_batches(n: int, batch_size: int, drop_last: bool = False) -> int:
+    """How many batches :func:`iterate_batches` yields for ``n`` samples.
+
+    >>> num_batches(10, 4), num_batches(10, 4, drop_last=True), num_batches(8, 4)
+    (3, 2, 2)
+    """
+    n = non_negative_int(n, "n", "num_batches")
+    batch_size = positive_int(batch_size, "batch_size", "num_batches")
+    return n // batch_size if drop_last else -(-n // batch_size)
+
+
+def iterate_batches(
+    x: NDArray,
+    t: NDArray,
+    batch_size: int,
+    rng: np.random.Generator | int | None,
+    shuffle: bool = True,
+    augment: Augment | None = None,
+    drop_last: bool = False,
+) -> Iterator[tuple[NDArray, NDArray]]:
+    """Yield ``(x_batch, t_batch)`` pairs that cover ``x`` and ``t`` once along axis 0.
+
+    ``x``: (N, ...) inputs; ``t``: (N, ...) targets (class indices or one-hot rows). The order
+    is ``rng.permutation(N)`` when ``shuffle``, else 0 .. N-1. The last batch holds the
+    remaining N mod batch_size samples, or is dropped when ``drop_last``. ``augment(images,
+    rng)`` is applied to each input batch with the same ``rng`` and must return an array of
+    the same shape and dtype. Batches are new arrays (never views), so neither ``augment`` nor
+    the caller can change ``x`` or ``t``. ``rng`` may be None only when neither shuffling nor
+    augmenting. Arguments are checked at the call, before the first batch is asked for.
+    """
+    owner = "iterate_batches"
+    for name, array in (("x", x), ("t", t)):
+        if not isinstance(array, np.ndarray) or array.ndim == 0:
+            got = f"shape {array.shape}" if isinstance(array, np.ndarray) else type(array).__name__
+            raise TypeError(
+                f"{owner} expected {name} as a numpy array of shape (N, ...), got {got}"
+            )
+    if len(x) != len(t):
+        raise ValueError(
+            f"{owner} expected x and t with the same number of samples, "
+            f"got x of shape {x.shape} and t of shape {t.shape}"
+        )
+    batch_size = positive_int(batch_size, "batch_size", owner)
+    if augment is not None and not callable(augment):
+        raise TypeError(f"{owner} expected augment to be a callable(images, rng), got {augment!r}")
+    if rng is None and (shuffle or augment is not None):
+        raise TypeError(f"{owner} needs an rng to shuffle or augment; pass e.g. rng=0")
+    generator = None if rng is None else as_generator(rng, owner)
+    order = generator.permutation(len(x)) if shuffle else np.arange(len(x))
+    return _batches(x, t, order, batch_size, generator, augment, drop_last)
+
+
+def _batches(
+    x: NDArray,
+    t: NDArray,
+    order: NDArray[np.intp],
+    batch_size: int,
+    rng: np.random.Generator | None,
+    augment: Augment | None,
+    drop_last: bool,
+) -> Iterator[tuple[NDArray, NDArray]]:
+    stop = num_batches(len(order), batch_size, drop_last) * batch_size
+    for start in range(0, stop, batch_size):
+        chosen = order[start : start + batch_size]
+        x_batch, t_batch = x[chosen], t[chosen]  # fancy indexing copies
+        if augment is not None:
+            augmented = augment(x_batch, rng)
+            if (
+                not isinstance(augmented, np.ndarray)
+                or augmented.shape != x_batch.shape
+                or augmented.dtype != x_batch.dtype
+            ):
+                got = (
+                    f"{augmented.dtype} of shape {augmented.shape}"
+                    if isinstance(augmented, np.ndarray)
+                    else type(augmented).__name__
+                )
+                raise ValueError(
+                    f"augment must return images like its input ({x_batch.dtype} of shape "
+                    f"{x_batch.shape}), got {got}"
+                )
+            x_batch = augmented
+        yield x_batch, t_batch

@@ -1,0 +1,310 @@
+"""MNIST and Fashion-MNIST loaders: find the four IDX files, download them if asked, decode.
+
+Each dataset is four gzip-compressed IDX files (see :mod:`zeronn.data.idx`)::
+
+    train-images-idx3-ubyte.gz  train-labels-idx1-ubyte.gz
+    t10k-images-idx3-ubyte.gz   t10k-labels-idx1-ubyte.gz
+
+Folders searched, in order; the first that holds all four files wins:
+
+1. ``root``, when given: either the folder holding the four files directly, or a folder
+   holding ``mnist/`` and ``fashion-mnist/`` (both layouts are accepted, the direct one first);
+2. ``$ZERONN_DATA/mnist`` or ``$ZERONN_DATA/fashion-mnist``: the ZERONN_DATA environment
+   variable names a folder holding one subfolder per dataset;
+3. the download cache: ``$XDG_CACHE_HOME/zeronn/<dataset>``, or ``~/.cache/zeronn/<dataset>``
+   when XDG_CACHE_HOME is unset (set XDG_CACHE_HOME to move it, e.g. in tests).
+
+If none holds them and ``download=True``, the missing files are fetched from public mirrors
+into the cache and verified against the SHA-256 of their decompressed content (the digests of
+the standard files, below). Files found in a folder are used as they are, without hashing, so
+that small or edited copies can stand in for the real data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn.data import download as _download
+from zeronn.data.idx import read_idx
+
+__all__ = [
+    "DATASETS",
+    "FASHION_MNIST",
+    "FASHION_MNIST_CLASSES",
+    "FILE_NAMES",
+    "MNIST",
+    "MNIST_CLASSES",
+    "DatasetInfo",
+    "cache_folder",
+    "load_dataset",
+    "load_fashion_mnist",
+    "load_mnist",
+    "locate_dataset",
+]
+
+TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
+TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
+TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
+TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
+FILE_NAMES = (TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)
+
+MNIST_CLASSES = tuple(str(digit) for digit in range(10))
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What is known about a dataset: its name, folder, classes, mirrors and file digests."""
+
+    name: str
+    folder: str
+    classes: tuple[str, ...]
+    mirrors: tuple[str, ...]
+    # file name -> SHA-256 of the decompressed content
+    sha256: dict[str, str]
+
+
+MNIST = DatasetInfo(
+    name="MNIST",
+    folder="mnist",
+    classes=MNIST_CLASSES,
+    mirrors=(
+        "https://ossci-datasets.s3.amazonaws.com/mnist/",
+        "https://storage.googleapis.com/cvdf-datasets/mnist/",
+        "http://yann.lecun.com/exdb/mnist/",
+    ),
+    sha256={
+        TRAIN_IMAGES: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+        TRAIN_LABELS: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+        TEST_IMAGES: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+        TEST_LABELS: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    },
+)
+FASHION_MNIST = DatasetInfo(
+    name="Fashion-MNIST",
+    folder="fashion-mnist",
+    classes=FASHION_MNIST_CLASSES,
+    mirrors=(
+        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+        "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+    ),
+    sha256={
+        TRAIN_IMAGES: "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        TRAIN_LABELS: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        TEST_IMAGES: "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        TEST_LABELS: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    },
+)
+DATASETS: dict[str, DatasetInfo] = {"mnist": MNIST, "fashion-mnist": FASHION_MNIST}
+
+Split = tuple[NDArray, NDArray]
+
+
+def cache_folder() -> Path:
+    """The download cache: ``$XDG_CACHE_HOME/zeronn``, else ``~/.cache/zeronn``."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "zeronn"
+
+
+def _candidate_folders(info: DatasetInfo, root: str | os.PathLike | None) -> list[tuple[Path, str]]:
+    """Folders to search, in order, each with a note on why it is searched."""
+    candidates = []
+    if root is not None:
+        candidates.append((Path(root), "root, the four files directly"))
+        candidates.append((Path(root) / info.folder, f"root, holding {info.folder}/"))
+    data = os.environ.get("ZERONN_DATA")
+    if data:
+        candidates.append((Path(data) / info.folder, f"ZERONN_DATA={data}"))
+    candidates.append((cache_folder() / info.folder, "the download cache"))
+    return candidates
+
+
+def _missing(folder: Path) -> list[str]:
+    return [name for name in FILE_NAMES if not (folder / name).is_file()]
+
+
+def locate_dataset(
+    name: str, *, root: str | os.PathLike | None = None, download: bool = True
+) -> Path:
+    """Return the folder holding the four files of dataset ``name`` ("mnist" or "fashion-mnist").
+
+    Searches the folders listed in the module docstring; downloads into the cache when none
+    holds the files and ``download`` is true. Raises ``FileNotFoundError`` saying which files to
+    put where when the files can be neither found nor downloaded, and
+    :class:`~zeronn.data.download.ChecksumError` when a download has the wrong digest.
+    """
+    info = _dataset_info(name)
+    if root is not None and not Path(root).is_dir():
+        raise FileNotFoundError(f"load {info.name}: root={str(root)!r} is not an existing folder")
+    candidates = _candidate_folders(info, root)
+    for folder, _ in candidates:
+        if not _missing(folder):
+            return folder
+    if not download:
+        raise FileNotFoundError(_not_found_message(info, candidates, "download=False was given."))
+    cache = candidates[-1][0]
+    try:
+        for file_name in _missing(cache):
+            print(f"zeronn: downloading {info.name} {file_name} into {cache}", file=sys.stderr)
+            _download.download(
+                [mirror + file_name for mirror in info.mirrors],
+                cache / file_name,
+                sha256=info.sha256[file_name],
+                decompress_for_checksum=True,
+            )
+    except _download.DownloadError as exc:
+        raise FileNotFoundError(
+            _not_found_message(info, candidates, f"Downloading failed: {exc}")
+        ) from exc
+    return cache
+
+
+def _not_found_message(info: DatasetInfo, candidates: list[tuple[Path, str]], why: str) -> str:
+    lines = [
+        f"{info.name} not found. Put these four files",
+        "  " + ", ".join(FILE_NAMES),
+        "into one of these folders (searched in this order):",
+    ]
+    for folder, note in candidates:
+        state = "does not exist" if not folder.is_dir() else "lacks " + ", ".join(_missing(folder))
+        lines.append(f"  {folder}  ({note}; {state})")
+    if not os.environ.get("ZERONN_DATA"):
+        lines.append(
+            f"or set ZERONN_DATA to a folder holding {MNIST.folder}/ and {FASHION_MNIST.folder}/."
+        )
+    lines.append(why)
+    return "\n".join(lines)
+
+
+def _dataset_info(name: str) -> DatasetInfo:
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; expected one of {sorted(DATASETS)}")
+    return DATASETS[name]
+
+
+# path -> (mtime_ns, size, read-only decoded array): each file is decoded once per process
+_decoded: dict[Path, tuple[int, int, NDArray]] = {}
+
+
+def _read_cached(path: Path) -> NDArray:
+    """The decoded IDX array of ``path``, read-only; re-read when the file changes."""
+    path = path.resolve()
+    status = path.stat()
+    hit = _decoded.get(path)
+    if hit is not None and hit[:2] == (status.st_mtime_ns, status.st_size):
+        return hit[2]
+    array = read_idx(path)
+    array.flags.writeable = False
+    _decoded[path] = (status.st_mtime_ns, status.st_size, array)
+    return array
+
+
+def _read_split(folder: Path, images_name: str, labels_name: str, classes: int) -> Split:
+    images_path, labels_path = folder / images_name, folder / labels_name
+    images, labels = _read_cached(images_path), _read_cached(labels_path)
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise ValueError(
+            f"{images_path}: expected uint8 images of shape (N, height, width), "
+            f"got {images.dtype} of shape {images.shape}"
+        )
+    if labels.ndim != 1 or labels.dtype != np.uint8:
+        raise ValueError(
+            f"{labels_path}: expected uint8 labels of shape (N,), "
+            f"got {labels.dtype} of shape {labels.shape}"
+        )
+    if len(images) != len(labels):
+        raise ValueError(
+            f"image and label counts differ: {images_path} holds {len(images)} images, "
+            f"{labels_path} holds {len(labels)} labels"
+        )
+    if len(labels) and labels.max() >= classes:
+        raise ValueError(
+            f"{labels_path}: labels must be in [0, {classes}), found {int(labels.max())}"
+        )
+    return images, labels
+
+
+def _prepare(
+    images: NDArray[np.uint8],
+    labels: NDArray[np.uint8],
+    classes: int,
+    normalize: bool,
+    flatten: bool,
+    one_hot_label: bool,
+) -> Split:
+    """New arrays in the requested form; the cached arrays are never handed out."""
+    n, height, width = images.shape
+    x = images.reshape(n, height * width) if flatten else images.reshape(n, 1, height, width)
+    x = np.divide(x, np.float32(255), dtype=np.float32) if normalize else x.copy()
+    t = np.eye(classes, dtype=np.float32)[labels] if one_hot_label else labels.astype(np.int64)
+    return x, t
+
+
+def load_dataset(
+    name: str,
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+    *,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+) -> tuple[Split, Split]:
+    """Load ``name`` ("mnist" or "fashion-mnist") as ``((x_train, t_train), (x_test, t_test))``.
+
+    Images: float32 in [0, 1] (pixel / 255) when ``normalize``, else uint8 in [0, 255];
+    shape (N, 784) when ``flatten``, else (N, 1, 28, 28). Labels: int64 class indices of
+    shape (N,), or float32 one-hot rows of shape (N, 10) when ``one_hot_label``. Every call
+    returns new arrays, which the caller may modify freely. Where the files are looked for
+    and how they are downloaded: see the module docstring.
+    """
+    info = _dataset_info(name)
+    folder = locate_dataset(name, root=root, download=download)
+    classes = len(info.classes)
+    splits = []
+    for images_name, labels_name in ((TRAIN_IMAGES, TRAIN_LABELS), (TEST_IMAGES, TEST_LABELS)):
+        images, labels = _read_split(folder, images_name, labels_name, classes)
+        splits.append(_prepare(images, labels, classes, normalize, flatten, one_hot_label))
+    return splits[0], splits[1]
+
+
+def load_mnist(
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+    *,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+) -> tuple[Split, Split]:
+    """Load MNIST (handwritten digits; 60000 train, 10000 test). See :func:`load_dataset`."""
+    return load_dataset("mnist", normalize, flatten, one_hot_label, root=root, download=download)
+
+
+def load_fashion_mnist(
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+    *,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+) -> tuple[Split, Split]:
+    """Load Fashion-MNIST (clothing; 60000 train, 10000 test). See :func:`load_dataset`."""
+    return load_dataset(
+        "fashion-mnist", normalize, flatten, one_hot_label, root=root, download=download
+    )
