@@ -1,0 +1,188 @@
+"""Train every condition with every seed, score it on the test set, and write the results.
+
+The task is binary: Fashion-MNIST class A (label 0) against class B (label 1), all 2000 test
+images of the two classes. Each seed draws its own stratified training subset, shared by all
+conditions (a paired design: conditions differ only in how they treat the same originals),
+and each condition starts from the same initial weights for that seed.
+
+Training budget: every condition makes the same number of sample visits, ``epochs × N₀`` for
+``N₀`` original images, hence (up to the last partial batch) the same number of optimizer
+steps. A set twice as large gets half as many epochs; a fractional epoch ends with one pass
+over a random part of the set. Equal steps means equal compute, so "flip-both" (stored
+copies) and "random-flip" (flipped on the fly) see the same number of images and differ only
+in where the mirror images live.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import asdict
+from typing import Any, TextIO
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn._io import atomic_write_json
+from zeronn.data import load_fashion_mnist, sample_per_class
+from zeronn.experiments.flip_balance import report
+from zeronn.experiments.flip_balance.conditions import TrainingSet, build_condition
+from zeronn.experiments.flip_balance.config import FlipBalanceConfig
+from zeronn.experiments.flip_balance.config import add_arguments as add_arguments
+
+Arrays = tuple[NDArray[np.floating], NDArray[np.int64]]
+
+
+def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
+    """Train and test images of classes A and B, labelled 0 and 1, as ``config.dtype``.
+
+    Images: (N, 1, 28, 28) in [0, 1]. Returns ``((x_train, t_train), (x_test, t_test))``.
+    """
+    (x_train, t_train), (x_test, t_test) = load_fashion_mnist(
+        normalize=True, flatten=False, one_hot_label=False, root=config.root
+    )
+    class_a, class_b = config.classes
+
+    def select(x: NDArray, t: NDArray) -> Arrays:
+        keep = (t == class_a) | (t == class_b)
+        return x[keep].astype(config.dtype, copy=False), (t[keep] == class_b).astype(np.int64)
+
+    return select(x_train, t_train), select(x_test, t_test)
+
+
+def visit_plan(originals: int, condition_size: int, epochs: int) -> tuple[int, int]:
+    """Whole epochs and extra samples giving ``epochs × originals`` visits of a set.
+
+    >>> visit_plan(1000, 1500, 4)   # 4000 visits of a 1.5× set: 2 epochs + 1000 samples
+    (2, 1000)
+    """
+    return divmod(epochs * originals, condition_size)
+
+
+def build_model(config: FlipBalanceConfig, rng: np.random.Generator):
+    """A fresh two-class SimpleConvNet or DeepConvNet for 1 × 28 × 28 inputs."""
+    from zeronn import models
+
+    factory = models.simple_convnet if config.model == "simple" else models.deep_convnet
+    return factory((1, 28, 28), num_classes=2, rng=rng, dtype=config.dtype)
+
+
+def train_condition(
+    training: TrainingSet, originals: int, config: FlipBalanceConfig, seed: int
+) -> tuple[Any, dict[str, Any]]:
+    """Train a fresh model on one condition's set; return it and the training facts."""
+    from zeronn.optim import Adam
+    from zeronn.train import Trainer
+
+    model = build_model(config, np.random.default_rng([seed, 1]))
+    trainer = Trainer(
+        model,
+        Adam(model.parameters(), lr=config.lr),
+        batch_size=config.batch_size,
+        rng=np.random.default_rng([seed, 2]),
+        augment=training.augment,
+        verbose=0,
+    )
+    whole_epochs, extra = visit_plan(originals, len(training.images), config.epochs)
+    step_loss: list[float] = []
+    start = time.perf_counter()
+    if whole_epochs:
+        step_loss += trainer.fit(training.images, training.labels, whole_epochs).step_loss
+    if extra:
+        part = trainer.rng.choice(len(training.images), extra, replace=False)
+        step_loss += trainer.fit(training.images[part], training.labels[part], 1).step_loss
+    wall_time = time.perf_counter() - start
+    facts = {
+        "epochs": whole_epochs + extra / len(training.images),
+        "steps": len(step_loss),
+        "final_loss": float(np.mean(step_loss[-20:])),
+        "wall_time_s": wall_time,
+    }
+    return model, facts
+
+
+def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> dict[str, Any]:
+    """Run every (seed, condition) pair; return the results dict written to results.json.
+
+    The models and test predictions of the first seed are kept under ``"_first_seed"``
+    (not JSON) for the figures.
+    """
+    stream = sys.stdout if stream is None else stream
+    (x_train, t_train), (x_test, t_test) = load_binary_task(config)
+    runs: list[dict[str, Any]] = []
+    first_seed: dict[str, Any] = {"models": {}, "predictions": {}}
+    for seed in config.seeds:
+        chosen = _training_subset(t_train, config.train_subset, seed)
+        originals, labels = x_train[chosen], t_train[chosen]
+        for condition in config.conditions:
+            training = build_condition(
+                condition, originals, labels, rng=np.random.default_rng([seed, 3])
+            )
+            model, facts = train_condition(training, len(originals), config, seed)
+            pred = model.predict(x_test, 500).argmax(axis=1)
+            record = {
+                "condition": condition,
+                "seed": seed,
+                **report.score_predictions(t_test, pred),
+                "train_counts": training.class_counts().tolist(),
+                "held_bytes": training.held_bytes,
+                "peak_bytes": training.peak_bytes(config.batch_size),
+                **facts,
+            }
+            runs.append(record)
+            stream.write(_progress_line(record, config.class_names))
+            stream.flush()
+            if seed == config.seeds[0]:
+                first_seed["models"][condition] = model
+                first_seed["predictions"][condition] = pred
+    return {
+        "experiment": "flip-balance",
+        "config": _config_json(config),
+        "class_names": list(config.class_names),
+        "test_counts": np.bincount(t_test, minlength=2).tolist(),
+        "runs": runs,
+        "summary": report.summarize(runs),
+        "_first_seed": {**first_seed, "x_test": x_test, "t_test": t_test},
+    }
+
+
+def _training_subset(t_train: NDArray[np.int64], per_class: int | None, seed: int) -> NDArray:
+    if per_class is None:
+        return np.arange(len(t_train))
+    return sample_per_class(t_train, per_class, np.random.default_rng([seed, 0]), num_classes=2)
+
+
+def _progress_line(record: dict[str, Any], class_names: tuple[str, str]) -> str:
+    recall = record["recall"]
+    return (
+        f"seed {record['seed']}  {record['condition']:<16}"
+        f" accuracy {100 * record['accuracy']:5.1f}%"
+        f"  recall {class_names[0]} {100 * recall[0]:5.1f}%  {class_names[1]} "
+        f"{100 * recall[1]:5.1f}%  ({record['steps']} steps, {record['wall_time_s']:.1f} s)\n"
+    )
+
+
+def _config_json(config: FlipBalanceConfig) -> dict[str, Any]:
+    payload = asdict(config)
+    payload["root"] = None if config.root is None else str(config.root)
+    payload["out"] = str(config.out)
+    return payload
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``zeronn experiment flip-balance`` command: run, print the table, write files."""
+    config = FlipBalanceConfig.from_args(args)
+    results = run_experiment(config)
+    first_seed = results.pop("_first_seed")
+    table = report.format_table(results["summary"], config.class_names)
+    print()
+    print(table)
+    path = atomic_write_json(config.out / "results.json", results)
+    print(f"wrote {path}")
+    if config.figures:
+        from zeronn.experiments.flip_balance import figures
+
+        for written in figures.write_figures(results, first_seed, config.out):
+            print(f"wrote {written}")
+    return 0
