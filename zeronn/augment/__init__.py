@@ -1,0 +1,14 @@
+"""Geometric data augmentation on scipy.ndimage, batched and exact.
+
+- ``rotate``: one angle per image, identical to ``scipy.ndimage.rotate`` image by image;
+- random transforms (``RandomRotation``, ``RandomShift``, ``RandomZoom``, ``RandomShear``,
+  ``RandomFlip``, ``RandomCropResize``) whose parameters are drawn (``sample_params``)
+  separately from being applied (``apply``), so images and masks can share them;
+- ``Pipeline``: fuses the transforms of each sample into one affine map, interpolates once;
+- ``ImageDataGenerator``: Keras' knobs, ``flow`` over batches augmented on the fly;
+- ``expand``: materialized rotated copies, optionally only for chosen classes.
+"""
+
+from zeronn.augment.rotate import rotate
+
+__all__ = ["rotate"]
