@@ -1,0 +1,189 @@
+"""The options of ``zeronn fewshot`` as one frozen, validated value.
+
+Every check runs when the config is built, before any data is read or any file written, so a
+typo costs nothing and an error message names the option, what it expected and what arrived.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from zeronn._checks import as_float_dtype, non_negative_int, positive_int
+
+DATASETS = ("mnist", "fashion-mnist")
+SAMPLINGS = ("random", "per-class")
+NAMED_INITS = ("he", "xavier")
+DEFAULT_SWEEP = (10, 30, 100, 300, 1000)
+NUM_CLASSES = 10
+
+_OWNER = "fewshot"
+
+
+@dataclass(frozen=True)
+class FewshotConfig:
+    """Options of the few-sample rotation experiment; the defaults are the blog's setup.
+
+    ``angles`` are in degrees (counter-clockwise, as ``scipy.ndimage.rotate``); ``init`` is a
+    positive std of a normal (the blog's 0.01), ``"he"`` or ``"xavier"``; ``samples`` counts
+    original training images (before rotation). ``sweep`` is ``None`` or the training-set sizes.
+    """
+
+    seed: int = 8
+    steps: int = 4000
+    lr: float = 0.001
+    angles: tuple[float, ...] = (15.0, -15.0)
+    init: float | str = 0.01
+    samples: int = 10
+    sampling: str = "random"
+    dataset: str = "mnist"
+    root: Path | None = None
+    dtype: str = "float64"
+    out: Path = field(default_factory=lambda: Path("runs/fewshot"))
+    log_scale: bool = False
+    literal: bool = False
+    repeats: int = 1
+    sweep: tuple[int, ...] | None = None
+    init_study: bool = False
+
+    def __post_init__(self) -> None:
+        # frozen: normalised values are written through object.__setattr__, once, here.
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("seed", non_negative_int(self.seed, "seed", _OWNER))
+        put("steps", positive_int(self.steps, "steps", _OWNER))
+        put("lr", _positive_float(self.lr, "lr"))
+        put("angles", _angles(self.angles))
+        put("init", _init(self.init))
+        put("samples", positive_int(self.samples, "samples", _OWNER))
+        put("sampling", _choice(self.sampling, "sampling", SAMPLINGS))
+        put("dataset", _choice(self.dataset, "dataset", DATASETS))
+        put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        put("repeats", positive_int(self.repeats, "repeats", _OWNER))
+        if self.root is not None:
+            put("root", Path(self.root))
+        put("out", Path(self.out))
+        if self.out.exists() and not self.out.is_dir():
+            raise NotADirectoryError(
+                f"{_OWNER} expected --out to be a folder (or a path to create), "
+                f"but {self.out} is a file"
+            )
+        if self.sweep is not None:
+            sizes = tuple(positive_int(size, "each --sweep size", _OWNER) for size in self.sweep)
+            if not sizes:
+                raise ValueError(f"{_OWNER} expected at least one --sweep size, got none")
+            put("sweep", tuple(sorted(set(sizes))))
+        if self.sampling == "per-class":
+            _check_per_class(self.samples, "samples")
+        if self.sweep is not None:
+            for size in self.sweep:
+                # the sweep always runs both schemes, so every size must split evenly
+                _check_per_class(size, "each --sweep size")
+        if self.literal:
+            self._check_literal()
+
+    def _check_literal(self) -> None:
+        """--literal replays the blog's code, so only the options that code has are allowed."""
+        if isinstance(self.init, str):
+            raise ValueError(
+                f"{_OWNER} --literal draws weights as std * randn from the legacy stream, "
+                f"so --init must be a std (e.g. 0.01), got {self.init!r}"
+            )
+        if self.sampling != "random":
+            raise ValueError(
+                f"{_OWNER} --literal replays the blog's uniform draw; --sampling per-class "
+                "has no literal reading"
+            )
+        extras = [
+            name
+            for name, used in (
+                ("--repeats", self.repeats > 1),
+                ("--sweep", self.sweep is not None),
+                ("--init-study", self.init_study),
+            )
+            if used
+        ]
+        if extras:
+            raise ValueError(
+                f"{_OWNER} --literal is the blog's single run; it cannot be combined with "
+                + ", ".join(extras)
+            )
+
+    @property
+    def numpy_dtype(self) -> np.dtype:
+        return np.dtype(self.dtype)
+
+    def as_dict(self) -> dict[str, object]:
+        """The options as JSON-ready values (paths as strings, tuples as lists)."""
+        return {
+            "seed": self.seed,
+            "steps": self.steps,
+            "lr": self.lr,
+            "angles": list(self.angles),
+            "init": self.init,
+            "samples": self.samples,
+            "sampling": self.sampling,
+            "dataset": self.dataset,
+            "root": None if self.root is None else str(self.root),
+            "dtype": self.dtype,
+            "out": str(self.out),
+            "log_scale": self.log_scale,
+            "literal": self.literal,
+            "repeats": self.repeats,
+            "sweep": None if self.sweep is None else list(self.sweep),
+            "init_study": self.init_study,
+        }
+
+
+def _positive_float(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{_OWNER} expected {name} to be a number, got {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{_OWNER} expected {name} to be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def _angles(value: object) -> tuple[float, ...]:
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{_OWNER} expected angles as a sequence of degrees, got {value!r}")
+    angles = tuple(value)
+    if not angles:
+        raise ValueError(f"{_OWNER} expected at least one rotation angle, got none")
+    for angle in angles:
+        if isinstance(angle, bool) or not isinstance(angle, numbers.Real):
+            raise TypeError(f"{_OWNER} expected each angle as a number of degrees, got {angle!r}")
+        if not math.isfinite(angle):
+            raise ValueError(f"{_OWNER} expected finite angles in degrees, got {angle!r}")
+    return tuple(float(angle) for angle in angles)
+
+
+def _init(value: object) -> float | str:
+    if isinstance(value, str):
+        if value in NAMED_INITS:
+            return value
+        raise ValueError(
+            f"{_OWNER} expected init to be a positive std (e.g. 0.01), 'he' or 'xavier', "
+            f"got {value!r}"
+        )
+    return _positive_float(value, "init (a std)")
+
+
+def _choice(value: object, name: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(
+            f"{_OWNER} expected {name} to be one of {', '.join(choices)}; got {value!r}"
+        )
+    return str(value)
+
+
+def _check_per_class(size: int, name: str) -> None:
+    if size % NUM_CLASSES:
+        raise ValueError(
+            f"{_OWNER} per-class sampling takes the same number of images from each of the "
+            f"{NUM_CLASSES} classes, so {name} must be a multiple of {NUM_CLASSES}, got {size}"
+        )
