@@ -1,0 +1,174 @@
+"""Forward + backward time of Conv2D and MaxPool2D against three baselines.
+
+    python benchmarks/bench_layers.py            # float32 and float64, about a minute
+
+Implementations compared, each computing y, dW, db and dx (dx only for pooling):
+
+- zeronn:     zeronn.layers.Conv2D / MaxPool2D (channel-first im2col, reused buffers).
+- book:       the textbook im2col: a Python loop over kernel offsets copying strided slices into
+              a (N·OH·OW, C·kh·kw) row layout, one matmul, col2im by the same loop; pooling by
+              im2col + argmax. Written below, the way a first implementation would be.
+- reference:  zeronn.reference's loops, too slow for N=100: timed on N=2 and scaled ×50
+              (the loops are linear in N).
+- torch:      PyTorch CPU (torch.nn.functional), if importable; x.requires_grad so it computes dx.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from _timing import format_table, measure
+
+from zeronn import reference
+from zeronn.im2col import output_size
+from zeronn.layers.conv import Conv2D
+from zeronn.layers.pool import MaxPool2D
+
+try:
+    import torch
+    import torch.nn.functional as torch_functional
+except ImportError:  # optional: benchmark-only dependency
+    torch = None
+
+N = 100
+REFERENCE_N = 2
+CONV_CASES = {
+    # name: (C, H, W, F, kernel, pad)
+    "conv (a) 1x28x28, 30 5x5": (1, 28, 28, 30, 5, 0),
+    "conv (b) 16x28x28, 16 3x3 pad 1": (16, 28, 28, 16, 3, 1),
+    "conv (c) 32x14x14, 64 3x3 pad 1": (32, 14, 14, 64, 3, 1),
+}
+POOL_SHAPE = (N, 30, 24, 24)
+
+
+# --- book-style baseline --------------------------------------------------------------------
+
+
+def book_im2col(x, k, stride, pad):
+    """Rows = output positions (N·OH·OW), columns = (C, kh, kw); a loop over kernel offsets."""
+    n, c, h, w = x.shape
+    oh, ow = output_size(h, k, stride, pad), output_size(w, k, stride, pad)
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    col = np.zeros((n, c, k, k, oh, ow), dtype=x.dtype)
+    for i in range(k):
+        for j in range(k):
+            col[:, :, i, j] = xp[:, :, i : i + stride * oh : stride, j : j + stride * ow : stride]
+    return col.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, -1)
+
+
+def book_col2im(col, x_shape, k, stride, pad):
+    n, c, h, w = x_shape
+    oh, ow = output_size(h, k, stride, pad), output_size(w, k, stride, pad)
+    col = col.reshape(n, oh, ow, c, k, k).transpose(0, 3, 4, 5, 1, 2)
+    xp = np.zeros((n, c, h + 2 * pad, w + 2 * pad), dtype=col.dtype)
+    for i in range(k):
+        for j in range(k):
+            xp[:, :, i : i + stride * oh : stride, j : j + stride * ow : stride] += col[:, :, i, j]
+    return xp[:, :, pad : pad + h, pad : pad + w]
+
+
+def book_conv(x, W, b, dout, pad):
+    f, _, k, _ = W.shape
+    n, _, oh, ow = dout.shape
+    col = book_im2col(x, k, 1, pad)
+    col_W = W.reshape(f, -1).T
+    y = (col @ col_W + b).reshape(n, oh, ow, f).transpose(0, 3, 1, 2)
+    d = dout.transpose(0, 2, 3, 1).reshape(-1, f)
+    db = d.sum(axis=0)
+    dW = (col.T @ d).T.reshape(W.shape)
+    dx = book_col2im(d @ col_W.T, x.shape, k, 1, pad)
+    return y, dW, db, dx
+
+
+def book_pool(x, dout, k):
+    n, c, h, w = x.shape
+    oh, ow = h // k, w // k
+    col = book_im2col(x, k, k, 0).reshape(-1, k * k)
+    argmax = col.argmax(axis=1)
+    y = col[np.arange(col.shape[0]), argmax].reshape(n, oh, ow, c).transpose(0, 3, 1, 2)
+    dmax = np.zeros((dout.size, k * k), dtype=dout.dtype)
+    dmax[np.arange(dout.size), argmax] = dout.transpose(0, 2, 3, 1).ravel()
+    dx = book_col2im(dmax.reshape(n * oh * ow, -1), x.shape, k, k, 0)
+    return y, dx
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+def conv_timings(C, H, W_, F, k, pad, dtype, rng):
+    x = rng.standard_normal((N, C, H, W_)).astype(dtype)
+    layer = Conv2D(C, F, k, pad=pad, rng=rng, dtype=dtype)
+    dout = rng.standard_normal(layer.forward(x).shape).astype(dtype)
+    W, b = layer.W.data, layer.b.data
+
+    def zeronn_step():
+        layer.forward(x)
+        layer.backward(dout)
+
+    timings = {"zeronn": measure(zeronn_step)}
+    timings["book"] = measure(lambda: book_conv(x, W, b, dout, pad))
+    small_x, small_dout = x[:REFERENCE_N], dout[:REFERENCE_N]
+
+    def reference_step():
+        reference.conv_forward(small_x, W, b, 1, pad)
+        reference.conv_backward(small_dout, small_x, W, 1, pad)
+
+    timings["reference"] = measure(reference_step, repeats=1, warmup=0) * N / REFERENCE_N
+    if torch is not None:
+        tx = torch.from_numpy(x).requires_grad_()
+        tW = torch.from_numpy(W.copy()).requires_grad_()
+        tb = torch.from_numpy(b.copy()).requires_grad_()
+        tdout = torch.from_numpy(dout)
+
+        def torch_step():
+            tx.grad = tW.grad = tb.grad = None
+            torch_functional.conv2d(tx, tW, tb, padding=pad).backward(tdout)
+
+        timings["torch"] = measure(torch_step)
+    return timings
+
+
+def pool_timings(dtype, rng):
+    # A random permutation: distinct values, so every implementation routes gradients alike.
+    x = rng.permutation(np.prod(POOL_SHAPE)).reshape(POOL_SHAPE).astype(dtype)
+    layer = MaxPool2D(2)
+    dout = rng.standard_normal(layer.forward(x).shape).astype(dtype)
+
+    def zeronn_step():
+        layer.forward(x)
+        layer.backward(dout)
+
+    timings = {"zeronn": measure(zeronn_step)}
+    timings["book"] = measure(lambda: book_pool(x, dout, 2))
+    small_x, small_dout = x[:REFERENCE_N], dout[:REFERENCE_N]
+
+    def reference_step():
+        reference.max_pool_forward(small_x, 2, 2)
+        reference.max_pool_backward(small_dout, small_x, 2, 2)
+
+    timings["reference"] = measure(reference_step, repeats=1, warmup=0) * N / REFERENCE_N
+    if torch is not None:
+        tx = torch.from_numpy(x).requires_grad_()
+        tdout = torch.from_numpy(dout)
+
+        def torch_step():
+            tx.grad = None
+            torch_functional.max_pool2d(tx, 2).backward(tdout)
+
+        timings["torch"] = measure(torch_step)
+    return timings
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    threads = f", torch threads {torch.get_num_threads()}" if torch is not None else ""
+    print(f"N = {N}; reference timed on N = {REFERENCE_N} and scaled{threads}\n")
+    for dtype in (np.float32, np.float64):
+        results = {name: conv_timings(*config, dtype, rng) for name, config in CONV_CASES.items()}
+        results["maxpool 2x2/2 on 30x24x24"] = pool_timings(dtype, rng)
+        print(f"{np.dtype(dtype).name}, forward + backward:\n")
+        print(format_table(results, subject="zeronn"))
+        print()
+
+
+if __name__ == "__main__":
+    main()
