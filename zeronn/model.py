@@ -245,8 +245,9 @@ class Sequential:
         return iter(self._layers)
 
     def __repr__(self) -> str:
+        index_width = len(str(len(self._layers) - 1)) + 2
         rows = [
-            (f"({index}) {layer!r}", sum(p.size for p in layer.parameters()))
+            (f"{f'({index})':<{index_width}} {layer!r}", sum(p.size for p in layer.parameters()))
             for index, layer in enumerate(self._layers)
         ]
         total = sum(count for _, count in rows)
