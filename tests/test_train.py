@@ -1,0 +1,199 @@
+"""Trainer and History on a tiny MLP over separable blobs."""
+
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+
+from zeronn.layers.activations import ReLU
+from zeronn.layers.affine import Affine
+from zeronn.losses import SoftmaxCrossEntropy
+from zeronn.model import Sequential
+from zeronn.optim import SGD
+from zeronn.train import History, NonFiniteLossError, Trainer
+
+
+def tiny_model(seed=0, dtype=np.float64, loss=None):
+    rng = np.random.default_rng(seed)
+    layers = [Affine(2, 8, rng=rng, dtype=dtype), ReLU(), Affine(8, 3, rng=rng, dtype=dtype)]
+    return Sequential(layers, loss=SoftmaxCrossEntropy() if loss is None else loss)
+
+
+def blobs(n=90, seed=0, dtype=np.float64):
+    """Three well-separated Gaussian blobs in 2-D; labels 0, 1, 2."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) % 3
+    centers = np.array([[2.0, 0.0], [-2.0, 2.0], [-2.0, -2.0]])
+    x = centers[t] + 0.3 * rng.standard_normal((n, 2))
+    return x.astype(dtype), t
+
+
+def make_trainer(model, lr=0.1, **kwargs):
+    kwargs.setdefault("verbose", 0)
+    return Trainer(model, SGD(model.parameters(), lr=lr), batch_size=10, rng=0, **kwargs)
+
+
+def test_fit_learns_and_records_history():
+    x, t = blobs()
+    x_val, t_val = blobs(30, seed=1)
+    trainer = make_trainer(tiny_model())
+    history = trainer.fit(x, t, 4, validation=(x_val, t_val))
+    assert history is trainer.history
+    assert history.epochs == 4
+    assert len(history.step_loss) == 4 * 9
+    assert len(history.val_loss) == len(history.val_accuracy) == 4
+    assert history.lr == [0.1] * 4
+    assert all(seconds >= 0 for seconds in history.epoch_time)
+    assert history.loss[-1] < history.loss[0]
+    assert history.val_accuracy[-1] == 1.0
+    # The last epoch's running mean is the size-weighted mean of its step losses.
+    assert history.loss[-1] == pytest.approx(np.mean(history.step_loss[-9:]))
+
+
+def test_fit_is_reproducible_from_seeds():
+    x, t = blobs()
+    first = make_trainer(tiny_model(seed=3)).fit(x, t, 2)
+    second = make_trainer(tiny_model(seed=3)).fit(x, t, 2)
+    assert first.step_loss == second.step_loss
+
+
+def test_fit_keeps_float32_and_does_not_mutate_inputs():
+    x, t = blobs(dtype=np.float32)
+    x_before, t_before = x.copy(), t.copy()
+    model = tiny_model(dtype=np.float32)
+    make_trainer(model).fit(x, t, 1, validation=(x, t))
+    np.testing.assert_array_equal(x, x_before)
+    np.testing.assert_array_equal(t, t_before)
+    for param in model.parameters():
+        assert param.data.dtype == np.float32
+        assert param.grad.dtype == np.float32
+
+
+def test_fit_accepts_one_hot_targets_and_calls_augment():
+    x, t = blobs()
+    calls = []
+
+    def augment(images, rng):
+        calls.append(len(images))
+        return images + 0.01 * rng.standard_normal(images.shape)
+
+    trainer = make_trainer(tiny_model(), augment=augment)
+    history = trainer.fit(x, np.eye(3)[t], 2)
+    assert calls == [10] * 18
+    assert 0.0 <= history.accuracy[-1] <= 1.0
+
+
+def test_evaluate_counts_the_last_partial_batch():
+    x, t = blobs(7)
+    trainer = make_trainer(tiny_model())
+    loss, accuracy = trainer.evaluate(x, t, batch_size=3)
+    # Reference: one sample at a time, plain means.
+    model, per_sample_loss, hits = trainer.model, [], []
+    for i in range(len(x)):
+        per_sample_loss.append(model.loss(x[i : i + 1], t[i : i + 1]))
+        hits.append(model.predict(x[i : i + 1]).argmax() == t[i])
+    assert loss == pytest.approx(np.mean(per_sample_loss), rel=1e-12)
+    assert accuracy == pytest.approx(np.mean(hits))
+
+
+def test_progress_output_one_line_per_epoch():
+    x, t = blobs(25)
+    stream = io.StringIO()
+    make_trainer(tiny_model(), verbose=1, stream=stream).fit(x, t, 2, validation=(x, t))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "Epoch 1/2"
+    assert lines[2] == "Epoch 2/2"
+    pattern = (
+        r"3/3 \[={30}\] - \d+s \d+(s|ms|us)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}"
+        r" - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}"
+    )
+    assert re.fullmatch(pattern, lines[1])
+    assert re.fullmatch(pattern, lines[3])
+    assert len(lines) == 4
+
+
+def test_verbose_zero_writes_nothing():
+    x, t = blobs(20)
+    stream = io.StringIO()
+    make_trainer(tiny_model(), verbose=0, stream=stream).fit(x, t, 1)
+    assert stream.getvalue() == ""
+
+
+def test_nan_input_stops_training_with_epoch_step_and_last_finite_loss():
+    x, t = blobs(40)
+    # The trainer's rng (seed 0) draws the epoch's order first: put a NaN in the 2nd batch.
+    order = np.random.default_rng(0).permutation(len(x))
+    x[order[13]] = np.nan
+    trainer = make_trainer(tiny_model())
+    with pytest.raises(NonFiniteLossError, match=r"epoch 1, step 2/4") as info:
+        trainer.fit(x, t, 3)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert (error.epoch, error.step) == (1, 2)
+    assert error.last_finite_loss == pytest.approx(trainer.history.step_loss[0])
+    assert "the logits of 1 of 10 samples are not finite (3 NaN, 0 inf values)" in str(error)
+    assert f"last finite loss was {error.last_finite_loss:.6g} (epoch 1, step 1)" in str(error)
+
+
+class InfOnThirdCall(SoftmaxCrossEntropy):
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def forward(self, logits, t):
+        self.calls += 1
+        value = super().forward(logits, t)
+        return float("inf") if self.calls == 3 else value
+
+
+def test_non_finite_loss_value_is_caught_even_with_finite_logits():
+    x, t = blobs(20)
+    trainer = make_trainer(tiny_model(loss=InfOnThirdCall()))
+    with pytest.raises(NonFiniteLossError, match=r"epoch 2, step 1/2: the loss is inf") as info:
+        trainer.fit(x, t, 3)
+    assert info.value.last_finite_loss == pytest.approx(trainer.history.step_loss[-1])
+
+
+def test_trainer_rejects_bad_arguments():
+    model = tiny_model()
+    optimizer = SGD(model.parameters(), lr=0.1)
+    no_loss = Sequential([Affine(2, 3, rng=0)])
+    with pytest.raises(ValueError, match="model with a loss"):
+        Trainer(no_loss, optimizer, rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        Trainer(model, optimizer, rng=None)
+    with pytest.raises(TypeError, match=r"callbacks derived from zeronn\.callbacks\.Callback"):
+        Trainer(model, optimizer, rng=0, callbacks=[print])
+    trainer = Trainer(model, optimizer, rng=0, verbose=0)
+    x, t = blobs(10)
+    with pytest.raises(ValueError, match="got 10 inputs and 9 targets"):
+        trainer.fit(x, t[:9], 1)
+    with pytest.raises(ValueError, match="validation targets as inputs, got 10 inputs and 3"):
+        trainer.fit(x, t, 1, validation=(x, t[:3]))
+    with pytest.raises(ValueError, match="epochs to be a positive integer, got 0"):
+        trainer.fit(x, t, 0)
+
+
+def test_history_json_round_trip(tmp_path):
+    x, t = blobs(20)
+    history = make_trainer(tiny_model()).fit(x, t, 2, validation=(x, t))
+    path = history.save(tmp_path / "run" / "history.json")
+    payload = json.loads(path.read_text())
+    assert payload["format"] == "zeronn.History/1"
+    assert History.load(path) == history
+    assert History.from_json(history.to_json()) == history
+
+
+def test_history_load_names_the_problem(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(ValueError, match=r"expected JSON in .*bad\.json"):
+        History.load(bad)
+    payload = History().to_json()
+    payload["epochs"]["loss"] = ["x"]
+    with pytest.raises(ValueError, match="loss as a list of numbers"):
+        History.from_json(payload)
+    with pytest.raises(ValueError, match=r"format 'zeronn\.History/1', got None"):
+        History.from_json({})
