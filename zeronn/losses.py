@@ -56,13 +56,17 @@ class SoftmaxCrossEntropy:
         targets = self._checked_targets(logits, t)
 
         shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        with np.errstate(under="ignore"):  # a probability rounding to 0 is the right answer
+            exp_shifted = np.exp(shifted)
+        row_sums = exp_shifted.sum(axis=1, keepdims=True)
+        log_probabilities = shifted - np.log(row_sums)
         count = logits.shape[0]
         if targets.ndim == 1:
             loss = -log_probabilities[np.arange(count), targets].sum() / count
         else:
             loss = -(targets * log_probabilities).sum() / count
-        self.probabilities = np.exp(log_probabilities)
+        exp_shifted /= row_sums
+        self.probabilities = exp_shifted
         self._targets = targets
         return float(loss)
 

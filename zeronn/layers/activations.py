@@ -45,7 +45,8 @@ def sigmoid(x: NDArray[np.floating]) -> NDArray[np.floating]:
     With ``e = exp(−|x|) ≤ 1`` it is ``1 / (1 + e)`` for ``x ≥ 0`` and ``e / (1 + e)`` for
     ``x < 0`` (multiply top and bottom by eˣ); ``e`` can underflow to 0 but never overflow.
     """
-    e = np.exp(-np.abs(x))
+    with np.errstate(under="ignore"):  # exp(-1000) rounding to 0 is the right answer
+        e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
