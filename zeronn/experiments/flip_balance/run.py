@@ -65,7 +65,7 @@ def build_model(config: FlipBalanceConfig, rng: np.random.Generator):
     from zeronn import models
 
     factory = models.simple_convnet if config.model == "simple" else models.deep_convnet
-    return factory((1, 28, 28), num_classes=2, rng=rng, dtype=config.dtype)
+    return factory((1, 28, 28), classes=2, rng=rng, dtype=config.dtype)
 
 
 def train_condition(
