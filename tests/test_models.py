@@ -160,3 +160,13 @@ def test_tiny_mlp_learns_a_separable_problem():
     accuracy = np.mean(model.predict(x).argmax(axis=1) == labels)
     assert model.loss(x, labels) < 0.2 * first_loss
     assert accuracy >= 0.99
+
+
+def test_simple_convnet_float32_end_to_end():
+    rng = np.random.default_rng(6)
+    model = simple_convnet((1, 8, 8), filters=2, kernel_size=3, hidden=5, rng=rng, dtype=np.float32)
+    x = rng.random((3, 1, 8, 8), dtype=np.float32)
+    model.loss(x, np.array([1, 2, 3]))
+    dx = model.backward()
+    assert dx.dtype == np.float32
+    assert all(p.grad.dtype == np.float32 for p in model.parameters())

@@ -133,3 +133,19 @@ def test_only_models_are_accepted(tmp_path):
         save({}, tmp_path / "w.npz")
     with pytest.raises(TypeError, match="Sequential model, got list"):
         load([], tmp_path / "w.npz")
+
+
+def test_a_crash_while_saving_keeps_the_old_file(tmp_path, rng, monkeypatch):
+    path = tmp_path / "w.npz"
+    save(make_model(0), path)
+    old_bytes = path.read_bytes()
+
+    def crash(handle, **arrays):
+        handle.write(b"half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save(trained(make_model(0), rng), path)
+    assert path.read_bytes() == old_bytes
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
