@@ -113,7 +113,7 @@ class Sequential:
         It replaces the forward cache, so call ``loss`` again before ``backward``.
         """
         batch_size = positive_int(batch_size, "batch_size", "Sequential.predict")
-        x = self._as_input(x)
+        self._check_input(x)  # forward casts batch by batch: no full-size copy of x
         if x.ndim == 0 or len(x) == 0:
             raise ValueError(
                 f"Sequential.predict expected at least one input (N, ...), got shape "
@@ -135,18 +135,23 @@ class Sequential:
         return outputs
 
     def _as_input(self, x: object) -> NDArray[np.floating]:
+        """``x`` in the model's dtype (see the class docstring for the policy)."""
+        if isinstance(x, np.ndarray) and x.dtype == self._dtype:
+            return x
+        self._check_input(x)
+        if self._dtype is None:
+            return x
+        return x.astype(self._dtype, copy=False)
+
+    @staticmethod
+    def _check_input(x: object) -> None:
         if not isinstance(x, np.ndarray):
             raise TypeError(f"Sequential expected input as a numpy array, got {type(x).__name__}")
-        if x.dtype == self._dtype:
-            return x
         if x.dtype.kind != "f":
             raise TypeError(
                 f"Sequential expected floating input, got dtype {x.dtype}; normalize first, "
                 f"e.g. x.astype(np.float32) / 255 for pixels"
             )
-        if self._dtype is None:
-            return x
-        return x.astype(self._dtype, copy=False)
 
     # -- parameters, buffers and state ---------------------------------------------------
 
