@@ -1,0 +1,231 @@
+"""Dataset loaders on tiny fake dataset folders, plus checks on the real files (ZERONN_DATA)."""
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import real_data_root, requires_real_data
+
+from zeronn.data import datasets
+from zeronn.data.datasets import (
+    FASHION_MNIST_CLASSES,
+    FILE_NAMES,
+    MNIST_CLASSES,
+    TEST_IMAGES,
+    TEST_LABELS,
+    TRAIN_IMAGES,
+    TRAIN_LABELS,
+    load_dataset,
+    load_fashion_mnist,
+    load_mnist,
+    locate_dataset,
+)
+from zeronn.data.download import file_sha256
+from zeronn.data.idx import write_idx
+
+
+def write_fake(folder: Path, n_train: int = 5, n_test: int = 3, seed: int = 0) -> dict:
+    """Write a tiny dataset (28×28 uint8 images, labels 0..9) into ``folder``."""
+    rng = np.random.default_rng(seed)
+    arrays = {
+        TRAIN_IMAGES: rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        TRAIN_LABELS: rng.integers(0, 10, n_train, dtype=np.uint8),
+        TEST_IMAGES: rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        TEST_LABELS: rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
+    arrays[TRAIN_IMAGES][0, 0, :2] = [0, 255]  # the extremes map to exactly 0 and 1
+    for name, array in arrays.items():
+        write_idx(folder / name, array)
+    return arrays
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """No ZERONN_DATA, an empty cache under tmp_path, and no download."""
+    monkeypatch.delenv("ZERONN_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return tmp_path
+
+
+@pytest.fixture
+def fake(isolated):
+    return write_fake(isolated / "data" / "mnist")
+
+
+def test_default_form_is_flat_normalized_float32_with_int64_labels(fake, isolated):
+    (x_train, t_train), (x_test, t_test) = load_mnist(root=isolated / "data", download=False)
+    assert x_train.shape == (5, 784)
+    assert x_test.shape == (3, 784)
+    assert x_train.dtype == np.float32
+    assert t_train.dtype == np.int64
+    assert t_train.shape == (5,)
+    assert x_train[0, 0] == 0.0
+    assert x_train[0, 1] == 1.0
+    np.testing.assert_array_equal(x_train * 255, fake[TRAIN_IMAGES].reshape(5, 784))
+    np.testing.assert_array_equal(t_test, fake[TEST_LABELS])
+
+
+def test_raw_images_and_one_hot_labels(fake, isolated):
+    (x_train, t_train), _ = load_mnist(
+        normalize=False, flatten=False, one_hot_label=True, root=isolated / "data", download=False
+    )
+    assert x_train.dtype == np.uint8
+    assert x_train.shape == (5, 1, 28, 28)
+    np.testing.assert_array_equal(x_train[:, 0], fake[TRAIN_IMAGES])
+    assert t_train.dtype == np.float32
+    assert t_train.shape == (5, 10)
+    np.testing.assert_array_equal(t_train.argmax(axis=1), fake[TRAIN_LABELS])
+    np.testing.assert_array_equal(t_train.sum(axis=1), np.ones(5))
+
+
+def test_root_may_hold_the_files_directly_or_one_folder_per_dataset(fake, isolated):
+    direct = load_mnist(root=isolated / "data" / "mnist", download=False)
+    nested = load_mnist(root=isolated / "data", download=False)
+    np.testing.assert_array_equal(direct[0][0], nested[0][0])
+
+
+def test_lookup_order_root_then_zeronn_data_then_cache(isolated, monkeypatch):
+    write_fake(isolated / "root", n_train=1)
+    write_fake(isolated / "env" / "fashion-mnist", n_train=2)
+    write_fake(isolated / "xdg" / "zeronn" / "fashion-mnist", n_train=3)
+    monkeypatch.setenv("ZERONN_DATA", str(isolated / "env"))
+
+    def n_train(**kwargs):
+        return len(load_fashion_mnist(download=False, **kwargs)[0][0])
+
+    assert n_train(root=isolated / "root") == 1
+    assert n_train() == 2
+    monkeypatch.delenv("ZERONN_DATA")
+    assert n_train() == 3
+    assert locate_dataset("fashion-mnist", download=False) == isolated / "xdg/zeronn/fashion-mnist"
+
+
+def test_incomplete_folder_is_passed_over(isolated, monkeypatch):
+    write_fake(isolated / "root", n_train=1)
+    (isolated / "root" / TEST_LABELS).unlink()
+    write_fake(isolated / "env" / "mnist", n_train=2)
+    monkeypatch.setenv("ZERONN_DATA", str(isolated / "env"))
+    assert len(load_mnist(root=isolated / "root", download=False)[0][0]) == 2
+
+
+def test_cache_folder_follows_xdg_cache_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert datasets.cache_folder() == tmp_path / "zeronn"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert datasets.cache_folder() == Path.home() / ".cache" / "zeronn"
+
+
+def test_not_found_says_which_files_to_put_where(isolated):
+    (isolated / "root").mkdir()
+    write_fake(isolated / "root")
+    (isolated / "root" / TRAIN_IMAGES).unlink()
+    with pytest.raises(FileNotFoundError) as caught:
+        load_mnist(root=isolated / "root", download=False)
+    message = str(caught.value)
+    assert message.startswith("MNIST not found. Put these four files")
+    assert ", ".join(FILE_NAMES) in message
+    assert f"{isolated / 'root'}  (root, the four files directly; lacks {TRAIN_IMAGES})" in message
+    assert f"{isolated / 'root' / 'mnist'}  (root, holding mnist/; does not exist)" in message
+    assert str(isolated / "xdg" / "zeronn" / "mnist") in message
+    assert "set ZERONN_DATA to a folder holding mnist/ and fashion-mnist/" in message
+    assert "download=False" in message
+
+
+def test_missing_root_and_unknown_dataset_are_refused(isolated):
+    with pytest.raises(FileNotFoundError, match="is not an existing folder"):
+        load_mnist(root=isolated / "nowhere", download=False)
+    with pytest.raises(ValueError, match=r"unknown dataset 'cifar'; expected one of \['fashion"):
+        load_dataset("cifar")
+
+
+def test_count_mismatch_names_both_files(fake, isolated):
+    folder = isolated / "data" / "mnist"
+    write_idx(folder / TEST_LABELS, np.zeros(2, np.uint8))
+    with pytest.raises(ValueError, match="image and label counts differ") as caught:
+        load_mnist(root=folder, download=False)
+    message = str(caught.value)
+    assert f"{folder / TEST_IMAGES} holds 3 images" in message
+    assert f"{folder / TEST_LABELS} holds 2 labels" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "array", "message"),
+    [
+        (
+            TRAIN_LABELS,
+            np.array([0, 1, 2, 3, 10], np.uint8),
+            r"labels must be in \[0, 10\), found 10",
+        ),
+        (TRAIN_LABELS, np.zeros(5, np.int32), "expected uint8 labels of shape"),
+        (TRAIN_IMAGES, np.zeros((5, 784), np.uint8), r"got uint8 of shape \(5, 784\)"),
+    ],
+)
+def test_wrong_content_names_the_file(fake, isolated, name, array, message):
+    folder = isolated / "data" / "mnist"
+    write_idx(folder / name, array)
+    with pytest.raises(ValueError, match=message) as caught:
+        load_mnist(root=folder, download=False)
+    assert str(folder / name) in str(caught.value)
+
+
+def test_every_call_returns_new_arrays_and_sees_changed_files(fake, isolated):
+    folder = isolated / "data" / "mnist"
+    (x_train, t_train), _ = load_mnist(normalize=False, root=folder, download=False)
+    x_train[:] = 7
+    t_train[:] = 7
+    (x_again, t_again), _ = load_mnist(normalize=False, root=folder, download=False)
+    np.testing.assert_array_equal(x_again, fake[TRAIN_IMAGES].reshape(5, 784))
+    np.testing.assert_array_equal(t_again, fake[TRAIN_LABELS])
+
+    write_idx(folder / TRAIN_LABELS, np.full(5, 9, np.uint8))
+    stamp = time.time_ns() + 10**9  # a distinct mtime even on coarse-grained file systems
+    os.utime(folder / TRAIN_LABELS, ns=(stamp, stamp))
+    (_, t_changed), _ = load_mnist(root=folder, download=False)
+    np.testing.assert_array_equal(t_changed, np.full(5, 9))
+
+
+def test_class_names():
+    assert MNIST_CLASSES == ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+    assert len(FASHION_MNIST_CLASSES) == 10
+    assert FASHION_MNIST_CLASSES[0] == "T-shirt/top"
+    assert FASHION_MNIST_CLASSES[9] == "Ankle boot"
+    assert datasets.DATASETS["fashion-mnist"].classes is FASHION_MNIST_CLASSES
+
+
+# ---- the real files (ZERONN_DATA); in CI these fail rather than skip ---------------------
+
+
+def real_root() -> Path:
+    root = real_data_root()
+    assert root is not None, "ZERONN_DATA must name a folder holding mnist/ and fashion-mnist/"
+    return root
+
+
+@pytest.mark.realdata
+@requires_real_data
+@pytest.mark.parametrize("name", ["mnist", "fashion-mnist"])
+def test_real_files_match_the_checksum_table(name):
+    folder = real_root() / name
+    for file_name, expected in datasets.DATASETS[name].sha256.items():
+        assert file_sha256(folder / file_name, decompress=True) == expected, file_name
+
+
+@pytest.mark.realdata
+@requires_real_data
+@pytest.mark.parametrize("loader", [load_mnist, load_fashion_mnist])
+def test_real_data_shapes_types_and_ranges(loader, monkeypatch):
+    monkeypatch.setenv("ZERONN_DATA", str(real_root()))
+    (x_train, t_train), (x_test, t_test) = loader(download=False)
+    assert x_train.shape == (60000, 784)
+    assert x_test.shape == (10000, 784)
+    assert x_train.dtype == np.float32
+    assert t_train.dtype == np.int64
+    assert x_train.min() == 0.0
+    assert x_train.max() == 1.0
+    for labels, n in ((t_train, 60000), (t_test, 10000)):
+        counts = np.bincount(labels, minlength=10)
+        assert len(counts) == 10
+        assert counts.sum() == n
+        assert counts.min() > n // 20  # every class is well represented
