@@ -122,6 +122,9 @@ def check_gradients(
     the parameters are restored exactly, as are buffers listed by ``named_buffers()`` (the
     many forward passes would otherwise move BatchNorm's running statistics). The parameters'
     ``grad`` are left holding the analytic gradients.
+
+    ``forward`` runs twice per checked entry and must be deterministic: a Dropout layer must
+    draw the same mask each time (reseed its ``rng`` before each forward, or check in eval mode).
     """
     generator = as_generator(rng, "check_gradients")
     _require_float64(x, "check_gradients", "input x")
@@ -132,7 +135,8 @@ def check_gradients(
         raise ValueError(
             "check_gradients reserves the name 'x' for the input; rename the parameter"
         )
-    buffers = [(buffer, buffer.copy()) for _, buffer in getattr(module, "named_buffers", list)()]
+    named_buffers = module.named_buffers() if hasattr(module, "named_buffers") else []
+    saved_buffers = [(buffer, buffer.copy()) for _, buffer in named_buffers]
 
     x = x.copy()
     if t is None:
@@ -168,7 +172,7 @@ def check_gradients(
             numeric = numerical_gradient(lambda _: scalar(), array, eps)
             errors[name] = relative_error(analytic[name], numeric)
     finally:
-        for buffer, saved in buffers:
+        for buffer, saved in saved_buffers:
             buffer[...] = saved
     # The numerical passes ran forward only; put the analytic gradients back where they were.
     for name, parameter in parameters:
