@@ -9,6 +9,29 @@
 - ``expand``: materialized rotated copies, optionally only for chosen classes.
 """
 
+from zeronn.augment.expand import class_counts, expand
+from zeronn.augment.generator import ImageDataGenerator
+from zeronn.augment.pipeline import Pipeline
 from zeronn.augment.rotate import rotate
+from zeronn.augment.transforms import (
+    RandomCropResize,
+    RandomFlip,
+    RandomRotation,
+    RandomShear,
+    RandomShift,
+    RandomZoom,
+)
 
-__all__ = ["rotate"]
+__all__ = [
+    "ImageDataGenerator",
+    "Pipeline",
+    "RandomCropResize",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomShear",
+    "RandomShift",
+    "RandomZoom",
+    "class_counts",
+    "expand",
+    "rotate",
+]

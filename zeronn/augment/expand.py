@@ -1,0 +1,84 @@
+"""Materialized expansion: each image followed by rotated copies, optionally per class."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from zeronn._checks import floating_array, positive_int, shape_text
+from zeronn.augment._inputs import check_angles, image_stack
+from zeronn.augment.rotate import rotate
+
+
+def labels_of(t: NDArray) -> NDArray[np.int64]:
+    """Integer class labels from labels (N,) or one-hot rows (N, K)."""
+    t = np.asarray(t)
+    if t.ndim == 2:
+        return t.argmax(axis=1)
+    if t.ndim != 1:
+        raise ValueError(f"expected labels (N,) or one-hot (N, K), got {shape_text(t.shape)}")
+    return t.astype(np.int64, copy=False)
+
+
+def class_counts(t: NDArray) -> dict[int, int]:
+    """How many examples each class has, ``{label: count}`` sorted by label.
+
+    >>> class_counts(np.array([1, 0, 1]))
+    {0: 1, 1: 2}
+    """
+    values, counts = np.unique(labels_of(t), return_counts=True)
+    return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
+
+
+def expand(
+    x: NDArray[np.floating],
+    t: NDArray,
+    angles: ArrayLike = (15, -15),
+    *,
+    order: int = 1,
+    mode: str = "nearest",
+    image_shape: tuple[int, int] | None = None,
+    classes: Sequence[int] | None = None,
+    chunk_size: int = 2048,
+    workers: int | None = None,
+) -> tuple[NDArray[np.floating], NDArray]:
+    """Each image, then one copy rotated by each angle (degrees, counter-clockwise).
+
+    x: images in any layout ``rotate`` takes; t: labels (N,) or one-hot (N, K). With
+    ``angles=(15, -15)`` the output holds, per image, the original, +15°, -15°, in the
+    input order. ``classes`` restricts the copies to images of those labels; the others
+    appear once. The output is allocated once and filled ``chunk_size`` images at a time;
+    compare ``class_counts(t)`` with ``class_counts(t_expanded)`` for the balance.
+    """
+    owner = "expand"
+    x = floating_array(x, owner, what="x")
+    image_stack(x[:1], owner, image_shape)  # layout checks on one image; rotate checks the rest
+    t = np.asarray(t)
+    if t.shape[:1] != x.shape[:1]:
+        raise ValueError(
+            f"{owner} expected one label per image, {x.shape[0]} rows, got t {shape_text(t.shape)}"
+        )
+    angles = np.atleast_1d(np.asarray(angles, dtype=np.float64))
+    angles = check_angles(angles, angles.shape[0], owner)
+    chunk_size = positive_int(chunk_size, "chunk_size", owner)
+    labels = labels_of(t)
+    selected = np.ones(len(x), dtype=bool) if classes is None else np.isin(labels, list(classes))
+
+    copies = 1 + angles.shape[0] * selected
+    first = np.concatenate([[0], np.cumsum(copies)[:-1]])
+    total = int(copies.sum())
+    x_out = np.empty((total, *x.shape[1:]), dtype=x.dtype)
+    t_out = np.empty((total, *t.shape[1:]), dtype=t.dtype)
+    x_out[first], t_out[first] = x, t
+
+    chosen = np.flatnonzero(selected)
+    for start in range(0, len(chosen), chunk_size):
+        index = chosen[start : start + chunk_size]
+        for k, angle in enumerate(angles):
+            x_out[first[index] + 1 + k] = rotate(
+                x[index], angle, order=order, mode=mode, image_shape=image_shape, workers=workers
+            )
+            t_out[first[index] + 1 + k] = t[index]
+    return x_out, t_out
