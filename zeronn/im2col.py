@@ -46,11 +46,16 @@ def output_size(size: int, kernel: int, stride: int, pad: int) -> int:
 
 
 def window_geometry(
-    kernel_size: IntOrPair, stride: IntOrPair, pad: IntOrPair, owner: str
+    kernel_size: IntOrPair,
+    stride: IntOrPair,
+    pad: IntOrPair,
+    owner: str,
+    *,
+    kernel_name: str = "kernel_size",
 ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
     """Validate and return ``(kh, kw), (sh, sw), (ph, pw)``: kernel, stride >= 1 and pad >= 0."""
     return (
-        pair(kernel_size, "kernel_size", owner),
+        pair(kernel_size, kernel_name, owner),
         pair(stride, "stride", owner),
         pair(pad, "pad", owner, allow_zero=True),
     )

@@ -35,7 +35,9 @@ class MaxPool2D(Layer):
         self, pool_size: IntOrPair, stride: IntOrPair | None = None, pad: IntOrPair = 0
     ) -> None:
         stride = pool_size if stride is None else stride
-        self.pool_size, self.stride, self.pad = window_geometry(pool_size, stride, pad, "MaxPool2D")
+        self.pool_size, self.stride, self.pad = window_geometry(
+            pool_size, stride, pad, "MaxPool2D", kernel_name="pool_size"
+        )
         if any(2 * p > k for p, k in zip(self.pad, self.pool_size, strict=True)):
             # A window made only of padding would output −inf.
             raise ValueError(
