@@ -18,6 +18,10 @@ If none holds them and ``download=True``, the missing files are fetched from pub
 into the cache and verified against the SHA-256 of their decompressed content (the digests of
 the standard files, below). Files found in a folder are used as they are, without hashing, so
 that small or edited copies can stand in for the real data.
+
+Each file is decompressed and decoded once per process and kept, read-only, keyed by its path,
+modification time and size (a changed file is read again); every call hands out new arrays
+built from it, so callers may modify what they get.
 """
 
 from __future__ import annotations

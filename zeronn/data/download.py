@@ -112,7 +112,8 @@ def download(
     ``sha256`` (hex) is checked against the content (decompressed first when
     ``decompress_for_checksum``). Raises :class:`DownloadError` when every mirror fails and
     :class:`ChecksumError` on a digest mismatch; in both cases ``destination`` is left untouched
-    (nothing is written, no temporary file remains). ``timeout`` is in seconds per connection.
+    (nothing is written, no temporary file remains). ``timeout`` is in seconds and bounds the
+    connection and each read. ``progress(bytes_received, total_or_None)`` is called per chunk.
     """
     if not urls:
         raise ValueError("download expected at least one URL, got none")
