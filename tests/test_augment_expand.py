@@ -1,0 +1,39 @@
+"""expand: ordering, class restriction and counts."""
+
+import numpy as np
+import pytest
+
+from zeronn.augment import class_counts, expand, rotate
+
+
+def test_expand_orders_original_then_each_angle(rng):
+    x = rng.random((5, 784)).astype(np.float32)
+    t = np.array([0, 1, 2, 1, 0])
+    x_out, t_out = expand(x, t, (15, -15), image_shape=(28, 28), chunk_size=2)
+    assert x_out.shape == (15, 784)
+    assert x_out.dtype == np.float32
+    np.testing.assert_array_equal(t_out, np.repeat(t, 3))
+    np.testing.assert_array_equal(x_out[0::3], x)
+    np.testing.assert_array_equal(x_out[1::3], rotate(x, 15, image_shape=(28, 28)))
+    np.testing.assert_array_equal(x_out[2::3], rotate(x, -15, image_shape=(28, 28)))
+
+
+def test_expand_restricted_to_classes_and_counts(rng):
+    x = rng.random((6, 1, 8, 8))
+    t = np.eye(3)[[0, 1, 1, 2, 0, 1]]
+    x_out, t_out = expand(x, t, (10, -10, 20), classes=[1])
+    assert class_counts(t) == {0: 2, 1: 3, 2: 1}
+    assert class_counts(t_out) == {0: 2, 1: 12, 2: 1}
+    assert x_out.shape == (15, 1, 8, 8)
+    # image 1 (class 1) is at row 1, followed by its three copies; image 3 at row 9
+    np.testing.assert_array_equal(x_out[1], x[1])
+    np.testing.assert_array_equal(x_out[2], rotate(x[1:2], 10)[0])
+    np.testing.assert_array_equal(x_out[9], x[3])
+    np.testing.assert_array_equal(t_out[9], t[3])
+
+
+def test_expand_rejects_bad_input(rng):
+    with pytest.raises(ValueError, match=r"one label per image, 3 rows, got t \(2,\)"):
+        expand(rng.random((3, 4, 4)), np.zeros(2))
+    with pytest.raises(ValueError, match="finite angles"):
+        expand(rng.random((3, 4, 4)), np.zeros(3), (np.nan,))
