@@ -1,0 +1,52 @@
+"""The lessons in examples/ run end to end (with small step counts where they train)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import requires_real_data
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(name: str, *args: str, cwd: Path | None = None) -> str:
+    env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1")
+    completed = subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout
+
+
+def test_gradient_check_example_reports_small_errors():
+    out = run_example("gradient_check.py")
+    assert "SimpleConvNet through the loss: largest relative error" in out
+    assert "relative error" in out
+
+
+@requires_real_data
+def test_mlp_example_trains_and_reports():
+    out = run_example("mlp_mnist.py", "--subset", "1000", "--epochs", "1")
+    assert "val_accuracy" in out
+    assert "precision" in out
+    assert "recall" in out
+
+
+@requires_real_data
+def test_convnet_example_trains_saves_and_reloads():
+    out = run_example("convnet_mnist.py", "--subset", "300", "--epochs", "1")
+    assert "reloaded model gives the same test accuracy: True" in out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
+def test_every_example_has_a_lesson_docstring(name):
+    text = (EXAMPLES / name).read_text()
+    assert text.startswith('"""Lesson'), f"{name} should open with its lesson"
