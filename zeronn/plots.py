@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
 from zeronn._checks import positive_int, shape_text
@@ -89,6 +90,7 @@ def plot_history(
     if log_scale:
         loss_axes.set_yscale("log")
     for axes in (loss_axes, accuracy_axes):
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
     return _finish(figure, path)
@@ -170,7 +172,7 @@ def plot_confusion_matrix(
         for j in range(k):
             text = f"{values[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
             color = "white" if values[i, j] > threshold else "black"
-            axes.text(j, i, text, ha="center", va="center", color=color, fontsize="x-small")
+            axes.text(j, i, text, ha="center", va="center", color=color, fontsize="small")
     return _finish(figure, path)
 
 
