@@ -9,9 +9,11 @@ OH = (H + 2·ph − kh) // sh + 1 (likewise OW). With K = C·kh·kw and the colu
                dx = col2im(W₂ᵀ dY)         (the adjoint of im2col scatters window gradients back)
            or  dx = conv(dy padded by k−1−p, W flipped in space, in/out channels swapped)
 
-The second form of dx is a "transposed convolution": for stride 1 it computes the same sum as
-col2im but as a copy plus a matrix product, which beats the kh·kw strided adds of col2im when
-the layer does not widen the channels much (F ≤ 2C); the layer picks it only then.
+The second form of dx is a "transposed convolution": for stride 1 (and p < k) it computes the
+same sum as col2im, but as one copy plus one matrix product instead of kh·kw strided
+read-modify-write passes. Its columns have F·kh·kw rows against col2im's C·kh·kw, so the layer
+uses it when F ≤ C (e.g. 16 → 16 channels) and col2im otherwise (the first layer, 1 → 30, or a
+widening 32 → 64). ``transposed_dx`` shows the choice.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ class Conv2D(Layer):
             self.stride == (1, 1)
             and self.pad[0] < kh
             and self.pad[1] < kw
-            and self.out_channels <= 2 * self.in_channels
+            and self.out_channels <= self.in_channels
         )
         self._x_shape: tuple[int, int, int, int] | None = None
         self._padded: NDArray | None = None
