@@ -52,8 +52,16 @@ def test_gradcam_grid_explains_each_models_prediction(rng):
     t = np.array([0, 1, 1])
     predictions = {"none": model.predict(x).argmax(axis=1)}
     figure = gradcam_grid(
-        x, t, {"none": model}, predictions, np.array([0, 2]), ("none",), ("a", "b")
+        x,
+        t,
+        {"none": model, "flip": model},
+        {**predictions, "flip": predictions["none"]},
+        np.array([0, 2]),
+        ("none", "flip"),
+        ("a", "b"),
     )
-    assert len(figure.axes) == 2 * 2
-    assert figure.axes[0].get_title().startswith("is a")
-    assert figure.axes[1].get_title().startswith("none: ")
+    titles = [axes.get_title() for axes in figure.axes]
+    assert len(titles) == 2 * 2  # two images (rows) × two conditions (columns)
+    assert titles[0].startswith("is a\nnone: ")
+    assert titles[1].startswith("\nflip: ")
+    assert titles[2].startswith("is b\nnone: ")

@@ -2,7 +2,8 @@
 
 "Changed" images follow the post's "wrong before, right after" grids, for the first seed's
 models: test images the ``none`` model got wrong and ``flip-both`` got right, and the reverse
-lesson, images ``none`` got right and ``flip-a`` got wrong. Every figure is a small PNG.
+lesson, images ``none`` got right and ``flip-a`` got wrong. Every figure is a small PNG, built
+as a :class:`~matplotlib.figure.Figure` without pyplot (no backend, no global state).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
+from zeronn import plots
 from zeronn._io import atomic_save_figure
 from zeronn.layers import Conv2D
 
@@ -25,14 +28,13 @@ CHANGES = (
 )
 
 
-def recall_bars(summary: dict[str, dict[str, Any]], class_names: tuple[str, str]):
+def recall_bars(summary: dict[str, dict[str, Any]], class_names: tuple[str, str]) -> Figure:
     """Grouped bars of per-class recall (mean, error bar ± std over seeds) per condition."""
-    import matplotlib.pyplot as plt
-
     conditions = list(summary)
     positions = np.arange(len(conditions))
     width = 0.38
-    figure, axes = plt.subplots(figsize=(7.5, 3.4), layout="constrained")
+    figure = Figure(figsize=(7.5, 3.4), layout="constrained")
+    axes = figure.subplots()
     for k, name in enumerate(class_names):
         means = [100 * summary[c]["recall"]["mean"][k] for c in conditions]
         stds = [100 * summary[c]["recall"]["std"][k] for c in conditions]
@@ -75,27 +77,20 @@ def changed_grid(
     title: str,
     *,
     columns: int = 8,
-):
+) -> Figure:
     """Up to two rows of test images, each captioned with its label and both predictions."""
-    import matplotlib.pyplot as plt
-
     shown = indices[: 2 * columns]
-    rows = max(1, -(-len(shown) // columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(1.2 * columns, 1.5 * rows + 0.5))
-    axes = np.atleast_2d(axes)
     before, after = conditions
-    for ax in axes.flat:
-        ax.axis("off")
-    for ax, index in zip(axes.flat, shown, strict=False):
-        ax.imshow(x[index, 0], cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(
-            f"is {_short(class_names[t[index]])}\n"
-            f"{_short(class_names[predictions[before][index]])} → "
-            f"{_short(class_names[predictions[after][index]])}",
-            fontsize=7,
-        )
-    figure.suptitle(f"{title}\n({len(indices)} test images; first {len(shown)} shown)", fontsize=9)
-    figure.tight_layout()
+    titles = [
+        f"is {_short(class_names[t[i]])}\n{_short(class_names[predictions[before][i]])}"
+        f" → {_short(class_names[predictions[after][i]])}"
+        for i in shown
+    ]
+    figure = plots.image_grid(x[shown], titles=titles, ncols=columns, cmap="gray_r")
+    figure.suptitle(
+        f"{title}\n({len(indices)} test images, first {len(shown)} shown; {before} → {after})",
+        fontsize="medium",
+    )
     return figure
 
 
@@ -107,35 +102,33 @@ def gradcam_grid(
     indices: NDArray[np.intp],
     conditions: tuple[str, ...],
     class_names: tuple[str, str],
-):
-    """Rows: images; columns: the image, then each condition's Grad-CAM for its prediction."""
-    import matplotlib.pyplot as plt
-
+) -> Figure:
+    """Rows: images; columns: each condition's Grad-CAM for the class it predicted."""
     from zeronn.explain import grad_cam
 
     images = x[indices]
-    columns = 1 + len(conditions)
-    figure, axes = plt.subplots(
-        len(indices), columns, figsize=(1.6 * columns, 1.6 * len(indices) + 0.4), squeeze=False
-    )
-    for row, index in enumerate(indices):
-        axes[row, 0].imshow(images[row, 0], cmap="gray_r", vmin=0, vmax=1)
-        axes[row, 0].set_title(f"is {_short(class_names[t[index]])}", fontsize=7)
-    for column, condition in enumerate(conditions, start=1):
+    cams, titles = [], []
+    for condition in conditions:
         model = models[condition]
         predicted = predictions[condition][indices]
-        cams = grad_cam(model, images, predicted, last_conv_activation(model))
-        for row in range(len(indices)):
-            ax = axes[row, column]
-            ax.imshow(images[row, 0], cmap="gray", vmin=0, vmax=1)
-            ax.imshow(cams[row], cmap="jet", alpha=0.45, vmin=0, vmax=1)
-            # an all-zero map means no channel gave positive evidence for that class
-            blank = "\n(map all zero)" if cams[row].max() == 0 else ""
-            ax.set_title(f"{condition}: {_short(class_names[predicted[row]])}{blank}", fontsize=7)
-    for ax in axes.flat:
-        ax.axis("off")
-    figure.suptitle("Grad-CAM of each model's predicted class (last conv layer)", fontsize=9)
-    figure.tight_layout()
+        cams.append(grad_cam(model, images, predicted, last_conv_activation(model)))
+        titles.append([f"{condition}: {_short(class_names[k])}" for k in predicted])
+    # conditions are columns: interleave so that row r holds image r under every condition
+    cams = np.stack(cams, axis=1).reshape(-1, *images.shape[2:])
+    titles = [
+        f"is {_short(class_names[t[i]])}\n{titles[c][r]}" if c == 0 else f"\n{titles[c][r]}"
+        for r, i in enumerate(indices)
+        for c in range(len(conditions))
+    ]
+    # an all-zero map means no channel gave positive evidence for that class
+    titles = [
+        title + (" (map 0)" if cam.max() == 0 else "")
+        for title, cam in zip(titles, cams, strict=True)
+    ]
+    figure = plots.gradcam_overlay(
+        np.repeat(images, len(conditions), axis=0), cams, titles=titles, ncols=len(conditions)
+    )
+    figure.suptitle("Grad-CAM of each model's predicted class (last conv layer)", fontsize="medium")
     return figure
 
 
@@ -150,8 +143,6 @@ def last_conv_activation(model: Any) -> int:
 
 def write_figures(results: dict[str, Any], first_seed: dict[str, Any], out: Path) -> list[Path]:
     """Write every figure the conditions that ran allow; return the paths written."""
-    import matplotlib.pyplot as plt
-
     class_names = tuple(results["class_names"])
     x, t = first_seed["x_test"], first_seed["t_test"]
     predictions, models = first_seed["predictions"], first_seed["models"]
@@ -159,7 +150,6 @@ def write_figures(results: dict[str, Any], first_seed: dict[str, Any], out: Path
 
     def save(figure, name: str) -> None:
         written.append(atomic_save_figure(figure, out / name, dpi=DPI))
-        plt.close(figure)
 
     save(recall_bars(results["summary"], class_names), "flip_balance_recall.png")
     for before, after, was_wrong, title in CHANGES:
