@@ -82,3 +82,10 @@ def test_format_bytes_units():
     assert format_bytes(3 * 2**20) == "3.0 MiB"
     assert format_bytes(5 * 2**40) == "5120.0 GiB"
     assert doctest.testmod(report).failed == 0
+
+
+def test_post_comparison_puts_the_posts_numbers_beside_ours():
+    runs = [run("none", 0, 0.5, 0.8), run("random-flip", 0, 0.5, 0.81)]
+    lines = report.format_post_comparison(summarize(runs), ("cat", "dog")).splitlines()
+    assert lines[2] == "| none | 84.2 | 80.0 ± 0.0 | 78 | 80.0 ± 0.0 | 90 | 80.0 ± 0.0 |"
+    assert lines[3].startswith("| random-flip | – | 81.0 ± 0.0 | – |")

@@ -131,3 +131,43 @@ def format_table(summary: dict[str, dict[str, Any]], class_names: Sequence[str])
 
 def _signed(stats: dict[str, Any], index: int) -> str:
     return f"{100 * stats['mean'][index]:+.1f} ± {100 * stats['std'][index]:.1f}"
+
+
+# The cats-and-dogs post (DeepConvNet, 80×80 photos, 12,000 per class), class A = cats:
+# accuracy, cat recall, dog recall in %, as the post reports them.
+POST_RESULTS: dict[str, tuple[str, str, str]] = {
+    "none": ("84.2", "78", "90"),
+    "flip-a": ("82.2", "94", "70"),
+    "flip-both": ("90.9", "> 90", "> 90"),
+}
+
+
+def format_post_comparison(summary: dict[str, dict[str, Any]], class_names: Sequence[str]) -> str:
+    """Markdown table: the post's accuracy and recalls next to the measured mean ± std."""
+    a, b = class_names
+    rows = [
+        [
+            "condition",
+            "accuracy % (post)",
+            "accuracy % (here)",
+            f"recall cat / {a} % (post)",
+            f"recall {a} % (here)",
+            f"recall dog / {b} % (post)",
+            f"recall {b} % (here)",
+        ]
+    ]
+    rows.append(["---"] * len(rows[0]))
+    for condition, entry in summary.items():
+        post = POST_RESULTS.get(condition, ("–", "–", "–"))
+        rows.append(
+            [
+                condition,
+                post[0],
+                _pm(entry["accuracy"]),
+                post[1],
+                _pm(entry["recall"], 0),
+                post[2],
+                _pm(entry["recall"], 1),
+            ]
+        )
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"

@@ -178,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
     table = report.format_table(results["summary"], config.class_names)
     print()
     print(table)
+    print(report.format_post_comparison(results["summary"], config.class_names))
     path = atomic_write_json(config.out / "results.json", results)
     print(f"wrote {path}")
     if config.figures:
