@@ -17,25 +17,28 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from zeronn import serialize
 from zeronn._checks import non_negative_int, positive_int
+
+if TYPE_CHECKING:
+    from zeronn.train import History, Trainer
 
 
 class Callback:
     """Base class with do-nothing hooks; override the ones you need."""
 
-    def on_train_begin(self, trainer: Any) -> None:
+    def on_train_begin(self, trainer: Trainer) -> None:
         """Called once before the first epoch."""
 
-    def on_epoch_begin(self, trainer: Any, epoch: int) -> None:
+    def on_epoch_begin(self, trainer: Trainer, epoch: int) -> None:
         """Called before epoch ``epoch`` (1-based) starts."""
 
-    def on_epoch_end(self, trainer: Any, epoch: int, logs: Mapping[str, float]) -> None:
+    def on_epoch_end(self, trainer: Trainer, epoch: int, logs: Mapping[str, float]) -> None:
         """Called after epoch ``epoch``, with its metrics in ``logs``."""
 
-    def on_train_end(self, trainer: Any, history: Any) -> None:
+    def on_train_end(self, trainer: Trainer, history: History) -> None:
         """Called once after the last epoch (also after an early stop)."""
 
 
@@ -98,13 +101,15 @@ class ModelCheckpoint(Callback):
 
     @property
     def best(self) -> float | None:
+        """The best value of the monitored metric so far (None before the first epoch)."""
         return self._monitor.best
 
-    def on_train_begin(self, trainer: Any) -> None:
+    def on_train_begin(self, trainer: Trainer) -> None:
         self._monitor.best = None
         self.best_epoch = None
 
-    def on_epoch_end(self, trainer: Any, epoch: int, logs: Mapping[str, float]) -> None:
+    def on_epoch_end(self, trainer: Trainer, epoch: int, logs: Mapping[str, float]) -> None:
+        """Save the model if this epoch is the best so far."""
         if self._monitor.improved(self._monitor.value(logs)):
             self.best_epoch = epoch
             serialize.save(trainer.model, self.path)  # atomic: path always holds a whole model
@@ -131,12 +136,13 @@ class EarlyStopping(Callback):
         self.wait = 0
         self.stopped_epoch: int | None = None
 
-    def on_train_begin(self, trainer: Any) -> None:
+    def on_train_begin(self, trainer: Trainer) -> None:
         self._monitor.best = None
         self.wait = 0
         self.stopped_epoch = None
 
-    def on_epoch_end(self, trainer: Any, epoch: int, logs: Mapping[str, float]) -> None:
+    def on_epoch_end(self, trainer: Trainer, epoch: int, logs: Mapping[str, float]) -> None:
+        """Count epochs without improvement; ask the trainer to stop after ``patience``."""
         if self._monitor.improved(self._monitor.value(logs)):
             self.wait = 0
             return
@@ -158,13 +164,15 @@ class _Schedule(Callback):
 
     base_lr: float | None = None
 
-    def on_train_begin(self, trainer: Any) -> None:
+    def on_train_begin(self, trainer: Trainer) -> None:
         self.base_lr = float(trainer.optimizer.lr)
 
-    def on_epoch_begin(self, trainer: Any, epoch: int) -> None:
+    def on_epoch_begin(self, trainer: Trainer, epoch: int) -> None:
+        """Set the optimizer's lr for this epoch."""
         trainer.optimizer.lr = self.lr(epoch)
 
     def lr(self, epoch: int) -> float:
+        """The learning rate of epoch ``epoch`` (1-based)."""
         raise NotImplementedError
 
 
@@ -180,6 +188,7 @@ class StepLR(_Schedule):
         self.gamma = float(gamma)
 
     def lr(self, epoch: int) -> float:
+        """The learning rate of epoch ``epoch`` (1-based)."""
         return _base(self) * self.gamma ** ((epoch - 1) // self.step_size)
 
     def __repr__(self) -> str:
@@ -201,7 +210,7 @@ class CosineLR(_Schedule):
             raise ValueError(f"CosineLR expected min_lr >= 0, got {min_lr!r}")
         self.min_lr = float(min_lr)
 
-    def on_train_begin(self, trainer: Any) -> None:
+    def on_train_begin(self, trainer: Trainer) -> None:
         super().on_train_begin(trainer)
         if self.min_lr >= _base(self):
             raise ValueError(
@@ -210,6 +219,7 @@ class CosineLR(_Schedule):
             )
 
     def lr(self, epoch: int) -> float:
+        """The learning rate of epoch ``epoch`` (1-based)."""
         base = _base(self)
         progress = min(epoch - 1, self.total_epochs) / self.total_epochs
         value = self.min_lr + (base - self.min_lr) * (1 + math.cos(math.pi * progress)) / 2

@@ -19,10 +19,11 @@ from scipy import ndimage
 
 from zeronn._checks import floating_array, shape_text
 from zeronn.layers.base import Layer
+from zeronn.model import Sequential
 
 
 def grad_cam(
-    model,
+    model: Sequential,
     x: NDArray[np.floating],
     class_index: int | NDArray[np.integer],
     layer: int | Layer,

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +34,10 @@ from zeronn.callbacks import Callback
 from zeronn.data import iterate_batches
 from zeronn.metrics import accuracy, class_indices
 from zeronn.progress import ProgressLine
+
+if TYPE_CHECKING:
+    from zeronn.model import Sequential
+    from zeronn.optim import Optimizer
 
 __all__ = ["History", "NonFiniteLossError", "Trainer"]
 
@@ -140,8 +144,8 @@ class Trainer:
 
     def __init__(
         self,
-        model,
-        optimizer,
+        model: Sequential,
+        optimizer: Optimizer,
         *,
         batch_size: int = 100,
         rng: np.random.Generator | int,
