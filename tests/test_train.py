@@ -88,7 +88,9 @@ def test_fit_accepts_one_hot_targets_and_calls_augment():
 def test_evaluate_counts_the_last_partial_batch():
     x, t = blobs(7)
     trainer = make_trainer(tiny_model())
+    trainer.model.train()
     loss, accuracy = trainer.evaluate(x, t, batch_size=3)
+    assert trainer.model.training  # evaluate runs in eval mode, then restores the mode
     # Reference: one sample at a time, plain means.
     model, per_sample_loss, hits = trainer.model, [], []
     for i in range(len(x)):

@@ -267,9 +267,10 @@ class Trainer:
         if not math.isfinite(loss):
             raise self._diverged(f"the loss is {loss}", where, epoch, step)
         self._last_finite = (loss, epoch, step)
+        # Counted before backward: layers may reuse their buffers once the step is done.
+        correct = int(np.count_nonzero(logits.argmax(axis=1) == class_indices(t_batch, "Trainer")))
         self.model.backward(loss_function.backward())
         self.optimizer.step()
-        correct = int(np.count_nonzero(logits.argmax(axis=1) == class_indices(t_batch, "Trainer")))
         return loss, correct
 
     def _check_finite_logits(self, logits, where: str, epoch: int, step: int | None) -> None:
@@ -306,7 +307,7 @@ class Trainer:
         """Mean loss and accuracy over all N samples, in eval mode, ``batch_size`` at a time.
 
         Every sample counts (the last partial batch too). ``batch_size`` defaults to the
-        trainer's. The model is left in eval mode; ``fit`` switches it back each epoch.
+        trainer's. The model's train/eval mode is restored afterwards.
         """
         _check_pair(x, t, "Trainer.evaluate")
         return self._evaluate(x, t, epoch=None, batch_size=batch_size)
