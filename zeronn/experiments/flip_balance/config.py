@@ -34,7 +34,7 @@ class FlipBalanceConfig:
     epochs: int = 4
     batch_size: int = 100
     lr: float = 0.001
-    seeds: tuple[int, ...] = (0, 1, 2)
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     train_subset: int | None = None
     conditions: tuple[str, ...] = CONDITIONS
     root: Path | None = None
