@@ -4,7 +4,7 @@ Shapes: x (N, C, H, W), W (F, C, kh, kw), b (F,), y (N, F, OH, OW) with
 OH = (H + 2·ph − kh) // sh + 1 (likewise OW). With K = C·kh·kw and the columns of
 :func:`zeronn.im2col.im2col`, ``cols`` (K, N·OH·OW):
 
-    forward:   Y  = W₂ cols + b            W₂ = W.reshape(F, K); Y (F, N·OH·OW) is y's layout
+    forward:   Y  = W₂ cols + b            W₂ = W.reshape(F, K); Y (F, N·OH·OW) reordered to y
     backward:  dW = dY colsᵀ,   db = Σ dY over images and positions
                dx = col2im(W₂ᵀ dY)         (the adjoint of im2col scatters window gradients back)
            or  dx = conv(dy padded by k−1−p, W flipped in space, in/out channels swapped)
@@ -55,7 +55,8 @@ class Conv2D(Layer):
 
     ``kernel_size``, ``stride`` and ``pad`` are an int or an ``(height, width)`` pair. ``init`` is
     a std, ``"he"`` (default) or ``"xavier"`` with fan_in = C·kh·kw; the bias starts at zero.
-    The layer keeps its im2col buffers between calls, so repeated shapes allocate nothing big.
+    The layer keeps its column buffers between calls (K·N·OH·OW values each for the forward and
+    the backward pass), so a repeated batch shape allocates nothing big.
     """
 
     param_names = ("W", "b")
