@@ -1,0 +1,216 @@
+"""The whole ``zeronn fewshot`` run: options in, tables printed, every file written at the end.
+
+Nothing is written until every number and every figure exists in memory; then each file is
+written atomically and ``results.json`` last, so an interrupted or failed run leaves the
+output folder as it was (or with complete files of the same run), never a half-written file.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+
+import zeronn
+from zeronn._io import atomic_write_json, atomic_write_with
+from zeronn.data import load_dataset
+from zeronn.data.datasets import DATASETS as DATASET_INFO
+
+from . import figures, report
+from .blas_threads import single_threaded_blas
+from .config import FewshotConfig
+from .experiment import Dataset, TrainingSet, literal_run
+from .study import init_study, repeated_paired_runs, size_sweep
+
+Printer = Callable[[str], None]
+
+
+def _print(text: str) -> None:
+    print(text, flush=True)
+
+
+def run_fewshot(
+    config: FewshotConfig, *, printer: Printer = _print, argv: list[str] | None = None
+) -> dict[str, object]:
+    """Run the experiment described by ``config``, print its tables, write its files.
+
+    Writes into ``config.out``: loss_curves.png, augmented_grid.png, results.json, and
+    accuracy_vs_size.png / prediction_histogram.png with --sweep / --init-study. Returns the
+    payload written to results.json.
+    """
+    start = time.perf_counter()
+    data = load_data(config)
+    load_seconds = time.perf_counter() - start
+    printer(_headline(config, data))
+    payload: dict[str, object] = {
+        "experiment": "fewshot",
+        "zeronn_version": zeronn.__version__,
+        "command": "zeronn fewshot " + " ".join(argv or []),
+        "reading": "literal code" if config.literal else "text design",
+        "config": config.as_dict(),
+    }
+    rendered: dict[str, bytes] = {}
+    with single_threaded_blas() as limited:
+        _main_comparison(config, data, payload, rendered, printer)
+        _studies(config, data, payload, rendered, printer)
+    total_seconds = time.perf_counter() - start
+    payload["timing"] = {
+        "load_seconds": load_seconds,
+        "total_seconds": total_seconds,
+        "blas_threads": 1 if limited else "unchanged",
+    }
+    payload["files"] = [*rendered, "results.json"]
+    for name, content in rendered.items():
+        atomic_write_with(config.out / name, lambda handle, content=content: handle.write(content))
+    atomic_write_json(config.out / "results.json", payload)
+    printer("")
+    printer(
+        f"total wall time {total_seconds:.1f} s; wrote {', '.join(payload['files'])} "
+        f"into {config.out}"
+    )
+    return payload
+
+
+def _settings(config: FewshotConfig) -> dict[str, object]:
+    return {
+        "steps": config.steps,
+        "lr": config.lr,
+        "dtype": config.numpy_dtype,
+        "angles": config.angles,
+    }
+
+
+def _main_comparison(
+    config: FewshotConfig,
+    data: Dataset,
+    payload: dict[str, object],
+    rendered: dict[str, bytes],
+    printer: Printer,
+) -> None:
+    """The blog's comparison (repeat 0), its table and figures; the repeat study if asked."""
+    if config.literal:
+        outcome = literal_run(
+            data,
+            seed=config.seed,
+            samples=config.samples,
+            std=float(config.init),
+            **_settings(config),
+        )
+    else:
+        outcomes, repeat_study = repeated_paired_runs(
+            data,
+            seed=config.seed,
+            repeats=config.repeats,
+            progress=printer,
+            samples=config.samples,
+            sampling=config.sampling,
+            init=config.init,
+            **_settings(config),
+        )
+        outcome = outcomes[0]
+    printer("")
+    printer(report.runs_table(outcome, data.class_names))
+    payload["training_images"] = {
+        "without": _set_summary(outcome.plain_set),
+        "with": _set_summary(outcome.rotated_set),
+    }
+    payload["runs"] = {
+        "without": outcome.without.summary(with_curve=True),
+        "with": outcome.with_rotation.summary(with_curve=True),
+    }
+    rendered["loss_curves.png"] = _png(
+        figures.loss_curves(outcome, log_scale=config.log_scale, title=_curve_title(config, data))
+    )
+    rendered["augmented_grid.png"] = _png(
+        figures.augmented_grid(outcome, data.class_names, literal=config.literal)
+    )
+    if not config.literal and config.repeats > 1:
+        study = repeat_study.as_dict()
+        payload["repeats"] = study
+        printer("")
+        printer(report.paired_table(f"{config.repeats} draws", [("test accuracy", study)]))
+
+
+def _studies(
+    config: FewshotConfig,
+    data: Dataset,
+    payload: dict[str, object],
+    rendered: dict[str, bytes],
+    printer: Printer,
+) -> None:
+    """--sweep and --init-study: their tables, figures and JSON sections."""
+    settings = {**_settings(config), "seed": config.seed, "repeats": config.repeats}
+    if config.sweep is not None:
+        rows = size_sweep(data, sizes=config.sweep, init=config.init, progress=printer, **settings)
+        payload["sweep"] = rows
+        printer("")
+        labels = [(f"{row['sampling']}, {row['samples']}", row) for row in rows]
+        printer(report.paired_table("sweep: sampling, size", labels))
+        rendered["accuracy_vs_size.png"] = _png(
+            figures.accuracy_vs_size(rows, repeats=config.repeats)
+        )
+    if config.init_study:
+        rows = init_study(
+            data,
+            samples=config.samples,
+            sampling=config.sampling,
+            progress=printer,
+            **settings,
+        )
+        payload["init_study"] = rows
+        printer("")
+        labels = [(f"init {row['init']}", row) for row in rows]
+        printer(report.paired_table("init study", labels))
+        rendered["prediction_histogram.png"] = _png(
+            figures.prediction_histograms(rows, data.class_names)
+        )
+
+
+def load_data(config: FewshotConfig) -> Dataset:
+    """Load the dataset of ``config`` (the loader says where to put missing files)."""
+    (x_train, t_train), (x_test, t_test) = load_dataset(config.dataset, root=config.root)
+    if not config.literal and config.sampling == "random" and config.samples > len(x_train):
+        raise ValueError(
+            f"fewshot expected --samples at most the {len(x_train)} training images of "
+            f"{config.dataset}, got {config.samples}"
+        )
+    return Dataset(
+        name=config.dataset,
+        x_train=x_train,
+        t_train=t_train,
+        x_test=x_test,
+        t_test=t_test,
+        class_names=tuple(DATASET_INFO[config.dataset].classes),
+    )
+
+
+def _png(figure: object) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()
+
+
+def _set_summary(training_set: TrainingSet) -> dict[str, list]:
+    return {
+        "source_indices": training_set.sources.tolist(),
+        "angles": training_set.angles.tolist(),
+        "labels": training_set.t.tolist(),
+    }
+
+
+def _headline(config: FewshotConfig, data: Dataset) -> str:
+    reading = "the blog's code, literally" if config.literal else "the blog's text design"
+    angles = ", ".join(f"{a:+g}°" for a in config.angles)
+    return (
+        f"zeronn fewshot: {data.name}, {config.samples} images ({config.sampling}, seed "
+        f"{config.seed}), rotations {angles}; 784-200-200-10 ReLU, init {config.init}, SGD lr "
+        f"{config.lr:g}, {config.steps} full-batch steps, {config.dtype}; {reading}"
+    )
+
+
+def _curve_title(config: FewshotConfig, data: Dataset) -> str:
+    reading = "literal code" if config.literal else "text design"
+    return (
+        f"{data.name}, {config.samples} images, init {config.init}, lr {config.lr:g} "
+        f"({reading}, seed {config.seed})"
+    )

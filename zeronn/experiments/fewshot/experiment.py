@@ -1,0 +1,232 @@
+"""One paired comparison: the same network trained without and with rotated copies, evaluated.
+
+The blog's network is 784-200-200-10 with ReLU and a softmax cross-entropy on top. In the text
+design both arms start from the *same* initial weights and the same drawn images, so the
+difference between them is the rotated copies alone. In the literal reading each arm replays
+its own ``np.random.seed(seed)`` stream (images, then weights), as the blog's code did.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zeronn.augment import expand
+from zeronn.metrics import confusion_matrix
+
+from .draws import draw_indices, literal_draw
+from .network import IMAGE_SHAPE, blog_weights_state, build_network
+from .training import first_step_below, train_full_batch
+
+LOSS_THRESHOLDS = (0.1, 0.01)
+# Evaluation batch: big enough to keep BLAS busy, small enough to stay a few MB per layer.
+EVAL_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Training and test images (N, 784) in [0, 1], float32 as loaded, with int labels."""
+
+    name: str
+    x_train: NDArray[np.floating]
+    t_train: NDArray[np.integer]
+    x_test: NDArray[np.floating]
+    t_test: NDArray[np.integer]
+    class_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """The images one arm trains on, with where each came from (for the figure and JSON).
+
+    ``sources``: (N,) index of the original training image; ``angles``: (N,) rotation in
+    degrees (0 for an original).
+    """
+
+    x: NDArray[np.floating]
+    t: NDArray[np.integer]
+    sources: NDArray[np.intp]
+    angles: NDArray[np.float64]
+
+
+@dataclass
+class RunResult:
+    """What one training run produced: its loss curve and its score on the whole test set."""
+
+    name: str
+    images: int
+    losses: NDArray[np.float64]
+    test_accuracy: float
+    per_class_accuracy: NDArray[np.float64]
+    predicted_counts: NDArray[np.int64]
+    seconds: float
+    first_below: dict[float, int | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.first_below = {th: first_step_below(self.losses, th) for th in LOSS_THRESHOLDS}
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.losses[-1])
+
+    def summary(self, *, with_curve: bool = False) -> dict[str, object]:
+        """JSON-ready numbers (the per-step curve only when asked: it is long)."""
+        payload: dict[str, object] = {
+            "images": self.images,
+            "initial_loss": float(self.losses[0]),
+            "final_loss": self.final_loss,
+            "first_step_below": {str(th): step for th, step in self.first_below.items()},
+            "test_accuracy": self.test_accuracy,
+            "per_class_accuracy": self.per_class_accuracy.tolist(),
+            "predicted_class_counts": self.predicted_counts.tolist(),
+            "seconds": self.seconds,
+        }
+        if with_curve:
+            payload["loss_per_step"] = self.losses.tolist()
+        return payload
+
+
+@dataclass(frozen=True)
+class PairedOutcome:
+    """Both arms of one comparison and the images each saw."""
+
+    without: RunResult
+    with_rotation: RunResult
+    plain_set: TrainingSet
+    rotated_set: TrainingSet
+
+
+def text_design_sets(
+    data: Dataset,
+    *,
+    samples: int,
+    sampling: str,
+    angles: tuple[float, ...],
+    rng: np.random.Generator,
+    dtype: np.dtype,
+) -> tuple[TrainingSet, TrainingSet]:
+    """The drawn originals, and the originals each followed by its rotated copies."""
+    indices = draw_indices(data.t_train, samples, sampling, rng)
+    # One cast up front: the model would otherwise cast the batch again on every step.
+    x = data.x_train[indices].astype(dtype)
+    t = data.t_train[indices]
+    plain = TrainingSet(x, t, indices, np.zeros(len(indices)))
+    x_rotated, t_rotated = expand(x, t, angles, image_shape=IMAGE_SHAPE)
+    copies = 1 + len(angles)
+    rotated = TrainingSet(
+        np.ascontiguousarray(x_rotated),
+        t_rotated,
+        np.repeat(indices, copies),
+        np.tile(np.array((0.0, *angles)), len(indices)),
+    )
+    return plain, rotated
+
+
+def run_arm(
+    name: str,
+    training_set: TrainingSet,
+    initial_state: dict[str, NDArray],
+    data: Dataset,
+    *,
+    init: float | str,
+    steps: int,
+    lr: float,
+    dtype: np.dtype,
+) -> RunResult:
+    """Train a fresh network from ``initial_state`` on ``training_set``; test on all test images."""
+    start = time.perf_counter()
+    # The rng only fills weights that load_state_dict overwrites at once.
+    model = build_network(init, np.random.default_rng(0), dtype)
+    model.load_state_dict(initial_state)
+    losses = train_full_batch(model, training_set.x, training_set.t, steps=steps, lr=lr)
+    predicted = model.predict(data.x_test, batch_size=EVAL_BATCH).argmax(axis=1)
+    num_classes = len(data.class_names)
+    matrix = confusion_matrix(data.t_test, predicted, num_classes)
+    per_class = np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)
+    return RunResult(
+        name=name,
+        images=len(training_set.x),
+        losses=losses,
+        test_accuracy=float(np.trace(matrix) / matrix.sum()),
+        per_class_accuracy=per_class,
+        predicted_counts=matrix.sum(axis=0),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def paired_run(
+    data: Dataset,
+    *,
+    seed: int,
+    samples: int,
+    sampling: str,
+    angles: tuple[float, ...],
+    init: float | str,
+    steps: int,
+    lr: float,
+    dtype: np.dtype,
+) -> PairedOutcome:
+    """The text design: one Generator(seed) draws the images, then the shared initial weights."""
+    rng = np.random.default_rng(seed)
+    plain, rotated = text_design_sets(
+        data, samples=samples, sampling=sampling, angles=angles, rng=rng, dtype=dtype
+    )
+    initial_state = build_network(init, rng, dtype).state_dict()
+    settings = {"init": init, "steps": steps, "lr": lr, "dtype": dtype}
+    without = run_arm("without rotation", plain, initial_state, data, **settings)
+    with_rotation = run_arm("with rotation", rotated, initial_state, data, **settings)
+    return PairedOutcome(without, with_rotation, plain, rotated)
+
+
+def literal_run(
+    data: Dataset,
+    *,
+    seed: int,
+    samples: int,
+    angles: tuple[float, ...],
+    std: float,
+    steps: int,
+    lr: float,
+    dtype: np.dtype,
+) -> PairedOutcome:
+    """The blog's code as written: rotate every training image, then draw from the pool.
+
+    The pool is ``expand`` of all N training images, ordered (original, then one copy per
+    angle) per image, exactly as the code builds it; the augmented arm trains on ``samples``
+    pool items drawn by ``RandomState(seed).choice(len(pool), samples)``, the plain arm on
+    ``RandomState(seed).choice(N, samples)`` originals. Each arm's weights come from its own
+    stream right after its draw.
+    """
+    copies = 1 + len(angles)
+    x_train = data.x_train.astype(dtype)
+    plain_draw = literal_draw(len(x_train), samples, seed, std=std)
+    pool_x, pool_t = expand(x_train, data.t_train, angles, image_shape=IMAGE_SHAPE)
+    del x_train
+    pool_draw = literal_draw(len(pool_x), samples, seed, std=std)
+
+    plain_indices = plain_draw.indices
+    plain = TrainingSet(
+        data.x_train[plain_indices].astype(dtype),
+        data.t_train[plain_indices],
+        plain_indices,
+        np.zeros(samples),
+    )
+    slot_angles = np.array((0.0, *angles))
+    rotated = TrainingSet(
+        np.ascontiguousarray(pool_x[pool_draw.indices]),
+        pool_t[pool_draw.indices],
+        pool_draw.indices // copies,
+        slot_angles[pool_draw.indices % copies],
+    )
+    del pool_x, pool_t
+    settings = {"init": std, "steps": steps, "lr": lr, "dtype": dtype}
+    without = run_arm(
+        "without rotation", plain, blog_weights_state(plain_draw.weights), data, **settings
+    )
+    with_rotation = run_arm(
+        "with rotation", rotated, blog_weights_state(pool_draw.weights), data, **settings
+    )
+    return PairedOutcome(without, with_rotation, plain, rotated)

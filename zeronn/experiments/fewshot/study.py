@@ -1,0 +1,156 @@
+"""Beyond the blog: repeated draws, a training-set size sweep, and an initialization study.
+
+Repeat r uses ``Generator(seed + r)`` for its images and its (shared) initial weights, so
+repeat 0 is exactly the single run and every repeat is reproducible on its own. Every cell of
+every study is a paired comparison (:func:`paired_run`), summarised by the mean ± std of test
+accuracy per arm and the paired difference (with − without) with a Student-t 95% CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .experiment import Dataset, PairedOutcome, RunResult, paired_run
+from .stats import paired_difference, summarize
+
+INIT_STUDY_INITS: tuple[float | str, ...] = (0.01, "he", "xavier")
+SWEEP_SAMPLINGS = ("random", "per-class")
+# A run "learned" when it at least halved its training loss; the blog's literal setup
+# (2.30 -> 2.12) does not, and we say so rather than average it in silently.
+LEARNED_LOSS_RATIO = 0.5
+
+Progress = Callable[[str], None]
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+@dataclass
+class PairedStudy:
+    """Test accuracies of both arms over repeats, with their summaries."""
+
+    seeds: list[int]
+    without: list[float]
+    with_rotation: list[float]
+    final_loss_without: list[float]
+    final_loss_with: list[float]
+
+    @classmethod
+    def from_outcomes(cls, seeds: list[int], outcomes: list[PairedOutcome]) -> PairedStudy:
+        return cls(
+            seeds=seeds,
+            without=[o.without.test_accuracy for o in outcomes],
+            with_rotation=[o.with_rotation.test_accuracy for o in outcomes],
+            final_loss_without=[o.without.final_loss for o in outcomes],
+            final_loss_with=[o.with_rotation.final_loss for o in outcomes],
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "seeds": self.seeds,
+            "test_accuracy_without": self.without,
+            "test_accuracy_with": self.with_rotation,
+            "final_loss_without": self.final_loss_without,
+            "final_loss_with": self.final_loss_with,
+            "without": summarize(self.without).as_dict(),
+            "with": summarize(self.with_rotation).as_dict(),
+            "difference_with_minus_without": paired_difference(
+                self.with_rotation, self.without
+            ).as_dict(),
+        }
+
+
+def repeated_paired_runs(
+    data: Dataset,
+    *,
+    seed: int,
+    repeats: int,
+    progress: Progress = _silent,
+    **settings: object,
+) -> tuple[list[PairedOutcome], PairedStudy]:
+    """``repeats`` paired runs with seeds ``seed, seed + 1, ...``; ``settings`` go to paired_run."""
+    seeds = [seed + r for r in range(repeats)]
+    outcomes = []
+    for r, repeat_seed in enumerate(seeds):
+        outcome = paired_run(data, seed=repeat_seed, **settings)
+        outcomes.append(outcome)
+        if repeats > 1:
+            progress(
+                f"repeat {r + 1}/{repeats} (seed {repeat_seed}): test accuracy "
+                f"{outcome.without.test_accuracy:.2%} without, "
+                f"{outcome.with_rotation.test_accuracy:.2%} with rotation"
+            )
+    return outcomes, PairedStudy.from_outcomes(seeds, outcomes)
+
+
+def size_sweep(
+    data: Dataset,
+    *,
+    sizes: tuple[int, ...],
+    seed: int,
+    repeats: int,
+    progress: Progress = _silent,
+    **settings: object,
+) -> list[dict[str, object]]:
+    """For each size and sampling scheme, ``repeats`` paired runs; one JSON-ready row each."""
+    rows = []
+    for sampling in SWEEP_SAMPLINGS:
+        for size in sizes:
+            _, study = repeated_paired_runs(
+                data, seed=seed, repeats=repeats, samples=size, sampling=sampling, **settings
+            )
+            row = {"samples": size, "sampling": sampling, **study.as_dict()}
+            rows.append(row)
+            progress(
+                f"sweep {sampling:>9} n={size:<5}: "
+                f"{row['without']['mean']:.2%} without, {row['with']['mean']:.2%} with rotation"
+            )
+    return rows
+
+
+def did_learn(run: RunResult) -> bool:
+    """Whether the run at least halved its training loss (see LEARNED_LOSS_RATIO)."""
+    return run.final_loss < LEARNED_LOSS_RATIO * float(run.losses[0])
+
+
+def init_study(
+    data: Dataset,
+    *,
+    seed: int,
+    repeats: int,
+    progress: Progress = _silent,
+    **settings: object,
+) -> list[dict[str, object]]:
+    """The blog's N(0, 0.01²) weights against He and Xavier, at the given lr, both arms.
+
+    Each row keeps the first repeat's predicted-class counts, so a network that predicts one
+    or two classes for everything is shown as such (prediction_histogram.png).
+    """
+    rows = []
+    for init in INIT_STUDY_INITS:
+        outcomes, study = repeated_paired_runs(
+            data, seed=seed, repeats=repeats, init=init, **settings
+        )
+        first = outcomes[0]
+        row: dict[str, object] = {"init": init, **study.as_dict()}
+        for arm, run in (("without", first.without), ("with", first.with_rotation)):
+            counts = run.predicted_counts
+            row[f"first_repeat_{arm}"] = {
+                "learned": did_learn(run),
+                "initial_loss": float(run.losses[0]),
+                "final_loss": run.final_loss,
+                "test_accuracy": run.test_accuracy,
+                "predicted_class_counts": counts.tolist(),
+                "largest_predicted_share": float(counts.max() / counts.sum()),
+                "classes_predicted": int(np.count_nonzero(counts)),
+            }
+        rows.append(row)
+        progress(
+            f"init {init!s:>6}: {row['without']['mean']:.2%} without, "
+            f"{row['with']['mean']:.2%} with rotation"
+        )
+    return rows
