@@ -1,6 +1,6 @@
 """One full-batch SGD step of the fewshot network, zeronn against a hand-written NumPy loop.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_train_step.py      # ~20 s
+    python benchmarks/bench_train_step.py      # ~20 s
 
 The network is the blog's 784-200-200-10 ReLU MLP with softmax cross-entropy, N=30 images
 (10 originals and their ±15° copies). A step is forward, loss, backward and the SGD update.
@@ -11,7 +11,8 @@ The network is the blog's 784-200-200-10 ReLU MLP with softmax cross-entropy, N=
            no layers, no checks, no bookkeeping. The target is zeronn/numpy <= 1.3.
 
 At N=30 a step is ~10 small matrix products (~15 MFLOP), so fixed per-call costs (input
-checks, Python method calls) are a visible share; this benchmark shows how visible.
+checks, Python method calls) are a visible share; this benchmark shows how visible. Both run
+with OpenBLAS on one thread, as ``zeronn fewshot`` does (see fewshot/blas_threads.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from _timing import format_table, measure
 
+from zeronn.experiments.fewshot.blas_threads import single_threaded_blas
 from zeronn.experiments.fewshot.network import build_network
 from zeronn.optim import SGD
 
@@ -84,6 +86,11 @@ def zeronn_training(x, t, weights, lr):
 
 
 def main() -> None:
+    with single_threaded_blas():
+        compare()
+
+
+def compare() -> None:
     rng = np.random.default_rng(0)
     results = {}
     for dtype in (np.float64, np.float32):

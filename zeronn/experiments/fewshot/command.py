@@ -199,12 +199,15 @@ def _set_summary(training_set: TrainingSet) -> dict[str, list]:
 
 
 def _headline(config: FewshotConfig, data: Dataset) -> str:
-    reading = "the blog's code, literally" if config.literal else "the blog's text design"
     angles = ", ".join(f"{a:+g}°" for a in config.angles)
+    if config.literal:
+        drawn = f"RandomState({config.seed}) draw, the blog's code literally"
+    else:
+        drawn = f"{config.sampling}, Generator({config.seed}), the blog's text design"
     return (
-        f"zeronn fewshot: {data.name}, {config.samples} images ({config.sampling}, seed "
-        f"{config.seed}), rotations {angles}; 784-200-200-10 ReLU, init {config.init}, SGD lr "
-        f"{config.lr:g}, {config.steps} full-batch steps, {config.dtype}; {reading}"
+        f"zeronn fewshot: {data.name}, {config.samples} images ({drawn}), rotations {angles}; "
+        f"784-200-200-10 ReLU, init {config.init}, SGD lr {config.lr:g}, {config.steps} "
+        f"full-batch steps, {config.dtype}"
     )
 
 

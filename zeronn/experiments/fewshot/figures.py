@@ -45,7 +45,7 @@ def augmented_grid(outcome: PairedOutcome, class_names: Sequence[str], *, litera
     """
     if literal:
         rows = [_cells(outcome.plain_set, class_names), _cells(outcome.rotated_set, class_names)]
-        row_titles = ["drawn from the originals", "drawn from the rotated pool"]
+        row_titles = ["from the\noriginals", "from the\nrotated pool"]
     else:
         rotated = outcome.rotated_set
         copies = len(rotated.x) // len(outcome.plain_set.x)
