@@ -1,6 +1,10 @@
 """Forward + backward time of Conv2D and MaxPool2D against three baselines.
 
-    python benchmarks/bench_layers.py            # float32 and float64, about a minute
+    python benchmarks/bench_layers.py                         # float32 and float64, ~1 min
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py  # both libraries on one thread
+
+PyTorch is given as many threads as numpy's OpenBLAS (OPENBLAS_NUM_THREADS, if set), so the
+ratios compare like with like.
 
 Implementations compared, each computing y, dW, db and dx (dx only for pooling):
 
@@ -15,6 +19,8 @@ Implementations compared, each computing y, dW, db and dx (dx only for pooling):
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from _timing import format_table, measure
 
@@ -28,6 +34,9 @@ try:
     import torch.nn.functional as torch_functional
 except ImportError:  # optional: benchmark-only dependency
     torch = None
+else:
+    if "OPENBLAS_NUM_THREADS" in os.environ:
+        torch.set_num_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
 
 N = 100
 REFERENCE_N = 2
@@ -160,8 +169,11 @@ def pool_timings(dtype, rng):
 
 def main() -> None:
     rng = np.random.default_rng(0)
-    threads = f", torch threads {torch.get_num_threads()}" if torch is not None else ""
-    print(f"N = {N}; reference timed on N = {REFERENCE_N} and scaled{threads}\n")
+    blas_threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    threads = f"OPENBLAS_NUM_THREADS={blas_threads}"
+    if torch is not None:
+        threads += f", torch {torch.__version__} threads {torch.get_num_threads()}"
+    print(f"N = {N}; reference timed on N = {REFERENCE_N} and scaled; {threads}\n")
     for dtype in (np.float32, np.float64):
         results = {name: conv_timings(*config, dtype, rng) for name, config in CONV_CASES.items()}
         results["maxpool 2x2/2 on 30x24x24"] = pool_timings(dtype, rng)
