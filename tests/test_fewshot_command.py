@@ -182,3 +182,25 @@ def test_real_mnist_short_run(tmp_path):
     assert sum(without["predicted_class_counts"]) == 10_000
     assert 0.1 < with_rotation["test_accuracy"] < 1.0
     assert results["timing"]["total_seconds"] < 60
+
+
+def test_both_arms_start_from_the_same_weights(tiny_mnist):
+    # With a 0° "rotation" the second arm sees each image twice: the same mean loss and the
+    # same gradients, so the two curves agree exactly only if the initial weights are shared.
+    from zeronn.experiments.fewshot.command import load_data
+    from zeronn.experiments.fewshot.experiment import paired_run
+
+    data = load_data(FewshotConfig(root=tiny_mnist))
+    outcome = paired_run(
+        data,
+        seed=3,
+        samples=10,
+        sampling="random",
+        angles=(0.0,),
+        init="he",
+        steps=5,
+        lr=0.1,
+        dtype=np.dtype(np.float64),
+    )
+    assert outcome.with_rotation.images == 20
+    np.testing.assert_allclose(outcome.with_rotation.losses, outcome.without.losses, rtol=1e-12)
