@@ -161,8 +161,9 @@ def col2im(
     dropped. This is how the gradient of a convolution flows back to its input.
 
     Implementation note: one vectorized add per kernel offset (a loop of kh·kw steps) — the
-    windows of different offsets overlap, and a fully vectorized scatter (``np.add.at`` or
-    ``np.bincount``) is several times slower than kh·kw strided adds.
+    windows of different offsets overlap, and the fully vectorized scatters were slower when
+    measured on (100, 32, 14, 14) with a 3×3 kernel: ``np.bincount`` 3× (and float64 only),
+    ``np.add.at`` 80×.
     """
     cols = floating_array(cols, "col2im", what="cols")
     if len(input_shape) != 4:
