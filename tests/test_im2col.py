@@ -131,6 +131,8 @@ def test_bad_out_buffer_is_refused():
         im2col(x, 2, out=np.zeros((4, 9)))
     with pytest.raises(ValueError, match=r"shape \(4, 9\), got float32 \(9, 4\)"):
         im2col(x, 2, out=np.zeros((9, 4), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"shape \(4, 9\), got list"):
+        im2col(x, 2, out=[])
 
 
 def test_col2im_refuses_columns_of_the_wrong_shape():

@@ -137,10 +137,20 @@ def im2col(
     shape = (c * kernel[0] * kernel[1], n * oh * ow)
     if out is None:
         out = np.empty(shape, dtype=x.dtype)
-    elif out.shape != shape or out.dtype != x.dtype or not out.flags.c_contiguous:
+    elif (
+        not isinstance(out, np.ndarray)
+        or out.shape != shape
+        or out.dtype != x.dtype
+        or not out.flags.c_contiguous
+    ):
+        arrived = (
+            f"{out.dtype} {shape_text(out.shape)}"
+            if isinstance(out, np.ndarray)
+            else type(out).__name__
+        )
         raise ValueError(
             f"im2col expected out as a C-contiguous {x.dtype} array of shape {shape_text(shape)}, "
-            f"got {out.dtype} {shape_text(out.shape)}"
+            f"got {arrived}"
         )
     windows = _windows(pad_images(x, pads), kernel, strides, (oh, ow))
     np.copyto(out.reshape(windows.shape), windows)
