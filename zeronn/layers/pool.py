@@ -49,12 +49,12 @@ class MaxPool2D(Layer):
         self._dtype: np.dtype | None = None
 
     def _offsets(self, xp: NDArray, out_hw: tuple[int, int]):
-        """Yield ``(k, view)``: for window offset k = i·pw + j, the strided view of xp it covers."""
-        (ph, pw), (sh, sw) = self.pool_size, self.stride
+        """Yield ``(k, view)``: for window offset k = i·kw + j, the strided view of xp it covers."""
+        (kh, kw), (sh, sw) = self.pool_size, self.stride
         row_end, col_end = sh * out_hw[0], sw * out_hw[1]
-        for i in range(ph):
-            for j in range(pw):
-                yield i * pw + j, xp[:, :, i : i + row_end : sh, j : j + col_end : sw]
+        for i in range(kh):
+            for j in range(kw):
+                yield i * kw + j, xp[:, :, i : i + row_end : sh, j : j + col_end : sw]
 
     def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         """y (N, C, OH, OW): the maximum of each window of x (N, C, H, W)."""
@@ -91,7 +91,8 @@ class MaxPool2D(Layer):
         dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=dout.dtype)
         overlapping = any(s < k for s, k in zip(self.stride, self.pool_size, strict=True))
         for k, view in self._offsets(dxp, argmax.shape[2:]):
-            # dout · [argmax == k]: a product, which is faster than a masked write.
+            # dout · [argmax == k]: a product, faster than a masked write (an infinite dout
+            # would leave NaN beside its maximum; such a gradient is lost anyway).
             if overlapping:
                 view += dout * (argmax == k)
             else:  # each input pixel is in at most one window: write, don't accumulate
