@@ -19,7 +19,7 @@ from zeronn.data.datasets import DATASETS as DATASET_INFO
 from . import figures, report
 from .blas_threads import single_threaded_blas
 from .config import FewshotConfig
-from .experiment import Dataset, TrainingSet, literal_run
+from .experiment import Dataset, PairedOutcome, TrainingSet, literal_run
 from .study import init_study, repeated_paired_runs, size_sweep
 
 Printer = Callable[[str], None]
@@ -51,8 +51,10 @@ def run_fewshot(
     }
     rendered: dict[str, bytes] = {}
     with single_threaded_blas() as limited:
-        _main_comparison(config, data, payload, rendered, printer)
-        _studies(config, data, payload, rendered, printer)
+        outcomes = _main_comparison(config, data, payload, rendered, printer)
+        # the main runs are the init study's row for config.init: same seeds, same settings
+        done = {} if config.literal else {config.init: outcomes}
+        _studies(config, data, payload, rendered, printer, done)
     total_seconds = time.perf_counter() - start
     payload["timing"] = {
         "load_seconds": load_seconds,
@@ -86,8 +88,11 @@ def _main_comparison(
     payload: dict[str, object],
     rendered: dict[str, bytes],
     printer: Printer,
-) -> None:
-    """The blog's comparison (repeat 0), its table and figures; the repeat study if asked."""
+) -> list[PairedOutcome]:
+    """The blog's comparison (repeat 0), its table and figures; the repeat study if asked.
+
+    Returns the outcome of every repeat (one for the literal reading).
+    """
     if config.literal:
         outcome = literal_run(
             data,
@@ -96,6 +101,7 @@ def _main_comparison(
             std=float(config.init),
             **_settings(config),
         )
+        outcomes = [outcome]
     else:
         outcomes, repeat_study = repeated_paired_runs(
             data,
@@ -129,6 +135,7 @@ def _main_comparison(
         payload["repeats"] = study
         printer("")
         printer(report.paired_table(f"{config.repeats} draws", [("test accuracy", study)]))
+    return outcomes
 
 
 def _studies(
@@ -137,6 +144,7 @@ def _studies(
     payload: dict[str, object],
     rendered: dict[str, bytes],
     printer: Printer,
+    done: dict[float | str, list[PairedOutcome]],
 ) -> None:
     """--sweep and --init-study: their tables, figures and JSON sections."""
     settings = {**_settings(config), "seed": config.seed, "repeats": config.repeats}
@@ -155,6 +163,7 @@ def _studies(
             samples=config.samples,
             sampling=config.sampling,
             progress=printer,
+            done=done,
             **settings,
         )
         payload["init_study"] = rows

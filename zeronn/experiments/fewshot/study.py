@@ -123,18 +123,25 @@ def init_study(
     seed: int,
     repeats: int,
     progress: Progress = _silent,
+    done: dict[float | str, list[PairedOutcome]] | None = None,
     **settings: object,
 ) -> list[dict[str, object]]:
     """The blog's N(0, 0.01²) weights against He and Xavier, at the given lr, both arms.
 
-    Each row keeps the first repeat's predicted-class counts, so a network that predicts one
-    or two classes for everything is shown as such (prediction_histogram.png).
+    ``done`` maps an init to outcomes already run with these very settings and seeds (the
+    command's main runs), which are reused instead of trained again. Each row keeps the first
+    repeat's predicted-class counts, so a network that predicts one or two classes for
+    everything is shown as such (prediction_histogram.png).
     """
     rows = []
     for init in INIT_STUDY_INITS:
-        outcomes, study = repeated_paired_runs(
-            data, seed=seed, repeats=repeats, init=init, **settings
-        )
+        if done and init in done:
+            outcomes = done[init]
+            study = PairedStudy.from_outcomes([seed + r for r in range(repeats)], outcomes)
+        else:
+            outcomes, study = repeated_paired_runs(
+                data, seed=seed, repeats=repeats, init=init, **settings
+            )
         first = outcomes[0]
         row: dict[str, object] = {"init": init, **study.as_dict()}
         for arm, run in (("without", first.without), ("with", first.with_rotation)):
