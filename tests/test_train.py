@@ -1,7 +1,6 @@
-"""Trainer and History on a tiny MLP over separable blobs."""
+"""Trainer on a tiny MLP over separable blobs (History itself: test_history.py)."""
 
 import io
-import json
 import re
 
 import numpy as np
@@ -12,7 +11,7 @@ from zeronn.layers.affine import Affine
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import SGD
-from zeronn.train import History, NonFiniteLossError, Trainer
+from zeronn.train import NonFiniteLossError, Trainer
 
 
 def tiny_model(seed=0, dtype=np.float64, loss=None):
@@ -176,26 +175,3 @@ def test_trainer_rejects_bad_arguments():
         trainer.fit(x, t, 1, validation=(x, t[:3]))
     with pytest.raises(ValueError, match="epochs to be a positive integer, got 0"):
         trainer.fit(x, t, 0)
-
-
-def test_history_json_round_trip(tmp_path):
-    x, t = blobs(20)
-    history = make_trainer(tiny_model()).fit(x, t, 2, validation=(x, t))
-    path = history.save(tmp_path / "run" / "history.json")
-    payload = json.loads(path.read_text())
-    assert payload["format"] == "zeronn.History/1"
-    assert History.load(path) == history
-    assert History.from_json(history.to_json()) == history
-
-
-def test_history_load_names_the_problem(tmp_path):
-    bad = tmp_path / "bad.json"
-    bad.write_text("{not json")
-    with pytest.raises(ValueError, match=r"expected JSON in .*bad\.json"):
-        History.load(bad)
-    payload = History().to_json()
-    payload["epochs"]["loss"] = ["x"]
-    with pytest.raises(ValueError, match="loss as a list of numbers"):
-        History.from_json(payload)
-    with pytest.raises(ValueError, match=r"format 'zeronn\.History/1', got None"):
-        History.from_json({})
