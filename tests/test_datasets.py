@@ -1,4 +1,7 @@
-"""Dataset loaders on tiny fake dataset folders, plus checks on the real files (ZERONN_DATA)."""
+"""Dataset loaders on tiny fake dataset folders, plus checks on the real files (ZERONN_DATA).
+
+Where the files are looked for: test_locate.py.
+"""
 
 import os
 import time
@@ -7,46 +10,26 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import real_data_root, requires_real_data
+from fake_datasets import isolate, write_fake
 
 from zeronn.data import datasets
 from zeronn.data.datasets import (
     FASHION_MNIST_CLASSES,
-    FILE_NAMES,
     MNIST_CLASSES,
     TEST_IMAGES,
     TEST_LABELS,
     TRAIN_IMAGES,
     TRAIN_LABELS,
-    load_dataset,
     load_fashion_mnist,
     load_mnist,
-    locate_dataset,
 )
 from zeronn.data.download import file_sha256
 from zeronn.data.idx import write_idx
 
 
-def write_fake(folder: Path, n_train: int = 5, n_test: int = 3, seed: int = 0) -> dict:
-    """Write a tiny dataset (28×28 uint8 images, labels 0..9) into ``folder``."""
-    rng = np.random.default_rng(seed)
-    arrays = {
-        TRAIN_IMAGES: rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-        TRAIN_LABELS: rng.integers(0, 10, n_train, dtype=np.uint8),
-        TEST_IMAGES: rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-        TEST_LABELS: rng.integers(0, 10, n_test, dtype=np.uint8),
-    }
-    arrays[TRAIN_IMAGES][0, 0, :2] = [0, 255]  # the extremes map to exactly 0 and 1
-    for name, array in arrays.items():
-        write_idx(folder / name, array)
-    return arrays
-
-
 @pytest.fixture
 def isolated(monkeypatch, tmp_path):
-    """No ZERONN_DATA, an empty cache under tmp_path, and no download."""
-    monkeypatch.delenv("ZERONN_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    return tmp_path
+    return isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -78,66 +61,6 @@ def test_raw_images_and_one_hot_labels(fake, isolated):
     assert t_train.shape == (5, 10)
     np.testing.assert_array_equal(t_train.argmax(axis=1), fake[TRAIN_LABELS])
     np.testing.assert_array_equal(t_train.sum(axis=1), np.ones(5))
-
-
-def test_root_may_hold_the_files_directly_or_one_folder_per_dataset(fake, isolated):
-    direct = load_mnist(root=isolated / "data" / "mnist", download=False)
-    nested = load_mnist(root=isolated / "data", download=False)
-    np.testing.assert_array_equal(direct[0][0], nested[0][0])
-
-
-def test_lookup_order_root_then_zeronn_data_then_cache(isolated, monkeypatch):
-    write_fake(isolated / "root", n_train=1)
-    write_fake(isolated / "env" / "fashion-mnist", n_train=2)
-    write_fake(isolated / "xdg" / "zeronn" / "fashion-mnist", n_train=3)
-    monkeypatch.setenv("ZERONN_DATA", str(isolated / "env"))
-
-    def n_train(**kwargs):
-        return len(load_fashion_mnist(download=False, **kwargs)[0][0])
-
-    assert n_train(root=isolated / "root") == 1
-    assert n_train() == 2
-    monkeypatch.delenv("ZERONN_DATA")
-    assert n_train() == 3
-    assert locate_dataset("fashion-mnist", download=False) == isolated / "xdg/zeronn/fashion-mnist"
-
-
-def test_incomplete_folder_is_passed_over(isolated, monkeypatch):
-    write_fake(isolated / "root", n_train=1)
-    (isolated / "root" / TEST_LABELS).unlink()
-    write_fake(isolated / "env" / "mnist", n_train=2)
-    monkeypatch.setenv("ZERONN_DATA", str(isolated / "env"))
-    assert len(load_mnist(root=isolated / "root", download=False)[0][0]) == 2
-
-
-def test_cache_folder_follows_xdg_cache_home(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert datasets.cache_folder() == tmp_path / "zeronn"
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    assert datasets.cache_folder() == Path.home() / ".cache" / "zeronn"
-
-
-def test_not_found_says_which_files_to_put_where(isolated):
-    (isolated / "root").mkdir()
-    write_fake(isolated / "root")
-    (isolated / "root" / TRAIN_IMAGES).unlink()
-    with pytest.raises(FileNotFoundError) as caught:
-        load_mnist(root=isolated / "root", download=False)
-    message = str(caught.value)
-    assert message.startswith("MNIST not found. Put these four files")
-    assert ", ".join(FILE_NAMES) in message
-    assert f"{isolated / 'root'}  (root, the four files directly; lacks {TRAIN_IMAGES})" in message
-    assert f"{isolated / 'root' / 'mnist'}  (root, holding mnist/; does not exist)" in message
-    assert str(isolated / "xdg" / "zeronn" / "mnist") in message
-    assert "set ZERONN_DATA to a folder holding mnist/ and fashion-mnist/" in message
-    assert "download=False" in message
-
-
-def test_missing_root_and_unknown_dataset_are_refused(isolated):
-    with pytest.raises(FileNotFoundError, match="is not an existing folder"):
-        load_mnist(root=isolated / "nowhere", download=False)
-    with pytest.raises(ValueError, match=r"unknown dataset 'cifar'; expected one of \['fashion"):
-        load_dataset("cifar")
 
 
 def test_count_mismatch_names_both_files(fake, isolated):

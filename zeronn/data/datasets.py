@@ -1,23 +1,13 @@
-"""MNIST and Fashion-MNIST loaders: find the four IDX files, download them if asked, decode.
+"""MNIST and Fashion-MNIST: the dataset table and the loaders that decode the four IDX files.
 
 Each dataset is four gzip-compressed IDX files (see :mod:`zeronn.data.idx`)::
 
     train-images-idx3-ubyte.gz  train-labels-idx1-ubyte.gz
     t10k-images-idx3-ubyte.gz   t10k-labels-idx1-ubyte.gz
 
-Folders searched, in order; the first that holds all four files wins:
-
-1. ``root``, when given: either the folder holding the four files directly, or a folder
-   holding ``mnist/`` and ``fashion-mnist/`` (both layouts are accepted, the direct one first);
-2. ``$ZERONN_DATA/mnist`` or ``$ZERONN_DATA/fashion-mnist``: the ZERONN_DATA environment
-   variable names a folder holding one subfolder per dataset;
-3. the download cache: ``$XDG_CACHE_HOME/zeronn/<dataset>``, or ``~/.cache/zeronn/<dataset>``
-   when XDG_CACHE_HOME is unset (set XDG_CACHE_HOME to move it, e.g. in tests).
-
-If none holds them and ``download=True``, the missing files are fetched from public mirrors
-into the cache and verified against the SHA-256 of their decompressed content (the digests of
-the standard files, below). Files found in a folder are used as they are, without hashing, so
-that small or edited copies can stand in for the real data.
+Where the files are looked for (``root``, then ``$ZERONN_DATA``, then the download cache) and
+how missing ones are downloaded and verified: :mod:`zeronn.data.locate`. The SHA-256 digests
+of the standard files are in the table below.
 
 Each file is decompressed and decoded once per process and kept, read-only, keyed by its path,
 modification time and size (a changed file is read again); every call hands out new arrays
@@ -27,15 +17,15 @@ built from it, so callers may modify what they get.
 from __future__ import annotations
 
 import os
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn.data import download as _download
 from zeronn.data.idx import read_idx
+from zeronn.data.locate import cache_folder, locate_files
 
 __all__ = [
     "DATASETS",
@@ -84,6 +74,11 @@ class DatasetInfo:
     # file name -> SHA-256 of the decompressed content
     sha256: dict[str, str]
 
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """The dataset's files, in the order of ``sha256``."""
+        return tuple(self.sha256)
+
 
 MNIST = DatasetInfo(
     name="MNIST",
@@ -121,80 +116,23 @@ DATASETS: dict[str, DatasetInfo] = {"mnist": MNIST, "fashion-mnist": FASHION_MNI
 Split = tuple[NDArray, NDArray]
 
 
-def cache_folder() -> Path:
-    """The download cache: ``$XDG_CACHE_HOME/zeronn``, else ``~/.cache/zeronn``."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "zeronn"
-
-
-def _candidate_folders(info: DatasetInfo, root: str | os.PathLike | None) -> list[tuple[Path, str]]:
-    """Folders to search, in order, each with a note on why it is searched."""
-    candidates = []
-    if root is not None:
-        candidates.append((Path(root), "root, the four files directly"))
-        candidates.append((Path(root) / info.folder, f"root, holding {info.folder}/"))
-    data = os.environ.get("ZERONN_DATA")
-    if data:
-        candidates.append((Path(data) / info.folder, f"ZERONN_DATA={data}"))
-    candidates.append((cache_folder() / info.folder, "the download cache"))
-    return candidates
-
-
-def _missing(folder: Path) -> list[str]:
-    return [name for name in FILE_NAMES if not (folder / name).is_file()]
-
-
 def locate_dataset(
     name: str, *, root: str | os.PathLike | None = None, download: bool = True
 ) -> Path:
     """Return the folder holding the four files of dataset ``name`` ("mnist" or "fashion-mnist").
 
-    Searches the folders listed in the module docstring; downloads into the cache when none
-    holds the files and ``download`` is true. Raises ``FileNotFoundError`` saying which files to
-    put where when the files can be neither found nor downloaded, and
+    Searches ``root``, ``$ZERONN_DATA`` and the download cache, in that order, and downloads
+    into the cache when none holds the files and ``download`` is true (details:
+    :mod:`zeronn.data.locate`). Raises ``FileNotFoundError`` saying which files to put where
+    when the files can be neither found nor downloaded, and
     :class:`~zeronn.data.download.ChecksumError` when a download has the wrong digest.
     """
-    info = _dataset_info(name)
-    if root is not None and not Path(root).is_dir():
-        raise FileNotFoundError(f"load {info.name}: root={str(root)!r} is not an existing folder")
-    candidates = _candidate_folders(info, root)
-    for folder, _ in candidates:
-        if not _missing(folder):
-            return folder
-    if not download:
-        raise FileNotFoundError(_not_found_message(info, candidates, "download=False was given."))
-    cache = candidates[-1][0]
-    try:
-        for file_name in _missing(cache):
-            print(f"zeronn: downloading {info.name} {file_name} into {cache}", file=sys.stderr)
-            _download.download(
-                [mirror + file_name for mirror in info.mirrors],
-                cache / file_name,
-                sha256=info.sha256[file_name],
-                decompress_for_checksum=True,
-            )
-    except _download.DownloadError as exc:
-        raise FileNotFoundError(
-            _not_found_message(info, candidates, f"Downloading failed: {exc}")
-        ) from exc
-    return cache
-
-
-def _not_found_message(info: DatasetInfo, candidates: list[tuple[Path, str]], why: str) -> str:
-    lines = [
-        f"{info.name} not found. Put these four files",
-        "  " + ", ".join(FILE_NAMES),
-        "into one of these folders (searched in this order):",
-    ]
-    for folder, note in candidates:
-        state = "does not exist" if not folder.is_dir() else "lacks " + ", ".join(_missing(folder))
-        lines.append(f"  {folder}  ({note}; {state})")
-    if not os.environ.get("ZERONN_DATA"):
-        lines.append(
-            f"or set ZERONN_DATA to a folder holding {MNIST.folder}/ and {FASHION_MNIST.folder}/."
-        )
-    lines.append(why)
-    return "\n".join(lines)
+    return locate_files(
+        _dataset_info(name),
+        root=root,
+        download=download,
+        dataset_folders=(MNIST.folder, FASHION_MNIST.folder),
+    )
 
 
 def _dataset_info(name: str) -> DatasetInfo:
@@ -288,27 +226,23 @@ def load_dataset(
     return splits[0], splits[1]
 
 
-def load_mnist(
-    normalize: bool = True,
-    flatten: bool = True,
-    one_hot_label: bool = False,
-    *,
-    root: str | os.PathLike | None = None,
-    download: bool = True,
-) -> tuple[Split, Split]:
-    """Load MNIST (handwritten digits; 60000 train, 10000 test). See :func:`load_dataset`."""
-    return load_dataset("mnist", normalize, flatten, one_hot_label, root=root, download=download)
+def _loader(name: str, summary: str) -> Callable[..., tuple[Split, Split]]:
+    """A ``load_<name>`` function: :func:`load_dataset` with the dataset fixed to ``name``."""
+
+    def load(
+        normalize: bool = True,
+        flatten: bool = True,
+        one_hot_label: bool = False,
+        *,
+        root: str | os.PathLike | None = None,
+        download: bool = True,
+    ) -> tuple[Split, Split]:
+        return load_dataset(name, normalize, flatten, one_hot_label, root=root, download=download)
+
+    load.__name__ = load.__qualname__ = "load_" + name.replace("-", "_")
+    load.__doc__ = f"Load {summary}. See :func:`load_dataset`."
+    return load
 
 
-def load_fashion_mnist(
-    normalize: bool = True,
-    flatten: bool = True,
-    one_hot_label: bool = False,
-    *,
-    root: str | os.PathLike | None = None,
-    download: bool = True,
-) -> tuple[Split, Split]:
-    """Load Fashion-MNIST (clothing; 60000 train, 10000 test). See :func:`load_dataset`."""
-    return load_dataset(
-        "fashion-mnist", normalize, flatten, one_hot_label, root=root, download=download
-    )
+load_mnist = _loader("mnist", "MNIST (handwritten digits; 60000 train, 10000 test)")
+load_fashion_mnist = _loader("fashion-mnist", "Fashion-MNIST (clothing; 60000 train, 10000 test)")
