@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from .experiment import LOSS_THRESHOLDS, PairedOutcome
 
 
@@ -50,8 +52,18 @@ def runs_table(outcome: PairedOutcome, class_names: Sequence[str]) -> str:
 
 
 def paired_table(title: str, rows: Sequence[tuple[str, dict[str, object]]]) -> str:
-    """Mean ± std test accuracy per arm and the paired difference with its 95% CI."""
-    headers = [title, "n", "without %", "with %", "with − without (pts)", "95% CI (pts)"]
+    """Mean ± std test accuracy per arm, the paired difference with its 95% CI, and the mean
+    final training loss per arm (a fixed step budget can leave the larger set underfit)."""
+    headers = [
+        title,
+        "n",
+        "without %",
+        "with %",
+        "with − without (pts)",
+        "95% CI (pts)",
+        "final loss without",
+        "final loss with",
+    ]
     body = []
     for label, study in rows:
         without, with_rotation = study["without"], study["with"]
@@ -69,6 +81,8 @@ def paired_table(title: str, rows: Sequence[tuple[str, dict[str, object]]]) -> s
                 _mean_std(with_rotation),
                 f"{100 * difference['mean']:+.2f}",
                 ci,
+                f"{np.mean(study['final_loss_without']):.3g}",
+                f"{np.mean(study['final_loss_with']):.3g}",
             ]
         )
     return "\n".join(_format([headers, *body]))
