@@ -17,8 +17,7 @@ from numpy.typing import NDArray
 from zeronn._checks import as_generator, floating_array, non_negative_int, positive_int, shape_text
 from zeronn.augment import geometry
 from zeronn.augment._inputs import ImageStack, check_cval, check_mode, check_order, image_stack
-from zeronn.augment.rotate import clip_to_input_range
-from zeronn.augment.warp import affine_warp
+from zeronn.augment.rotate import warp_planes
 
 
 class GeometricTransform(Protocol):
@@ -43,8 +42,8 @@ def warp_stack(
     interpolation; for ``order > 1`` clip each image to its own input range (no overshoot)."""
     per_plane = np.repeat(matrices, stack.planes_per_image, axis=0)
     linear, offsets = geometry.split(per_plane)
-    planes = affine_warp(
-        stack.planes,
+    return warp_planes(
+        stack,
         linear,
         offsets,
         order=order,
@@ -53,9 +52,6 @@ def warp_stack(
         chunk_size=chunk_size,
         workers=workers,
     )
-    if order > 1:
-        clip_to_input_range(planes, stack.planes, stack.planes_per_image)
-    return stack.restore(planes)
 
 
 class Pipeline:

@@ -6,7 +6,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from zeronn.augment import geometry
-from zeronn.augment._inputs import check_angles, check_cval, check_mode, check_order, image_stack
+from zeronn.augment._inputs import (
+    ImageStack,
+    check_angles,
+    check_cval,
+    check_mode,
+    check_order,
+    image_stack,
+)
 from zeronn.augment.warp import affine_warp
 
 
@@ -44,9 +51,35 @@ def rotate(
     # scipy's own centre arithmetic (offset = c - R c, with the same matmul), bit for bit
     centre = (np.asarray(stack.image_shape, dtype=np.float64) - 1) / 2
     offsets = centre - matrices @ centre
+    return warp_planes(
+        stack,
+        matrices,
+        offsets,
+        order=order,
+        mode=mode,
+        cval=cval,
+        chunk_size=chunk_size,
+        workers=workers,
+    )
+
+
+def warp_planes(
+    stack: ImageStack,
+    linear: NDArray[np.float64],
+    offsets: NDArray[np.float64],
+    *,
+    order: int,
+    mode: str,
+    cval: float,
+    chunk_size: int,
+    workers: int | None,
+) -> NDArray[np.floating]:
+    """Warp every plane of ``stack`` by its backward map ``linear (P, 2, 2)``, ``offsets (P, 2)``
+    and return the images in the caller's shape; for ``order > 1`` each image is clipped to its
+    own input range (see :func:`clip_to_input_range`)."""
     planes = affine_warp(
         stack.planes,
-        matrices,
+        linear,
         offsets,
         order=order,
         mode=mode,
