@@ -69,6 +69,7 @@ def _spatial_output(
     pad: tuple[int, int],
     owner: str,
 ) -> tuple[int, int]:
+    """``(OH, OW)`` for an input of ``height × width``; the error names ``owner`` and the input."""
     try:
         return (
             output_size(height, kernel[0], stride[0], pad[0]),

@@ -10,6 +10,8 @@ layout tricks. Arrays are NCHW; padding is explicit. They are for checking, not 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -28,14 +30,15 @@ def _geometry(x_shape, kernel_size, stride, pad):
     return kernel, strides, pads, oh, ow
 
 
-def im2col_loops(
-    x: NDArray[np.floating], kernel_size: IntOrPair, stride: IntOrPair = 1, pad: IntOrPair = 0
-) -> NDArray[np.floating]:
-    """im2col element by element: cols[(c·kh + i)·kw + j, (n·OH + oh)·OW + ow] = xp[n, c, ...]."""
-    n, c = x.shape[:2]
-    (kh, kw), (sh, sw), pads, oh, ow = _geometry(x.shape, kernel_size, stride, pad)
-    xp = _pad(x, pads)
-    cols = np.zeros((c * kh * kw, n * oh * ow), dtype=x.dtype)
+def _column_entries(
+    n: int, c: int, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]
+) -> Iterator[tuple[tuple[int, int], tuple[int, int, int, int]]]:
+    """Every ``((row, column), (n, c, y, x))``: which entry of cols holds which padded pixel.
+
+    row = (c·kh + i)·kw + j and column = (n·OH + oh)·OW + ow hold xp[n, c, oh·sh + i, ow·sw + j];
+    im2col copies along this map and col2im adds back along it, so one map serves both.
+    """
+    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out_hw
     for ci in range(c):
         for i in range(kh):
             for j in range(kw):
@@ -43,7 +46,19 @@ def im2col_loops(
                 for ni in range(n):
                     for y in range(oh):
                         for z in range(ow):
-                            cols[row, (ni * oh + y) * ow + z] = xp[ni, ci, y * sh + i, z * sw + j]
+                            yield (row, (ni * oh + y) * ow + z), (ni, ci, y * sh + i, z * sw + j)
+
+
+def im2col_loops(
+    x: NDArray[np.floating], kernel_size: IntOrPair, stride: IntOrPair = 1, pad: IntOrPair = 0
+) -> NDArray[np.floating]:
+    """im2col element by element: cols[(c·kh + i)·kw + j, (n·OH + oh)·OW + ow] = xp[n, c, ...]."""
+    n, c = x.shape[:2]
+    (kh, kw), strides, pads, oh, ow = _geometry(x.shape, kernel_size, stride, pad)
+    xp = _pad(x, pads)
+    cols = np.zeros((c * kh * kw, n * oh * ow), dtype=x.dtype)
+    for entry, pixel in _column_entries(n, c, (kh, kw), strides, (oh, ow)):
+        cols[entry] = xp[pixel]
     return cols
 
 
@@ -56,16 +71,10 @@ def col2im_loops(
 ) -> NDArray[np.floating]:
     """col2im element by element: each column entry is added to the pixel it was copied from."""
     n, c, h, w = input_shape
-    (kh, kw), (sh, sw), (ph, pw), oh, ow = _geometry(input_shape, kernel_size, stride, pad)
+    kernel, strides, (ph, pw), oh, ow = _geometry(input_shape, kernel_size, stride, pad)
     xp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    for ci in range(c):
-        for i in range(kh):
-            for j in range(kw):
-                row = (ci * kh + i) * kw + j
-                for ni in range(n):
-                    for y in range(oh):
-                        for z in range(ow):
-                            xp[ni, ci, y * sh + i, z * sw + j] += cols[row, (ni * oh + y) * ow + z]
+    for entry, pixel in _column_entries(n, c, kernel, strides, (oh, ow)):
+        xp[pixel] += cols[entry]
     return xp[:, :, ph : ph + h, pw : pw + w].copy()
 
 
