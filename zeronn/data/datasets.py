@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+# The download module stays reachable as datasets._download, where callers (tests) patch it.
+from zeronn.data import download as _download  # noqa: F401
 from zeronn.data.idx import read_idx
 from zeronn.data.locate import cache_folder, locate_files
 
