@@ -145,7 +145,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--model",
         choices=MODELS,
         default=defaults.model,
-        help="simple: SimpleConvNet; deep: DeepConvNet (about 10× slower)",
+        help="simple: SimpleConvNet; deep: DeepConvNet (about 6× slower per step)",
     )
     add(
         "--epochs",
