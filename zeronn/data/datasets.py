@@ -17,7 +17,6 @@ built from it, so callers may modify what they get.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,23 +227,27 @@ def load_dataset(
     return splits[0], splits[1]
 
 
-def _loader(name: str, summary: str) -> Callable[..., tuple[Split, Split]]:
-    """A ``load_<name>`` function: :func:`load_dataset` with the dataset fixed to ``name``."""
-
-    def load(
-        normalize: bool = True,
-        flatten: bool = True,
-        one_hot_label: bool = False,
-        *,
-        root: str | os.PathLike | None = None,
-        download: bool = True,
-    ) -> tuple[Split, Split]:
-        return load_dataset(name, normalize, flatten, one_hot_label, root=root, download=download)
-
-    load.__name__ = load.__qualname__ = "load_" + name.replace("-", "_")
-    load.__doc__ = f"Load {summary}. See :func:`load_dataset`."
-    return load
+def load_mnist(
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+    *,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+) -> tuple[Split, Split]:
+    """Load MNIST (handwritten digits; 60000 train, 10000 test). See :func:`load_dataset`."""
+    return load_dataset("mnist", normalize, flatten, one_hot_label, root=root, download=download)
 
 
-load_mnist = _loader("mnist", "MNIST (handwritten digits; 60000 train, 10000 test)")
-load_fashion_mnist = _loader("fashion-mnist", "Fashion-MNIST (clothing; 60000 train, 10000 test)")
+def load_fashion_mnist(
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+    *,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+) -> tuple[Split, Split]:
+    """Load Fashion-MNIST (clothing; 60000 train, 10000 test). See :func:`load_dataset`."""
+    return load_dataset(
+        "fashion-mnist", normalize, flatten, one_hot_label, root=root, download=download
+    )
