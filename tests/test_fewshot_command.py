@@ -197,6 +197,7 @@ def test_both_arms_start_from_the_same_weights(tiny_mnist):
         samples=10,
         sampling="random",
         angles=(0.0,),
+        order=3,
         init="he",
         steps=5,
         lr=0.1,

@@ -13,6 +13,7 @@ def test_defaults_are_the_blogs_setup():
     config = FewshotConfig()
     assert (config.seed, config.steps, config.lr, config.samples) == (8, 4000, 0.001, 10)
     assert config.angles == (15.0, -15.0)
+    assert config.order == 3  # scipy.ndimage.rotate's default, which the blog's call used
     assert config.init == 0.01
     assert config.dtype == "float64"
     assert config.out == Path("runs/fewshot")
@@ -34,6 +35,8 @@ def test_defaults_are_the_blogs_setup():
         ({"init": -0.01}, ValueError, "init (a std) to be a positive finite number"),
         ({"dtype": "float16"}, TypeError, "float32 or float64, got float16"),
         ({"angles": ()}, ValueError, "at least one rotation angle"),
+        ({"order": 6}, ValueError, "spline order from 0 to 5, got 6"),
+        ({"order": -1}, ValueError, "order to be a non-negative integer"),
         ({"angles": (15, float("inf"))}, ValueError, "finite angles"),
         ({"repeats": 0}, ValueError, "repeats to be a positive integer, got 0"),
         ({"sweep": ()}, ValueError, "at least one --sweep size"),

@@ -79,6 +79,7 @@ def _settings(config: FewshotConfig) -> dict[str, object]:
         "lr": config.lr,
         "dtype": config.numpy_dtype,
         "angles": config.angles,
+        "order": config.order,
     }
 
 

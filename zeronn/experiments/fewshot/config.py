@@ -28,7 +28,8 @@ _OWNER = "fewshot"
 class FewshotConfig:
     """Options of the few-sample rotation experiment; the defaults are the blog's setup.
 
-    ``angles`` are in degrees (counter-clockwise, as ``scipy.ndimage.rotate``); ``init`` is a
+    ``angles`` are in degrees (counter-clockwise, as ``scipy.ndimage.rotate``); ``order`` is the
+    rotation's spline order (3, scipy's default, as in the blog's call); ``init`` is a
     positive std of a normal (the blog's 0.01), ``"he"`` or ``"xavier"``; ``samples`` counts
     original training images (before rotation). ``sweep`` is ``None`` or the training-set sizes.
     """
@@ -37,6 +38,7 @@ class FewshotConfig:
     steps: int = 4000
     lr: float = 0.001
     angles: tuple[float, ...] = (15.0, -15.0)
+    order: int = 3
     init: float | str = 0.01
     samples: int = 10
     sampling: str = "random"
@@ -59,6 +61,9 @@ class FewshotConfig:
         put("steps", positive_int(self.steps, "steps", _OWNER))
         put("lr", _positive_float(self.lr, "lr"))
         put("angles", _angles(self.angles))
+        put("order", non_negative_int(self.order, "order", _OWNER))
+        if self.order > 5:
+            raise ValueError(f"{_OWNER} expected a spline order from 0 to 5, got {self.order}")
         put("init", _init(self.init))
         put("samples", positive_int(self.samples, "samples", _OWNER))
         put("sampling", _choice(self.sampling, "sampling", SAMPLINGS))
@@ -125,6 +130,7 @@ class FewshotConfig:
             "steps": self.steps,
             "lr": self.lr,
             "angles": list(self.angles),
+            "order": self.order,
             "init": self.init,
             "samples": self.samples,
             "sampling": self.sampling,

@@ -105,16 +105,21 @@ def text_design_sets(
     samples: int,
     sampling: str,
     angles: tuple[float, ...],
+    order: int,
     rng: np.random.Generator,
     dtype: np.dtype,
 ) -> tuple[TrainingSet, TrainingSet]:
-    """The drawn originals, and the originals each followed by its rotated copies."""
+    """The drawn originals, and the originals each followed by its rotated copies.
+
+    ``order`` is the spline order of the rotation (3: scipy.ndimage.rotate's default, which
+    the blog's call used).
+    """
     indices = draw_indices(data.t_train, samples, sampling, rng)
     # One cast up front: the model would otherwise cast the batch again on every step.
     x = data.x_train[indices].astype(dtype)
     t = data.t_train[indices]
     plain = TrainingSet(x, t, indices, np.zeros(len(indices)))
-    x_rotated, t_rotated = expand(x, t, angles, image_shape=IMAGE_SHAPE)
+    x_rotated, t_rotated = expand(x, t, angles, order=order, image_shape=IMAGE_SHAPE)
     copies = 1 + len(angles)
     rotated = TrainingSet(
         np.ascontiguousarray(x_rotated),
@@ -164,6 +169,7 @@ def paired_run(
     samples: int,
     sampling: str,
     angles: tuple[float, ...],
+    order: int,
     init: float | str,
     steps: int,
     lr: float,
@@ -172,7 +178,13 @@ def paired_run(
     """The text design: one Generator(seed) draws the images, then the shared initial weights."""
     rng = np.random.default_rng(seed)
     plain, rotated = text_design_sets(
-        data, samples=samples, sampling=sampling, angles=angles, rng=rng, dtype=dtype
+        data,
+        samples=samples,
+        sampling=sampling,
+        angles=angles,
+        order=order,
+        rng=rng,
+        dtype=dtype,
     )
     initial_state = build_network(init, rng, dtype).state_dict()
     settings = {"init": init, "steps": steps, "lr": lr, "dtype": dtype}
@@ -187,6 +199,7 @@ def literal_run(
     seed: int,
     samples: int,
     angles: tuple[float, ...],
+    order: int,
     std: float,
     steps: int,
     lr: float,
@@ -203,7 +216,7 @@ def literal_run(
     copies = 1 + len(angles)
     x_train = data.x_train.astype(dtype)
     plain_draw = literal_draw(len(x_train), samples, seed, std=std)
-    pool_x, pool_t = expand(x_train, data.t_train, angles, image_shape=IMAGE_SHAPE)
+    pool_x, pool_t = expand(x_train, data.t_train, angles, order=order, image_shape=IMAGE_SHAPE)
     del x_train
     pool_draw = literal_draw(len(pool_x), samples, seed, std=std)
 

@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="rotation angles in degrees, counter-clockwise, comma-separated (15,-15); "
         "write --angles=-15,15 when the first is negative",
     )
+    add(
+        "--order",
+        type=int,
+        default=3,
+        help="spline order of the rotation (3: scipy.ndimage.rotate's default, the blog's)",
+    )
     add("--init", type=_init_spec, default=0.01, help="weight init: a std (0.01), he or xavier")
     add("--samples", type=int, default=10, help="original training images (10)")
     add("--sampling", choices=SAMPLINGS, default="random", help="how images are drawn (random)")
@@ -58,6 +64,7 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
         steps=args.steps,
         lr=args.lr,
         angles=tuple(args.angles),
+        order=args.order,
         init=args.init,
         samples=args.samples,
         sampling=args.sampling,
