@@ -6,7 +6,7 @@ import pytest
 
 from zeronn.cli import build_parser
 from zeronn.experiments.fewshot.config import FewshotConfig
-from zeronn.experiments.fewshot.options import config_from_args
+from zeronn.experiments.fewshot.options import command_line, config_from_args
 
 
 def test_defaults_are_the_blogs_setup():
@@ -105,3 +105,31 @@ def test_unparseable_angles_exit_with_a_usage_error(capsys):
         build_parser().parse_args(["fewshot", "--angles", "fifteen"])
     assert excinfo.value.code == 2
     assert "comma-separated numbers" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        FewshotConfig(),
+        FewshotConfig(lr=0.1, repeats=20, out=Path("runs/r")),
+        FewshotConfig(
+            sweep=(10, 30), init="he", dtype="float32", angles=(-10.0, 10.0), log_scale=True
+        ),
+        FewshotConfig(literal=True, init=0.05, order=1),
+    ],
+)
+def test_the_recorded_command_line_rebuilds_the_config(config):
+    words = command_line(config).split()
+    assert words[:2] == ["zeronn", "fewshot"]
+    assert config_from_args(build_parser().parse_args(words[1:])) == config
+
+
+def test_doctests_of_the_fewshot_modules():
+    import doctest
+
+    from zeronn.experiments.fewshot import options, stats, training
+
+    for module in (options, stats, training):
+        failures, attempted = doctest.testmod(module)
+        assert attempted > 0
+        assert failures == 0, module.__name__

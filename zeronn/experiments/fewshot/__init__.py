@@ -6,17 +6,17 @@ with and without their ±15° rotated copies — and then measures what the blog
 accuracy on all 10,000 test images, over repeated draws, sizes, sampling schemes and
 initializations. ``--literal`` replays the blog's code instead of its text (see ``draws``).
 
-Modules: ``config`` (options), ``draws`` (which images), ``training`` (the SGD loop),
-``experiment`` (one paired comparison), ``study`` (repeats, sweep, init study), ``stats``
-(mean ± std, paired CI), ``report`` (tables), ``figures``, ``options`` (the command line),
-``command`` (the run, end to end). Only ``options`` and ``config`` load with the CLI; the rest
+Modules: ``config`` (options), ``draws`` (which images), ``network`` (the blog's MLP),
+``training`` (the SGD loop), ``experiment`` (one paired comparison), ``study`` (repeats, sweep,
+init study), ``stats`` (mean ± std, paired CI), ``report`` (tables), ``figures``, ``options``
+(the command line), ``blas_threads`` (one OpenBLAS thread for tiny products), ``command`` (the
+run, end to end). Only ``options`` and ``config`` load with the CLI; the rest
 is imported when the command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 from .config import FewshotConfig
 from .options import add_arguments, config_from_args
@@ -29,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     from .command import run_fewshot  # the experiment's imports, only when it runs
 
-    run_fewshot(config, argv=sys.argv[1:])
+    run_fewshot(config)
     return 0

@@ -20,6 +20,7 @@ from . import figures, report
 from .blas_threads import single_threaded_blas
 from .config import FewshotConfig
 from .experiment import Dataset, PairedOutcome, TrainingSet, literal_run
+from .options import command_line
 from .study import init_study, repeated_paired_runs, size_sweep
 
 Printer = Callable[[str], None]
@@ -29,9 +30,7 @@ def _print(text: str) -> None:
     print(text, flush=True)
 
 
-def run_fewshot(
-    config: FewshotConfig, *, printer: Printer = _print, argv: list[str] | None = None
-) -> dict[str, object]:
+def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str, object]:
     """Run the experiment described by ``config``, print its tables, write its files.
 
     Writes into ``config.out``: loss_curves.png, augmented_grid.png, results.json, and
@@ -45,7 +44,7 @@ def run_fewshot(
     payload: dict[str, object] = {
         "experiment": "fewshot",
         "zeronn_version": zeronn.__version__,
-        "command": "zeronn fewshot " + " ".join(argv or []),
+        "command": command_line(config),
         "reading": "literal code" if config.literal else "text design",
         "config": config.as_dict(),
     }

@@ -121,6 +121,7 @@ class FewshotConfig:
 
     @property
     def numpy_dtype(self) -> np.dtype:
+        """The ``dtype`` option as a numpy dtype."""
         return np.dtype(self.dtype)
 
     def as_dict(self) -> dict[str, object]:

@@ -70,6 +70,7 @@ class RunResult:
 
     @property
     def final_loss(self) -> float:
+        """The loss at the last step (before its update)."""
         return float(self.losses[-1])
 
     def summary(self, *, with_curve: bool = False) -> dict[str, object]:

@@ -107,3 +107,27 @@ def _init_spec(text: str) -> float | str:
         raise argparse.ArgumentTypeError(
             f"expected a std such as 0.01, or he or xavier, got {text!r}"
         ) from None
+
+
+def command_line(config: FewshotConfig) -> str:
+    """The ``zeronn fewshot`` command that reproduces ``config`` (options left at their
+    defaults are omitted; ``--out`` is always given).
+
+    >>> command_line(FewshotConfig(lr=0.1, repeats=20))
+    'zeronn fewshot --lr 0.1 --repeats 20 --out runs/fewshot'
+    """
+    defaults = FewshotConfig().as_dict()
+    words = ["zeronn", "fewshot"]
+    for name, value in config.as_dict().items():
+        if name == "out" or value == defaults[name]:
+            continue
+        option = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            words.append(option)
+        elif isinstance(value, list):
+            # "=" keeps a leading minus sign from reading as an option
+            words.append(f"{option}={','.join(f'{item:g}' for item in value)}")
+        else:
+            words += [option, f"{value:g}" if isinstance(value, float) else str(value)]
+    words += ["--out", str(config.out)]
+    return " ".join(words)

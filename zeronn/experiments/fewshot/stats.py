@@ -30,6 +30,7 @@ class Summary:
     std: float | None
 
     def as_dict(self) -> dict[str, float | int | None]:
+        """The fields as a JSON-ready dict."""
         return asdict(self)
 
 
@@ -45,6 +46,7 @@ class PairedDifference:
     ci_high: float | None
 
     def as_dict(self) -> dict[str, float | int | None]:
+        """The fields as a JSON-ready dict."""
         return asdict(self)
 
 

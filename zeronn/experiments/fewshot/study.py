@@ -41,6 +41,7 @@ class PairedStudy:
 
     @classmethod
     def from_outcomes(cls, seeds: list[int], outcomes: list[PairedOutcome]) -> PairedStudy:
+        """Collect the accuracies and final losses of paired outcomes run with ``seeds``."""
         return cls(
             seeds=seeds,
             without=[o.without.test_accuracy for o in outcomes],
@@ -50,6 +51,7 @@ class PairedStudy:
         )
 
     def as_dict(self) -> dict[str, object]:
+        """Raw values per repeat, the summaries per arm and the paired difference (JSON-ready)."""
         return {
             "seeds": self.seeds,
             "test_accuracy_without": self.without,
