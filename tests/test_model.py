@@ -6,7 +6,9 @@ import pytest
 from zeronn.layers.activations import ReLU, Tanh
 from zeronn.layers.affine import Affine
 from zeronn.layers.batchnorm import BatchNorm
+from zeronn.layers.conv import Conv2D
 from zeronn.layers.dropout import Dropout
+from zeronn.layers.flatten import Flatten
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 
@@ -272,3 +274,27 @@ def test_repr_lists_layers_counts_and_total(rng):
     assert lines[4].endswith("12")  # γ and β of 6 features
     assert "loss: SoftmaxCrossEntropy" in text
     assert lines[-2].strip() == "total parameters: 63"  # 30 + 12 + 6·3 + 3
+
+
+@pytest.mark.parametrize("first", ["affine", "conv", "relu"])
+def test_backward_without_input_grad_writes_the_same_parameter_grads(first):
+    rng = np.random.default_rng(5)
+    if first == "conv":
+        layers = [Conv2D(2, 3, 3, pad=1, rng=rng), ReLU(), Flatten(), Affine(3 * 5 * 5, 4, rng=rng)]
+        x = rng.standard_normal((3, 2, 5, 5))
+    elif first == "affine":
+        layers = [Affine(6, 5, rng=rng), ReLU(), Affine(5, 4, rng=rng)]
+        x = rng.standard_normal((3, 6))
+    else:
+        layers = [ReLU(), Affine(6, 4, rng=rng)]
+        x = rng.standard_normal((3, 6))
+    model = Sequential(layers, loss=SoftmaxCrossEntropy())
+    t = np.array([0, 3, 1])
+    model.loss(x, t)
+    dx = model.backward()
+    expected = {name: p.grad.copy() for name, p in model.named_parameters()}
+    model.loss(x, t)
+    assert model.backward(input_grad=False) is None
+    assert dx.shape == x.shape
+    for name, p in model.named_parameters():
+        np.testing.assert_array_equal(p.grad, expected[name], err_msg=name)

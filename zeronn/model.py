@@ -88,11 +88,15 @@ class Sequential:
         self._loss_ready = True
         return value
 
-    def backward(self, dout: NDArray[np.floating] | None = None) -> NDArray[np.floating]:
+    def backward(
+        self, dout: NDArray[np.floating] | None = None, *, input_grad: bool = True
+    ) -> NDArray[np.floating] | None:
         """Backpropagate and return dℓ/dx; each layer writes its parameters' ``grad``.
 
         With no ``dout``, start from the loss of the last ``loss(x, t)`` call. With ``dout``
         (the gradient with respect to the last output, shape of that output), start there.
+        ``input_grad=False`` skips dℓ/dx (the first layer's largest product, which a training
+        step never reads) and returns None.
         """
         if dout is None:
             if not self._loss_ready:
@@ -101,9 +105,13 @@ class Sequential:
                     "loss(x, t) first (forward() or predict() since then replaced its cache)"
                 )
             dout = self.loss_function.backward()
-        for layer in self._reversed:
+        *later_layers, first_layer = self._reversed
+        for layer in later_layers:
             dout = layer.backward(dout)
-        return dout
+        if input_grad:
+            return first_layer.backward(dout)
+        first_layer.backward_params(dout)
+        return None
 
     def predict(self, x: NDArray[np.floating], batch_size: int = 256) -> NDArray[np.floating]:
         """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs.

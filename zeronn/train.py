@@ -4,7 +4,7 @@ One step on a batch ``(x, t)``::
 
     logits = model.forward(x)          (training mode: Dropout on, BatchNorm on batch stats)
     loss   = model.loss_function.forward(logits, t)
-    model.backward(loss_function.backward())     each layer writes its parameters' grads
+    model.backward(loss_function.backward(), input_grad=False)   writes every parameter's grad
     optimizer.step()
 
 An epoch visits every sample once, in a fresh random order drawn from the trainer's ``rng``,
@@ -189,7 +189,7 @@ class Trainer:
         self._last_finite = (loss, epoch, step)
         # Counted before backward: layers may reuse their buffers once the step is done.
         correct = int(np.count_nonzero(logits.argmax(axis=1) == class_indices(t_batch, "Trainer")))
-        self.model.backward(loss_function.backward())
+        self.model.backward(loss_function.backward(), input_grad=False)
         self.optimizer.step()
         return loss, correct
 

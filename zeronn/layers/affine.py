@@ -88,12 +88,16 @@ class Affine(Layer):
 
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         """Write ``W.grad`` and ``b.grad``; return ``dx`` in the shape of the last input."""
+        self.backward_params(dout)
+        dx = np.matmul(dout, self.W.data.T)
+        return dx.reshape(self._input_shape)
+
+    def backward_params(self, dout: NDArray[np.floating]) -> None:
+        """Write ``W.grad = xᵀ dout`` and ``b.grad = Σₙ dout`` without computing ``dx``."""
         x2d = self._cached(self._x2d)
         self._check_dout(dout, (x2d.shape[0], self.out_features), self.dtype)
         np.matmul(x2d.T, dout, out=self.W.grad)
         np.sum(dout, axis=0, out=self.b.grad)
-        dx = np.matmul(dout, self.W.data.T)
-        return dx.reshape(self._input_shape)
 
     def __repr__(self) -> str:
         return (

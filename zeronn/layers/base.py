@@ -32,6 +32,14 @@ class Layer:
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         raise NotImplementedError
 
+    def backward_params(self, dout: NDArray[np.floating]) -> None:
+        """Write the parameters' ``grad`` only, without computing ``dx``.
+
+        For the first layer of a network, whose input gradient nobody reads: layers with
+        weights override it to skip that matrix product. The default runs ``backward``.
+        """
+        self.backward(dout)
+
     def __call__(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         return self.forward(x)
 

@@ -127,19 +127,28 @@ class Conv2D(Layer):
 
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         """Write W.grad and b.grad; return dx (N, C, H, W)."""
-        n, c, h, w = self._cached(self._x_shape)
+        dY = self._param_grads(dout)
+        if self.transposed_dx:
+            return self._dx_transposed(dout)
+        W2 = self.W.data.reshape(self.out_channels, -1)
+        self._dcols = _buffer(self._dcols, self._cols.shape, dout.dtype)
+        np.matmul(W2.T, dY, out=self._dcols)
+        return col2im(self._dcols, self._x_shape, self.kernel_size, self.stride, self.pad)
+
+    def backward_params(self, dout: NDArray[np.floating]) -> None:
+        """Write W.grad and b.grad without computing dx (the first layer of a network)."""
+        self._param_grads(dout)
+
+    def _param_grads(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
+        """Write b.grad = Σ dY and W.grad = dY colsᵀ; return dY (F, N·OH·OW) for dx."""
+        n, _, h, w = self._cached(self._x_shape)
         f = self.out_channels
         oh, ow = self._output_hw(h, w)
         dout = self._check_dout(dout, (n, f, oh, ow), self.W.dtype)
         dY = np.ascontiguousarray(dout.reshape(n, f, oh * ow).transpose(1, 0, 2)).reshape(f, -1)
-        W2 = self.W.data.reshape(f, -1)
         np.sum(dY, axis=1, out=self.b.grad)
-        np.matmul(dY, self._cols.T, out=self.W.grad.reshape(W2.shape))
-        if self.transposed_dx:
-            return self._dx_transposed(dout)
-        self._dcols = _buffer(self._dcols, self._cols.shape, dout.dtype)
-        np.matmul(W2.T, dY, out=self._dcols)
-        return col2im(self._dcols, (n, c, h, w), self.kernel_size, self.stride, self.pad)
+        np.matmul(dY, self._cols.T, out=self.W.grad.reshape(f, -1))
+        return dY
 
     def _dx_transposed(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         """dx as a stride-1 convolution of dout (padded by k−1−p) with the flipped kernel."""

@@ -32,7 +32,7 @@ def train_full_batch(
     losses = np.empty(steps, dtype=np.float64)
     for step in range(steps):
         losses[step] = model.loss(x, t)
-        model.backward()
+        model.backward(input_grad=False)
         optimizer.step()
     return losses
 
