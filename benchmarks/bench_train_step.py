@@ -5,7 +5,7 @@
 The network is the blog's 784-200-200-10 ReLU MLP with softmax cross-entropy, N=30 images
 (10 originals and their ±15° copies). A step is forward, loss, backward and the SGD update.
 
-- zeronn:  ``model.loss(x, t); model.backward(); SGD.step()``, exactly the fewshot loop
+- zeronn:  ``model.loss(x, t); model.backward(input_grad=False); SGD.step()``, the fewshot loop
            (zeronn/experiments/fewshot/training.py).
 - numpy:   the same arithmetic written inline below, the way one would write it by hand:
            no layers, no checks, no bookkeeping. The target is zeronn/numpy <= 1.3.
@@ -78,7 +78,7 @@ def zeronn_training(x, t, weights, lr):
         loss = 0.0
         for _ in range(STEPS_PER_CALL):
             loss = model.loss(x, t)
-            model.backward()
+            model.backward(input_grad=False)
             optimizer.step()
         return loss
 
