@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.ndimage as ndi
 
 from zeronn.augment import class_counts, expand, rotate
 
@@ -37,3 +38,14 @@ def test_expand_rejects_bad_input(rng):
         expand(rng.random((3, 4, 4)), np.zeros(2))
     with pytest.raises(ValueError, match="finite angles"):
         expand(rng.random((3, 4, 4)), np.zeros(3), (np.nan,))
+
+
+def test_expand_without_clip_keeps_scipys_overshoot(rng):
+    x = (rng.random((3, 10, 10)) > 0.6).astype(np.float64)  # sharp edges overshoot
+    clipped, _ = expand(x, np.arange(3), (15, -15), order=3)
+    exact, _ = expand(x, np.arange(3), (15, -15), order=3, clip=False)
+    assert clipped.min() >= 0.0
+    assert exact.min() < 0.0
+    np.testing.assert_allclose(
+        exact[1], ndi.rotate(x[0], 15, reshape=False, order=3, mode="nearest"), atol=1e-10
+    )

@@ -26,6 +26,17 @@ def test_rotate_matches_scipy(rng, order, mode, shape):
         np.testing.assert_allclose(got, scipy_rotated(image, angle, order, mode, 0.7), atol=1e-6)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_rotate_without_clip_equals_scipy_exactly(rng, mode):
+    images = rng.random((4, 9, 8))
+    angles = rng.uniform(-180, 180, 4)
+    out = rotate(images, angles, order=3, mode=mode, clip=False)
+    for image, angle, got in zip(images, angles, out, strict=True):
+        reference = ndi.rotate(image, angle, reshape=False, order=3, mode=mode)
+        np.testing.assert_allclose(got, reference, atol=1e-10)
+    assert out.max() > images.max() or out.min() < images.min()  # the overshoot is kept
+
+
 @pytest.mark.parametrize("order", [2, 4, 5])
 def test_rotate_other_orders_match_scipy(rng, order):
     images = rng.random((4, 7, 8))

@@ -43,6 +43,7 @@ def expand(
     classes: Sequence[int] | None = None,
     chunk_size: int = 2048,
     workers: int | None = None,
+    clip: bool = True,
 ) -> tuple[NDArray[np.floating], NDArray]:
     """Each image, then one copy rotated by each angle (degrees, counter-clockwise).
 
@@ -50,7 +51,8 @@ def expand(
     ``angles=(15, -15)`` the output holds, per image, the original, +15°, -15°, in the
     input order. ``classes`` restricts the copies to images of those labels; the others
     appear once. The output is allocated once and filled ``chunk_size`` images at a time;
-    compare ``class_counts(t)`` with ``class_counts(t_expanded)`` for the balance.
+    compare ``class_counts(t)`` with ``class_counts(t_expanded)`` for the balance. ``clip``
+    as in :func:`zeronn.augment.rotate`.
     """
     owner = "expand"
     x = floating_array(x, owner, what="x")
@@ -78,7 +80,13 @@ def expand(
         index = chosen[start : start + chunk_size]
         for k, angle in enumerate(angles):
             x_out[first[index] + 1 + k] = rotate(
-                x[index], angle, order=order, mode=mode, image_shape=image_shape, workers=workers
+                x[index],
+                angle,
+                order=order,
+                mode=mode,
+                image_shape=image_shape,
+                workers=workers,
+                clip=clip,
             )
             t_out[first[index] + 1 + k] = t[index]
     return x_out, t_out

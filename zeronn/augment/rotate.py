@@ -27,6 +27,7 @@ def rotate(
     image_shape: tuple[int, int] | None = None,
     chunk_size: int = 256,
     workers: int | None = None,
+    clip: bool = True,
 ) -> NDArray[np.floating]:
     """Rotate each image counter-clockwise by its own angle (degrees) about its centre.
 
@@ -37,7 +38,8 @@ def rotate(
     ``scipy.ndimage.rotate(image, angle, reshape=False, order=order, mode=mode, cval=cval)``
     (to ~1e-12), except that for ``order > 1`` it is clipped to the image's own
     ``[min, max]``: cubic and higher splines overshoot at edges, and a rotated digit should
-    not gain pixels brighter than the original. ``chunk_size`` and ``workers`` tune the
+    not gain pixels brighter than the original. ``clip=False`` keeps the overshoot and gives
+    scipy's output exactly (to reproduce a published run). ``chunk_size`` and ``workers`` tune the
     batched warp (see ``zeronn.augment.warp``); no Python loop runs over images.
     """
     owner = "rotate"
@@ -60,6 +62,7 @@ def rotate(
         cval=cval,
         chunk_size=chunk_size,
         workers=workers,
+        clip=clip,
     )
 
 
@@ -73,10 +76,11 @@ def warp_planes(
     cval: float,
     chunk_size: int,
     workers: int | None,
+    clip: bool = True,
 ) -> NDArray[np.floating]:
     """Warp every plane of ``stack`` by its backward map ``linear (P, 2, 2)``, ``offsets (P, 2)``
-    and return the images in the caller's shape; for ``order > 1`` each image is clipped to its
-    own input range (see :func:`clip_to_input_range`)."""
+    and return the images in the caller's shape; for ``order > 1`` and ``clip``, each image is
+    clipped to its own input range (see :func:`clip_to_input_range`)."""
     planes = affine_warp(
         stack.planes,
         linear,
@@ -87,7 +91,7 @@ def warp_planes(
         chunk_size=chunk_size,
         workers=workers,
     )
-    if order > 1:
+    if order > 1 and clip:
         clip_to_input_range(planes, stack.planes, stack.planes_per_image)
     return stack.restore(planes)
 

@@ -217,7 +217,10 @@ def literal_run(
     copies = 1 + len(angles)
     x_train = data.x_train.astype(dtype)
     plain_draw = literal_draw(len(x_train), samples, seed, std=std)
-    pool_x, pool_t = expand(x_train, data.t_train, angles, order=order, image_shape=IMAGE_SHAPE)
+    # clip=False: the blog's scipy.ndimage.rotate keeps the cubic spline's overshoot.
+    pool_x, pool_t = expand(
+        x_train, data.t_train, angles, order=order, image_shape=IMAGE_SHAPE, clip=False
+    )
     del x_train
     pool_draw = literal_draw(len(pool_x), samples, seed, std=std)
 
