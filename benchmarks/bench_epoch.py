@@ -21,7 +21,8 @@ Three tables:
    "trainer bookkeeping" is the rest: finite checks, argmax, running means.
 3. Each piece alone, zeronn against torch, in ms per epoch (per-step median × 600), on the
    activations the network really sees. torch's backward is ``autograd.grad`` on a kept graph,
-   over the same inputs the network differentiates: not the images for the first conv.
+   over the same inputs the network differentiates: not the images for the first conv, whose
+   zeronn backward is ``backward_params`` (no dx), as in the Trainer's steps.
 
 Both libraries use the same number of threads: OPENBLAS_NUM_THREADS if set, else all cores.
 Compare ratios within one run; on a shared machine absolute times drift from run to run.
@@ -132,18 +133,27 @@ def torch_epoch(network: nn.Sequential, x: np.ndarray, t: np.ndarray) -> Callabl
 
 
 class Stopwatch:
-    """Accumulates wall time per label for functions and iterators wrapped by it."""
+    """Accumulates wall time per label for functions and iterators wrapped by it.
+
+    Only the outermost wrapped call is timed, so a wrapped method calling another (the default
+    ``backward_params`` runs ``backward``) is not counted twice.
+    """
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self._depth = 0
 
     def wrap(self, function: Callable, label: str) -> Callable:
         def timed(*args, **kwargs):
+            if self._depth:
+                return function(*args, **kwargs)
+            self._depth += 1
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
                 self.seconds[label] += time.perf_counter() - start
+                self._depth -= 1
 
         return timed
 
@@ -184,6 +194,8 @@ def instrumented_epoch(trainer: Trainer, x, t) -> dict[str, float]:
         # Instance attributes shadow the class methods that Sequential calls.
         layer.forward = stopwatch.wrap(layer.forward, f"{name} forward")
         layer.backward = stopwatch.wrap(layer.backward, f"{name} backward")
+        # The Trainer's steps skip the first layer's dx through backward_params.
+        layer.backward_params = stopwatch.wrap(layer.backward_params, f"{name} backward")
     loss_function.forward = stopwatch.wrap(loss_function.forward, "loss forward")
     loss_function.backward = stopwatch.wrap(loss_function.backward, "loss backward")
     trainer.optimizer.step = stopwatch.wrap(trainer.optimizer.step, "Adam step")
@@ -198,7 +210,7 @@ def instrumented_epoch(trainer: Trainer, x, t) -> dict[str, float]:
     finally:
         zeronn.train.iterate_batches = original_iterate
         for layer in model:
-            del layer.forward, layer.backward
+            del layer.forward, layer.backward, layer.backward_params
         del loss_function.forward, loss_function.backward, trainer.optimizer.step
     seconds = dict(stopwatch.seconds)
     seconds["trainer bookkeeping"] = total - sum(seconds.values())
@@ -249,7 +261,8 @@ def piece_timings(trainer: Trainer, x_batch, t_batch, x_all, t_all) -> dict[str,
         dout = rng.standard_normal(layer.forward(x).shape).astype(np.float32)
         ours_forward = measure(lambda layer=layer, x=x: layer.forward(x))
         layer.forward(x)
-        ours_backward = measure(lambda layer=layer, dout=dout: layer.backward(dout))
+        backward = layer.backward_params if index == 0 else layer.backward
+        ours_backward = measure(lambda backward=backward, dout=dout: backward(dout))
         theirs_forward = theirs_backward = None
         if network is not None:
             theirs_forward, theirs_backward = torch_piece(network[index], x, dout, first=index == 0)
