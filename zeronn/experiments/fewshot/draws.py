@@ -6,7 +6,7 @@ plus each rotated by +15° and −15° (30 images). That is the default here, wi
 
 The blog's *code* does something else: it first rotates all 60,000 training images, building
 a pool of 180,000 ordered (original, +15°, −15°) per image, then draws
-``np.random.seed(8); np.random.choice(180000, 10)`` from that pool — so its "augmented" run
+``numpy.random.seed(8); numpy.random.choice(180000, 10)`` from that pool — so its "augmented" run
 trains on 10 images, some of them rotated — and draws its weights ``W1, W2, W3 =
 0.01 * np.random.randn(...)`` from the same global stream right after. :func:`literal_draw`
 replays that with a private ``np.random.RandomState(seed)``, which yields exactly the legacy
@@ -55,7 +55,7 @@ BLOG_WEIGHT_SHAPES = ((784, 200), (200, 200), (200, 10))
 
 @dataclass(frozen=True)
 class LiteralDraw:
-    """What the blog's code draws from one ``np.random.seed(seed)`` stream, in order.
+    """What the blog's code draws from one ``numpy.random.seed(seed)`` stream, in order.
 
     ``indices``: (samples,) positions in the pool (with repeats possible);
     ``weights``: ``std * randn(shape)`` for each shape, float64, as the code draws them.
@@ -73,7 +73,7 @@ def literal_draw(
     std: float = 0.01,
     weight_shapes: tuple[tuple[int, int], ...] = BLOG_WEIGHT_SHAPES,
 ) -> LiteralDraw:
-    """Replay ``np.random.seed(seed); idx = np.random.choice(pool_size, samples)`` and the
+    """Replay ``numpy.random.seed(seed); idx = numpy.random.choice(pool_size, samples)`` and the
     weight draws ``std * np.random.randn(*shape)`` that follow, without global state.
     """
     if samples > pool_size:

@@ -3,7 +3,7 @@
 The blog's network is 784-200-200-10 with ReLU and a softmax cross-entropy on top. In the text
 design both arms start from the *same* initial weights and the same drawn images, so the
 difference between them is the rotated copies alone. In the literal reading each arm replays
-its own ``np.random.seed(seed)`` stream (images, then weights), as the blog's code did.
+its own ``numpy.random.seed(seed)`` stream (images, then weights), as the blog's code did.
 """
 
 from __future__ import annotations
