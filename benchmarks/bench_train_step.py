@@ -10,12 +10,18 @@ The network is the blog's 784-200-200-10 ReLU MLP with softmax cross-entropy, N=
 - numpy:   the same arithmetic written inline below, the way one would write it by hand:
            no layers, no checks, no bookkeeping. The target is zeronn/numpy <= 1.3.
 
+Two timings per dtype: blocks of 100 steps of each loop timed one after the other (median of
+9), and the same blocks alternating between the two loops (median of 30 each). On a shared
+machine the first swings with the machine's drift; the interleaved one is the number to quote.
+
 At N=30 a step is ~10 small matrix products (~15 MFLOP), so fixed per-call costs (input
 checks, Python method calls) are a visible share; this benchmark shows how visible. Both run
 with OpenBLAS on one thread, as ``zeronn fewshot`` does (see fewshot/blas_threads.py).
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 from _timing import format_table, measure
@@ -104,11 +110,29 @@ def compare() -> None:
         theirs = numpy_training(x, t, weights, LR)
         # same arithmetic: the losses after one call agree to rounding
         assert np.isclose(ours(), theirs(), rtol=1e-4), "zeronn and numpy loops disagree"
-        results[f"one step, N={N}, {np.dtype(dtype).name}"] = {
+        name = f"one step, N={N}, {np.dtype(dtype).name}"
+        results[f"{name}, blocks of {STEPS_PER_CALL}"] = {
             "zeronn": measure(ours, repeats=9) / STEPS_PER_CALL,
             "numpy": measure(theirs, repeats=9) / STEPS_PER_CALL,
         }
+        results[f"{name}, interleaved"] = interleaved_medians(ours, theirs)
     print(format_table(results, subject="zeronn"))
+
+
+def interleaved_medians(ours, theirs, blocks: int = 30) -> dict[str, float]:
+    """Median time of one step of each loop, the two alternating block by block.
+
+    Timing each loop as a whole, seconds apart, lets the machine's drift (frequency, a
+    neighbour's load, cache state) land on one side only; alternating short blocks gives both
+    the same conditions. Returns seconds per step.
+    """
+    times = {"zeronn": [], "numpy": []}
+    for _ in range(blocks):
+        for label, run in (("zeronn", ours), ("numpy", theirs)):
+            start = time.perf_counter()
+            run()
+            times[label].append((time.perf_counter() - start) / STEPS_PER_CALL)
+    return {label: float(np.median(values)) for label, values in times.items()}
 
 
 if __name__ == "__main__":
