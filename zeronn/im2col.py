@@ -61,24 +61,27 @@ def window_geometry(
     )
 
 
-def _spatial_output(
+def spatial_output(
     height: int,
     width: int,
     kernel: tuple[int, int],
     stride: tuple[int, int],
     pad: tuple[int, int],
     owner: str,
+    *,
+    what: str = "kernel",
 ) -> tuple[int, int]:
-    """``(OH, OW)`` for an input of ``height × width``; the error names ``owner`` and the input."""
+    """``(OH, OW)`` for an input of ``height × width``; the error names ``owner`` and the sizes."""
     try:
         return (
             output_size(height, kernel[0], stride[0], pad[0]),
             output_size(width, kernel[1], stride[1], pad[1]),
         )
     except ValueError as exc:
+        padded = f"{height + 2 * pad[0]}×{width + 2 * pad[1]}"
         raise ValueError(
-            f"{owner}: kernel {kernel} does not fit the input {height}×{width} padded by {pad}: "
-            f"{exc}"
+            f"{owner}: {what} {kernel} with pad {pad} does not fit an input of {height}×{width} "
+            f"({height}×{width} padded by {pad} is {padded}): {exc}"
         ) from None
 
 
@@ -134,7 +137,7 @@ def im2col(
     x = _check_images(x, "im2col")
     kernel, strides, pads = window_geometry(kernel_size, stride, pad, "im2col")
     n, c, h, w = x.shape
-    oh, ow = _spatial_output(h, w, kernel, strides, pads, "im2col")
+    oh, ow = spatial_output(h, w, kernel, strides, pads, "im2col")
     shape = (c * kernel[0] * kernel[1], n * oh * ow)
     if out is None:
         out = np.empty(shape, dtype=x.dtype)
@@ -181,7 +184,7 @@ def col2im(
         raise ValueError(f"col2im expected input_shape (N, C, H, W), got {input_shape!r}")
     n, c, h, w = (int(size) for size in input_shape)
     kernel, strides, pads = window_geometry(kernel_size, stride, pad, "col2im")
-    oh, ow = _spatial_output(h, w, kernel, strides, pads, "col2im")
+    oh, ow = spatial_output(h, w, kernel, strides, pads, "col2im")
     kh, kw = kernel
     expected = (c * kh * kw, n * oh * ow)
     if cols.shape != expected:

@@ -29,7 +29,7 @@ from zeronn._checks import (
     same_dtype,
     shape_text,
 )
-from zeronn.im2col import IntOrPair, col2im, im2col, output_size, window_geometry
+from zeronn.im2col import IntOrPair, col2im, im2col, spatial_output, window_geometry
 from zeronn.init import InitSpec, initialize, zeros
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
@@ -164,16 +164,7 @@ class Conv2D(Layer):
         return np.ascontiguousarray(dx_channels_first.transpose(1, 0, 2, 3))
 
     def _output_hw(self, h: int, w: int) -> tuple[int, int]:
-        try:
-            return (
-                output_size(h, self.kernel_size[0], self.stride[0], self.pad[0]),
-                output_size(w, self.kernel_size[1], self.stride[1], self.pad[1]),
-            )
-        except ValueError as exc:
-            raise ValueError(
-                f"Conv2D kernel {self.kernel_size} with pad {self.pad} does not fit an input of "
-                f"{h}×{w}: {exc}"
-            ) from None
+        return spatial_output(h, w, self.kernel_size, self.stride, self.pad, "Conv2D")
 
     def __repr__(self) -> str:
         return (

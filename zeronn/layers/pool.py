@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import floating_array, shape_text
-from zeronn.im2col import IntOrPair, output_size, pad_images, window_geometry
+from zeronn.im2col import IntOrPair, pad_images, spatial_output, window_geometry
 from zeronn.layers.base import Layer
 
 
@@ -102,16 +102,7 @@ class MaxPool2D(Layer):
         return np.ascontiguousarray(dxp[:, :, ph : ph + h, pw : pw + w])
 
     def _output_hw(self, h: int, w: int) -> tuple[int, int]:
-        try:
-            return (
-                output_size(h, self.pool_size[0], self.stride[0], self.pad[0]),
-                output_size(w, self.pool_size[1], self.stride[1], self.pad[1]),
-            )
-        except ValueError as exc:
-            raise ValueError(
-                f"MaxPool2D pool {self.pool_size} with pad {self.pad} does not fit an input of "
-                f"{h}×{w}: {exc}"
-            ) from None
+        return spatial_output(h, w, self.pool_size, self.stride, self.pad, "MaxPool2D", what="pool")
 
     def __repr__(self) -> str:
         return f"MaxPool2D(pool_size={self.pool_size}, stride={self.stride}, pad={self.pad})"
