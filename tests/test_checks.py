@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from zeronn import _checks
+from zeronn.init import default_generator
 
 
 def test_as_generator():
@@ -11,8 +12,9 @@ def test_as_generator():
     assert _checks.as_generator(generator, "Thing") is generator
     assert _checks.as_generator(3, "Thing").random() == np.random.default_rng(3).random()
     assert isinstance(_checks.as_generator(np.int64(3), "Thing"), np.random.Generator)
-    for bad in [None, 1.5, True, "0"]:
-        with pytest.raises(TypeError, match=r"Thing expected rng .* pass e\.g\."):
+    assert _checks.as_generator(None, "Thing") is default_generator()
+    for bad in [1.5, True, "0"]:
+        with pytest.raises(TypeError, match=r"Thing expected rng .* or None"):
             _checks.as_generator(bad, "Thing")
     with pytest.raises(ValueError, match="Thing expected a non-negative int seed, got -1"):
         _checks.as_generator(-1, "Thing")

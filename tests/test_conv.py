@@ -160,7 +160,7 @@ def test_backward_errors(rng):
         ({"kernel_size": 0}, ValueError, "kernel_size to be a positive integer, got 0"),
         ({"stride": (1, 0)}, ValueError, "stride to be a positive integer, got 0"),
         ({"pad": -1}, ValueError, "pad to be a non-negative integer, got -1"),
-        ({"rng": None}, TypeError, "rng to be a numpy.random.Generator or an int seed"),
+        ({"rng": 1.5}, TypeError, "rng to be a numpy.random.Generator, an int seed or None"),
         ({"dtype": np.int32}, TypeError, "dtype float32 or float64, got int32"),
         ({"init": "uniform"}, ValueError, "init must be a positive std"),
     ],

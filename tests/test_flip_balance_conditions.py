@@ -157,5 +157,5 @@ def test_bad_inputs_name_what_arrived(rng):
         build_condition("none", images.astype(np.uint8), labels, rng=0)
     with pytest.raises(TypeError, match="integer class labels"):
         build_condition("none", images, labels.astype(float), rng=0)
-    with pytest.raises(TypeError, match=r"numpy\.random\.Generator or an int seed"):
-        build_condition("flip-a-balanced", images, labels, rng=None)
+    with pytest.raises(TypeError, match=r"numpy\.random\.Generator, an int seed or None"):
+        build_condition("flip-a-balanced", images, labels, rng="seed")

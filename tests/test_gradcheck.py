@@ -131,9 +131,9 @@ def test_check_gradients_refuses_float32(rng):
         check_gradients(Affine(3, 2, rng=0), x64.astype(np.float32), rng=0)
 
 
-def test_check_gradients_refuses_a_missing_rng(rng):
-    with pytest.raises(TypeError, match="int seed, got None"):
-        check_gradients(Affine(3, 2, rng=0), rng.normal(size=(2, 3)), rng=None)
+def test_check_gradients_refuses_a_bad_rng(rng):
+    with pytest.raises(TypeError, match=r"int seed or None .*got 0\.5"):
+        check_gradients(Affine(3, 2, rng=0), rng.normal(size=(2, 3)), rng=0.5)
 
 
 def test_check_gradients_restores_buffers(rng):

@@ -50,3 +50,36 @@ def test_zeros_and_determinism():
 def test_initialize_refuses_bad_specs(spec):
     with pytest.raises(ValueError, match="init"):
         init.initialize(spec, (2, 2), np.random.default_rng(0), fan_in=2, fan_out=2)
+
+
+def test_manual_seed_reseeds_the_default_generator_in_place():
+    generator = init.default_generator()
+    init.manual_seed(7)
+    first = generator.random(3)
+    assert init.manual_seed(7) is generator
+    np.testing.assert_array_equal(generator.random(3), first)
+    np.testing.assert_array_equal(first, np.random.default_rng(7).random(3))
+
+
+def test_manual_seed_gives_the_same_weights_batches_and_numbers():
+    from zeronn.data import iterate_batches
+    from zeronn.models import mlp
+
+    def run():
+        init.manual_seed(3)
+        model = mlp([4, 5, 3], dropout=0.5)
+        x = np.arange(24, dtype=np.float64).reshape(6, 4) / 24
+        order = [t.tolist() for _, t in iterate_batches(x, np.arange(6), 2)]
+        return [p.data.copy() for p in model.parameters()], order, model.forward(x)
+
+    (weights_a, order_a, out_a), (weights_b, order_b, out_b) = run(), run()
+    for a, b in zip(weights_a, weights_b, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert order_a == order_b
+    np.testing.assert_array_equal(out_a, out_b)
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "0", None])
+def test_manual_seed_refuses_what_is_not_a_seed(bad):
+    with pytest.raises(ValueError, match="manual_seed expected a non-negative int seed"):
+        init.manual_seed(bad)

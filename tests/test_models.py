@@ -66,7 +66,7 @@ def test_mlp_same_seed_same_weights_and_float32():
         ({"activation": "gelu"}, ValueError, r"activation in \['relu', 'sigmoid', 'tanh'\]"),
         ({"dropout": 1.0}, ValueError, r"dropout in \[0, 1\), got 1.0"),
         ({"dtype": np.int32}, TypeError, "float32 or float64"),
-        ({"rng": None}, TypeError, "numpy.random.Generator or an int seed"),
+        ({"rng": 2.0}, TypeError, "numpy.random.Generator, an int seed or None"),
     ],
 )
 def test_mlp_validation(kwargs, error, message):

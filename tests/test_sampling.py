@@ -80,7 +80,7 @@ def test_sample_per_class_refuses_bad_labels():
     with pytest.raises(ValueError, match="no labels"):
         sample_per_class(np.zeros(0, np.int64), 1, 0)
     with pytest.raises(TypeError, match=r"rng to be a numpy\.random\.Generator"):
-        sample_per_class(np.zeros(3, np.int64), 1, None)
+        sample_per_class(np.zeros(3, np.int64), 1, 0.5)
 
 
 def test_sample_random_is_sorted_distinct_and_reproducible():

@@ -164,7 +164,7 @@ def test_trainer_rejects_bad_arguments():
     with pytest.raises(ValueError, match="model with a loss"):
         Trainer(no_loss, optimizer, rng=0)
     with pytest.raises(TypeError, match="rng"):
-        Trainer(model, optimizer, rng=None)
+        Trainer(model, optimizer, rng="0")
     with pytest.raises(TypeError, match=r"callbacks derived from zeronn\.callbacks\.Callback"):
         Trainer(model, optimizer, rng=0, callbacks=[print])
     trainer = Trainer(model, optimizer, rng=0, verbose=0)

@@ -10,11 +10,18 @@ import numbers
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from zeronn.init import default_generator
+
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def as_generator(rng: np.random.Generator | int | None, owner: str) -> np.random.Generator:
-    """Return ``rng`` as a Generator; an int is a seed. ``None`` is refused: seed explicitly."""
+    """Return ``rng`` as a Generator: an int is a seed, None is zeronn's default generator.
+
+    The default generator is the one :func:`zeronn.manual_seed` reseeds.
+    """
+    if rng is None:
+        return default_generator()
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -22,8 +29,8 @@ def as_generator(rng: np.random.Generator | int | None, owner: str) -> np.random
             raise ValueError(f"{owner} expected a non-negative int seed, got {rng!r}")
         return np.random.default_rng(int(rng))
     raise TypeError(
-        f"{owner} expected rng to be a numpy.random.Generator or an int seed, got {rng!r}; "
-        "pass e.g. rng=np.random.default_rng(0)"
+        f"{owner} expected rng to be a numpy.random.Generator, an int seed or None "
+        f"(zeronn's default generator), got {rng!r}"
     )
 
 

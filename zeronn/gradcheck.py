@@ -111,7 +111,7 @@ def check_gradients(
     module: Any,
     x: NDArray[np.float64],
     *,
-    rng: np.random.Generator | int,
+    rng: np.random.Generator | int | None = None,
     t: NDArray | None = None,
     eps: float = 1e-6,
 ) -> GradientReport:

@@ -10,6 +10,11 @@ For a weight with ``fan_in`` inputs per output unit:
 
 Layers accept ``init`` as a float std, ``"he"`` or ``"xavier"`` (the book's names);
 :func:`initialize` resolves that spec.
+
+The default generator: every ``rng=`` argument in zeronn is optional. Without it, draws come
+from one package-wide ``numpy.random.Generator`` (seeded from the operating system's entropy at
+import), which :func:`manual_seed` reseeds in place, so ``manual_seed(0)`` followed by the same
+code gives the same numbers. NumPy's legacy global state (``np.random.seed``) is never used.
 """
 
 from __future__ import annotations
@@ -21,6 +26,29 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 InitSpec = float | str
+
+_DEFAULT_GENERATOR = np.random.default_rng()
+
+
+def default_generator() -> np.random.Generator:
+    """zeronn's own generator: what every ``rng=None`` draws from."""
+    return _DEFAULT_GENERATOR
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Reseed zeronn's default generator (PyTorch's name) and return it.
+
+    The generator is reseeded in place, so layers and trainers built earlier without an ``rng``
+    follow the new seed too. After ``manual_seed(s)`` it draws what ``np.random.default_rng(s)``
+    draws.
+
+    >>> manual_seed(0).random() == np.random.default_rng(0).random()
+    True
+    """
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"manual_seed expected a non-negative int seed, got {seed!r}")
+    _DEFAULT_GENERATOR.bit_generator.state = np.random.PCG64(int(seed)).state
+    return _DEFAULT_GENERATOR
 
 
 def normal(

@@ -49,7 +49,7 @@ def mlp(
     *,
     activation: str = "relu",
     init: InitSpec = "he",
-    rng: np.random.Generator | int,
+    rng: np.random.Generator | int | None = None,
     dtype: DTypeLike = np.float64,
     batchnorm: bool = False,
     dropout: float = 0.0,
@@ -96,7 +96,7 @@ def simple_convnet(
     hidden: int = 100,
     classes: int = 10,
     init: InitSpec = "he",
-    rng: np.random.Generator | int,
+    rng: np.random.Generator | int | None = None,
     dtype: DTypeLike = np.float64,
 ) -> Sequential:
     """The book's SimpleConvNet for images ``input_shape`` = (C, H, W).
@@ -119,7 +119,7 @@ def deep_convnet(
     *,
     classes: int = 10,
     init: InitSpec = "he",
-    rng: np.random.Generator | int,
+    rng: np.random.Generator | int | None = None,
     dtype: DTypeLike = np.float64,
     dropout: float = 0.5,
 ) -> Sequential:

@@ -68,7 +68,7 @@ class Trainer:
         optimizer: Optimizer,
         *,
         batch_size: int = 100,
-        rng: np.random.Generator | int,
+        rng: np.random.Generator | int | None = None,
         augment: Augment | None = None,
         callbacks: Sequence[Callback] = (),
         verbose: int = 1,

@@ -94,7 +94,9 @@ class ImageDataGenerator:
             workers=workers,
         )
 
-    def sample_params(self, count: int, rng: np.random.Generator | int) -> list[NDArray]:
+    def sample_params(
+        self, count: int, rng: np.random.Generator | int | None = None
+    ) -> list[NDArray]:
         """Draw the transform parameters of ``count`` images (see ``Pipeline.sample_params``)."""
         return self.pipeline.sample_params(count, rng)
 
@@ -106,7 +108,7 @@ class ImageDataGenerator:
         return self.pipeline.apply(images, params)
 
     def __call__(
-        self, images: NDArray[np.floating], rng: np.random.Generator | int
+        self, images: NDArray[np.floating], rng: np.random.Generator | int | None = None
     ) -> NDArray[np.floating]:
         """Augment a batch with fresh parameters: usable as ``iterate_batches(augment=...)``."""
         rng = as_generator(rng, "ImageDataGenerator")
@@ -114,7 +116,7 @@ class ImageDataGenerator:
         return self.apply_transform(images, self.sample_params(images.shape[0], rng))
 
     def random_transform(
-        self, x: NDArray[np.floating], rng: np.random.Generator | int
+        self, x: NDArray[np.floating], rng: np.random.Generator | int | None = None
     ) -> NDArray[np.floating]:
         """Augment ONE image, (H, W) or (C, H, W) (flattened (H*W,) with image_shape)."""
         x = floating_array(x, "ImageDataGenerator.random_transform", what="image")

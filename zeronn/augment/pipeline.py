@@ -83,7 +83,9 @@ class Pipeline:
         self.chunk_size = positive_int(chunk_size, "chunk_size", "Pipeline")
         self.workers = workers
 
-    def sample_params(self, count: int, rng: np.random.Generator | int) -> list[NDArray]:
+    def sample_params(
+        self, count: int, rng: np.random.Generator | int | None = None
+    ) -> list[NDArray]:
         """Draw the parameters of ``count`` images: one array per transform, in order."""
         count = non_negative_int(count, "count", "Pipeline.sample_params")
         rng = as_generator(rng, "Pipeline.sample_params")
@@ -139,7 +141,7 @@ class Pipeline:
         )
 
     def __call__(
-        self, images: NDArray[np.floating], rng: np.random.Generator | int
+        self, images: NDArray[np.floating], rng: np.random.Generator | int | None = None
     ) -> NDArray[np.floating]:
         """Draw fresh parameters for every image and apply them (a batch ``augment``)."""
         rng = as_generator(rng, "Pipeline")

@@ -34,7 +34,7 @@ def iterate_batches(
     x: NDArray,
     t: NDArray,
     batch_size: int,
-    rng: np.random.Generator | int | None,
+    rng: np.random.Generator | int | None = None,
     shuffle: bool = True,
     augment: Augment | None = None,
     drop_last: bool = False,
@@ -46,8 +46,9 @@ def iterate_batches(
     remaining N mod batch_size samples, or is dropped when ``drop_last``. ``augment(images,
     rng)`` is applied to each input batch with the same ``rng`` and must return an array of
     the same shape and dtype. Batches are new arrays (never views), so neither ``augment`` nor
-    the caller can change ``x`` or ``t``. ``rng`` may be None only when neither shuffling nor
-    augmenting. Arguments are checked at the call, before the first batch is asked for.
+    the caller can change ``x`` or ``t``. ``rng=None`` draws from zeronn's default generator
+    (see :func:`zeronn.manual_seed`). Arguments are checked at the call, before the first
+    batch is asked for.
     """
     owner = "iterate_batches"
     for name, array in (("x", x), ("t", t)):
@@ -64,9 +65,7 @@ def iterate_batches(
     batch_size = positive_int(batch_size, "batch_size", owner)
     if augment is not None and not callable(augment):
         raise TypeError(f"{owner} expected augment to be a callable(images, rng), got {augment!r}")
-    if rng is None and (shuffle or augment is not None):
-        raise TypeError(f"{owner} needs an rng to shuffle or augment; pass e.g. rng=0")
-    generator = None if rng is None else as_generator(rng, owner)
+    generator = as_generator(rng, owner)
     order = generator.permutation(len(x)) if shuffle else np.arange(len(x))
     return _batches(x, t, order, batch_size, generator, augment, drop_last)
 

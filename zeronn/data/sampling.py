@@ -19,7 +19,7 @@ __all__ = ["sample_per_class", "sample_random"]
 def sample_per_class(
     labels: NDArray[np.integer],
     n_per_class: int,
-    rng: np.random.Generator | int,
+    rng: np.random.Generator | int | None = None,
     *,
     num_classes: int | None = None,
 ) -> NDArray[np.int64]:
@@ -67,7 +67,9 @@ def sample_per_class(
     return np.sort(np.concatenate(chosen)).astype(np.int64, copy=False)
 
 
-def sample_random(n_items: int, n: int, rng: np.random.Generator | int) -> NDArray[np.int64]:
+def sample_random(
+    n_items: int, n: int, rng: np.random.Generator | int | None = None
+) -> NDArray[np.int64]:
     """``n`` distinct indices drawn uniformly from ``range(n_items)``, sorted ascending.
 
     Raises ``ValueError`` when ``n`` is not in [1, n_items].

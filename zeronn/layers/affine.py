@@ -42,7 +42,7 @@ class Affine(Layer):
         out_features: int,
         *,
         init: InitSpec = "he",
-        rng: np.random.Generator | int,
+        rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float64,
     ) -> None:
         self.in_features = positive_int(in_features, "in_features", "Affine")

@@ -70,7 +70,7 @@ class Conv2D(Layer):
         pad: IntOrPair = 0,
         *,
         init: InitSpec = "he",
-        rng: np.random.Generator | int,
+        rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float64,
     ) -> None:
         self.in_channels = positive_int(in_channels, "in_channels", "Conv2D")

@@ -26,7 +26,7 @@ class Dropout(Layer):
     which is public so that a run or a test can reseed it.
     """
 
-    def __init__(self, ratio: float, rng: np.random.Generator | int) -> None:
+    def __init__(self, ratio: float, rng: np.random.Generator | int | None = None) -> None:
         if (
             not isinstance(ratio, numbers.Real)
             or isinstance(ratio, bool)

@@ -130,7 +130,7 @@ def build_condition(
     images: NDArray[np.floating],
     labels: NDArray[np.integer],
     *,
-    rng: np.random.Generator | int,
+    rng: np.random.Generator | int | None = None,
 ) -> TrainingSet:
     """Build the training set of ``condition`` from binary-labelled originals.
 
