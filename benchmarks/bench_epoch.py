@@ -188,7 +188,7 @@ def layer_names(model) -> list[str]:
 def instrumented_epoch(trainer: Trainer, x, t) -> dict[str, float]:
     """Seconds per piece of one ``trainer.fit`` pass over (x, t), plus "total"."""
     stopwatch = Stopwatch()
-    model, loss_function = trainer.model, trainer.model.loss_function
+    model, loss_function = trainer.model, trainer.loss
     names = layer_names(model)
     for name, layer in zip(names, model, strict=True):
         # Instance attributes shadow the class methods that Sequential calls.
@@ -275,8 +275,8 @@ def piece_timings(trainer: Trainer, x_batch, t_batch, x_all, t_all) -> dict[str,
             lambda: (loss_function.forward(logits, t_batch), loss_function.backward())
         )
     }
-    model.loss(x_batch, t_batch)
-    model.backward()
+    loss_function.forward(model.forward(x_batch), t_batch)
+    model.backward(loss_function.backward())
     results["Adam step"] = {"zeronn": measure(trainer.optimizer.step)}
     results["data pipeline (one batch of 100)"] = {
         "zeronn": measure(
@@ -360,7 +360,7 @@ def main() -> None:
     if torch is not None:
         # Same start, same first batch: the two networks compute the same loss.
         network = torch_network(trainer.model)
-        ours = trainer.model.loss(x[:BATCH_SIZE], t[:BATCH_SIZE])
+        ours = trainer.loss(trainer.model.forward(x[:BATCH_SIZE]), t[:BATCH_SIZE])
         theirs = torch_functional.cross_entropy(
             network(torch.from_numpy(x[:BATCH_SIZE])), torch.from_numpy(t[:BATCH_SIZE])
         )

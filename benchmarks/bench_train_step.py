@@ -5,7 +5,8 @@
 The network is the blog's 784-200-200-10 ReLU MLP with softmax cross-entropy, N=30 images
 (10 originals and their ±15° copies). A step is forward, loss, backward and the SGD update.
 
-- zeronn:  ``model.loss(x, t); model.backward(input_grad=False); SGD.step()``, the fewshot loop
+- zeronn:  ``loss_fn(model(x), t); model.backward(loss_fn.backward(), input_grad=False);
+  SGD.step()``, the fewshot loop
            (zeronn/experiments/fewshot/training.py).
 - numpy:   the same arithmetic written inline below, the way one would write it by hand:
            no layers, no checks, no bookkeeping. The target is zeronn/numpy <= 1.3.
@@ -28,6 +29,7 @@ from _timing import format_table, measure
 
 from zeronn.experiments.fewshot.blas_threads import single_threaded_blas
 from zeronn.experiments.fewshot.network import build_network
+from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.optim import SGD
 
 N = 30
@@ -79,12 +81,13 @@ def zeronn_training(x, t, weights, lr):
         assert name.endswith(".W")
         param.data[...] = W
     optimizer = SGD(model.parameters(), lr=lr)
+    loss_fn = SoftmaxCrossEntropy()
 
     def steps() -> float:
         loss = 0.0
         for _ in range(STEPS_PER_CALL):
-            loss = model.loss(x, t)
-            model.backward(input_grad=False)
+            loss = loss_fn.forward(model.forward(x), t)
+            model.backward(loss_fn.backward(), input_grad=False)
             optimizer.step()
         return loss
 

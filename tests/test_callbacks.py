@@ -10,7 +10,6 @@ from zeronn import serialize
 from zeronn.callbacks import CosineLR, EarlyStopping, ModelCheckpoint, StepLR
 from zeronn.layers.activations import ReLU
 from zeronn.layers.affine import Affine
-from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import SGD
 from zeronn.train import Trainer
@@ -19,7 +18,7 @@ from zeronn.train import Trainer
 def tiny_model(seed=0):
     rng = np.random.default_rng(seed)
     layers = [Affine(2, 6, rng=rng), ReLU(), Affine(6, 3, rng=rng)]
-    return Sequential(layers, loss=SoftmaxCrossEntropy())
+    return Sequential(layers)
 
 
 def blobs(n=30):

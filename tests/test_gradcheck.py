@@ -29,16 +29,15 @@ class SquareMatmul(Layer):
         return dout @ (self.W.data if self.transposed_bug else self.W.data.T)
 
 
-class WithLoss(SquareMatmul):
-    """Adds ``loss(x, t) = ½‖xW − t‖²`` and an argument-free backward, as a model has."""
+class SquaredError:
+    """``ℓ(y, t) = ½‖y − t‖²`` with ``dℓ/dy = y − t``: a loss outside the module."""
 
-    def loss(self, x, t):
-        self._residual = self.forward(x) - t
+    def forward(self, y, t):
+        self._residual = y - t
         return 0.5 * float(np.sum(self._residual**2))
 
-    def backward(self, dout=None):
-        assert dout is None
-        return super().backward(self._residual)
+    def backward(self):
+        return self._residual
 
 
 def test_numerical_gradient_of_a_known_function_and_restores_x(rng):
@@ -111,16 +110,26 @@ def test_check_gradients_catches_a_transposed_backward(rng):
     assert bad["W"] < 1e-7
 
 
-def test_check_gradients_uses_the_module_loss_when_targets_are_given(rng):
+def test_check_gradients_through_a_loss_when_targets_are_given(rng):
     x = rng.normal(size=(3, 4))
     t = rng.normal(size=(3, 4))
-    assert check_gradients(WithLoss(4, rng, transposed_bug=False), x, rng=1, t=t).max_error < 1e-7
-    assert check_gradients(WithLoss(4, rng, transposed_bug=True), x, rng=1, t=t)["x"] > 1e-2
+    right, wrong = (SquareMatmul(4, rng, transposed_bug=bug) for bug in (False, True))
+    assert check_gradients(right, x, t=t, loss=SquaredError()).max_error < 1e-7
+    assert check_gradients(wrong, x, t=t, loss=SquaredError())["x"] > 1e-2
 
 
-def test_check_gradients_with_targets_needs_a_loss_method(rng):
-    with pytest.raises(TypeError, match=r"has no loss\(x, t\) method"):
-        check_gradients(Affine(2, 2, rng=0), rng.normal(size=(1, 2)), rng=0, t=np.zeros(1))
+def test_check_gradients_defaults_to_softmax_cross_entropy_with_targets(rng):
+    model = Affine(4, 3, rng=0)
+    report = check_gradients(model, rng.normal(size=(5, 4)), t=np.array([0, 2, 1, 1, 0]))
+    assert report.max_error < 1e-7
+
+
+def test_check_gradients_refuses_a_bad_loss_or_a_loss_without_targets(rng):
+    x = rng.normal(size=(1, 2))
+    with pytest.raises(TypeError, match=r"loss with forward\(logits, t\) and backward"):
+        check_gradients(Affine(2, 2, rng=0), x, t=np.zeros(1, np.int64), loss=np.mean)
+    with pytest.raises(ValueError, match="a loss but no targets"):
+        check_gradients(Affine(2, 2, rng=0), x, loss=SquaredError())
 
 
 def test_check_gradients_refuses_float32(rng):

@@ -13,7 +13,7 @@ from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 
 
-def small_model(rng, dtype=np.float64, loss=True):
+def small_model(rng, dtype=np.float64):
     layers = [
         Affine(4, 6, rng=rng, dtype=dtype),
         Tanh(),
@@ -21,7 +21,14 @@ def small_model(rng, dtype=np.float64, loss=True):
         BatchNorm(6, dtype=dtype),
         Affine(6, 3, rng=rng, dtype=dtype),
     ]
-    return Sequential(layers, loss=SoftmaxCrossEntropy() if loss else None)
+    return Sequential(layers)
+
+
+def loss_and_backward(model, x, t, **backward_options):
+    """One step of the protocol: forward, the loss outside the model, backward from its grad."""
+    loss_fn = SoftmaxCrossEntropy()
+    loss = loss_fn.forward(model.forward(x), t)
+    return loss, model.backward(loss_fn.backward(), **backward_options)
 
 
 def test_names_are_index_dot_name_and_stable(rng):
@@ -74,40 +81,39 @@ def test_backward_with_explicit_dout_matches_numerical_gradient(rng):
 
 
 def test_loss_then_backward_matches_numerical_gradient(rng):
-    model = Sequential(
-        [Affine(3, 5, rng=rng), Tanh(), Affine(5, 4, rng=rng)], SoftmaxCrossEntropy()
-    )
+    model = Sequential([Affine(3, 5, rng=rng), Tanh(), Affine(5, 4, rng=rng)])
     x = rng.standard_normal((6, 3))
     t = rng.integers(0, 4, size=6)
-    loss = model.loss(x, t)
+    loss, _ = loss_and_backward(model, x, t)
     assert isinstance(loss, float)
-    model.backward()
     first_weight = model[0].W
     analytic = first_weight.grad.copy()
 
     def objective():
-        return model.loss(x, t)
+        return SoftmaxCrossEntropy().forward(model.forward(x), t)
 
     np.testing.assert_allclose(
         analytic, numerical_gradient(objective, first_weight.data), atol=1e-8
     )
 
 
-def test_backward_without_dout_needs_a_fresh_loss(rng):
+def test_backward_needs_the_upstream_gradient_and_a_forward_first(rng):
     model = small_model(rng)
-    x = rng.standard_normal((4, 4))
-    with pytest.raises(RuntimeError, match=r"call loss\(x, t\) first"):
+    with pytest.raises(RuntimeError, match="backward called before forward"):
+        model.backward(np.ones((4, 3)))
+    model.forward(rng.standard_normal((4, 4)))
+    with pytest.raises(TypeError, match="dout"):
         model.backward()
-    model.loss(x, np.array([0, 1, 2, 0]))
-    model.forward(x)  # the loss cache no longer matches the layers' caches
-    with pytest.raises(RuntimeError, match=r"call loss\(x, t\) first"):
-        model.backward()
+    with pytest.raises(ValueError, match=r"dout of shape \(4, 3\)"):
+        model.backward(np.ones((4, 2)))
 
 
-def test_loss_without_a_loss_function(rng):
-    model = small_model(rng, loss=False)
-    with pytest.raises(RuntimeError, match="loss=SoftmaxCrossEntropy"):
-        model.loss(rng.standard_normal((2, 4)), np.array([0, 1]))
+def test_sequential_has_no_hidden_loss(rng):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'loss'"):
+        Sequential([Affine(4, 3, rng=rng)], loss=SoftmaxCrossEntropy())
+    assert not hasattr(small_model(rng), "loss")
+    with pytest.raises(TypeError, match=r"Sequential\(\[layer, \.\.\.\]\)"):
+        Sequential(Affine(4, 3, rng=rng))
 
 
 def test_float32_data_feeds_a_float64_model_without_mutation(rng):
@@ -124,8 +130,7 @@ def test_float32_model_end_to_end(rng):
     model = small_model(rng, dtype=np.float32)
     assert model.dtype == np.float32
     x = rng.standard_normal((5, 4))  # float64 data is cast to the model's float32
-    model.loss(x, rng.integers(0, 3, size=5))
-    dx = model.backward()
+    _, dx = loss_and_backward(model, x, rng.integers(0, 3, size=5))
     assert dx.dtype == np.float32
     assert all(p.grad.dtype == np.float32 for p in model.parameters())
     assert model.predict(x).dtype == np.float32
@@ -142,7 +147,7 @@ def test_integer_input_is_refused(rng):
 @pytest.mark.parametrize(("n", "batch_size"), [(7, 3), (6, 3), (1, 5), (10, 10)])
 def test_predict_in_batches_equals_one_eval_forward(n, batch_size, rng):
     model = small_model(rng)
-    model.loss(rng.standard_normal((8, 4)), rng.integers(0, 3, size=8))  # move BN stats
+    model.forward(rng.standard_normal((8, 4)))  # move the BatchNorm statistics
     x = rng.standard_normal((n, 4))
     outputs = model.predict(x, batch_size=batch_size)
     assert model.training  # restored
@@ -241,8 +246,6 @@ def test_construction_validation(rng):
         Sequential([])
     with pytest.raises(TypeError, match="Layer instances, got ufunc at index 1"):
         Sequential([ReLU(), np.tanh])
-    with pytest.raises(TypeError, match="loss with forward"):
-        Sequential([ReLU()], loss=np.mean)
     with pytest.raises(TypeError, match=r"layer 1 \(Affine\) has float32 after float64"):
         Sequential([Affine(2, 2, rng=rng), Affine(2, 2, rng=rng, dtype=np.float32)])
 
@@ -272,7 +275,6 @@ def test_repr_lists_layers_counts_and_total(rng):
     assert lines[1].strip().startswith("(0) Affine")
     assert lines[1].endswith("30")  # 4·6 + 6
     assert lines[4].endswith("12")  # γ and β of 6 features
-    assert "loss: SoftmaxCrossEntropy" in text
     assert lines[-2].strip() == "total parameters: 63"  # 30 + 12 + 6·3 + 3
 
 
@@ -288,13 +290,40 @@ def test_backward_without_input_grad_writes_the_same_parameter_grads(first):
     else:
         layers = [ReLU(), Affine(6, 4, rng=rng)]
         x = rng.standard_normal((3, 6))
-    model = Sequential(layers, loss=SoftmaxCrossEntropy())
+    model = Sequential(layers)
     t = np.array([0, 3, 1])
-    model.loss(x, t)
-    dx = model.backward()
+    _, dx = loss_and_backward(model, x, t)
     expected = {name: p.grad.copy() for name, p in model.named_parameters()}
-    model.loss(x, t)
-    assert model.backward(input_grad=False) is None
+    assert loss_and_backward(model, x, t, input_grad=False)[1] is None
     assert dx.shape == x.shape
     for name, p in model.named_parameters():
         np.testing.assert_array_equal(p.grad, expected[name], err_msg=name)
+
+
+def test_summary_gives_each_layers_output_shape_and_parameters():
+    from zeronn.models import simple_convnet
+
+    model = simple_convnet((1, 28, 28), rng=0)
+    model[5].training = True  # any mode: the summary runs in eval mode and restores it
+    text = model.summary((1, 28, 28))
+    rows = text.splitlines()
+    assert rows[0].split() == ["layer", "output", "shape", "parameters"]
+    assert rows[2].split() == ["input", "(N,", "1,", "28,", "28)"]
+    assert "(N, 30, 24, 24)" in rows[3]
+    assert rows[3].endswith(" 780")
+    assert "(N, 4320)" in rows[6]  # after Flatten: what goes into the Affine
+    assert rows[7].startswith("(4) Affine(4320 -> 100")
+    assert rows[7].endswith("432,100")
+    assert rows[-1].startswith("total parameters: 433,890")
+    assert all(layer.training for layer in model)
+
+
+def test_summary_names_the_layer_that_cannot_take_the_shape(rng):
+    model = Sequential([Flatten(), Affine(784, 10, rng=rng)])
+    assert "(N, 10)" in model.summary((1, 28, 28))
+    with pytest.raises(ValueError, match=r"layer 1 \(Affine\) cannot take .* \(N, 900\)"):
+        model.summary((1, 30, 30))
+    with pytest.raises(ValueError, match="one sample's shape"):
+        model.summary(())
+    with pytest.raises(ValueError, match="positive integer, got 0"):
+        model.summary((0, 28))

@@ -27,7 +27,7 @@ def layer_types(model):
 def test_mlp_architecture_and_names():
     model = mlp([784, 200, 200, 10], rng=0)
     assert layer_types(model) == [Affine, ReLU, Affine, ReLU, Affine]
-    assert isinstance(model.loss_function, SoftmaxCrossEntropy)
+    assert not hasattr(model, "loss")  # the loss lives outside the model
     assert [name for name, _ in model.named_parameters()] == [
         "0.W",
         "0.b",
@@ -152,13 +152,14 @@ def test_tiny_mlp_learns_a_separable_problem():
     x, labels = x[keep], (radius[keep] > 0.6).astype(np.int64)
     model = mlp([2, 16, 2], rng=rng)
     optimizer = SGD(model.parameters(), lr=0.5)
-    first_loss = model.loss(x, labels)
+    loss_fn = SoftmaxCrossEntropy()
+    first_loss = loss_fn(model.forward(x), labels)
     for _ in range(400):
-        model.loss(x, labels)
-        model.backward()
+        loss_fn.forward(model.forward(x), labels)
+        model.backward(loss_fn.backward())
         optimizer.step()
     accuracy = np.mean(model.predict(x).argmax(axis=1) == labels)
-    assert model.loss(x, labels) < 0.2 * first_loss
+    assert loss_fn(model.forward(x), labels) < 0.2 * first_loss
     assert accuracy >= 0.99
 
 
@@ -166,7 +167,8 @@ def test_simple_convnet_float32_end_to_end():
     rng = np.random.default_rng(6)
     model = simple_convnet((1, 8, 8), filters=2, kernel_size=3, hidden=5, rng=rng, dtype=np.float32)
     x = rng.random((3, 1, 8, 8), dtype=np.float32)
-    model.loss(x, np.array([1, 2, 3]))
-    dx = model.backward()
+    loss_fn = SoftmaxCrossEntropy()
+    loss_fn.forward(model.forward(x), np.array([1, 2, 3]))
+    dx = model.backward(loss_fn.backward())
     assert dx.dtype == np.float32
     assert all(p.grad.dtype == np.float32 for p in model.parameters())

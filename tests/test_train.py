@@ -14,10 +14,10 @@ from zeronn.optim import SGD
 from zeronn.train import NonFiniteLossError, Trainer
 
 
-def tiny_model(seed=0, dtype=np.float64, loss=None):
+def tiny_model(seed=0, dtype=np.float64):
     rng = np.random.default_rng(seed)
     layers = [Affine(2, 8, rng=rng, dtype=dtype), ReLU(), Affine(8, 3, rng=rng, dtype=dtype)]
-    return Sequential(layers, loss=SoftmaxCrossEntropy() if loss is None else loss)
+    return Sequential(layers)
 
 
 def blobs(n=90, seed=0, dtype=np.float64):
@@ -93,7 +93,7 @@ def test_evaluate_counts_the_last_partial_batch():
     # Reference: one sample at a time, plain means.
     model, per_sample_loss, hits = trainer.model, [], []
     for i in range(len(x)):
-        per_sample_loss.append(model.loss(x[i : i + 1], t[i : i + 1]))
+        per_sample_loss.append(SoftmaxCrossEntropy()(model.predict(x[i : i + 1]), t[i : i + 1]))
         hits.append(model.predict(x[i : i + 1]).argmax() == t[i])
     assert loss == pytest.approx(np.mean(per_sample_loss), rel=1e-12)
     assert accuracy == pytest.approx(np.mean(hits))
@@ -151,7 +151,7 @@ class InfOnThirdCall(SoftmaxCrossEntropy):
 
 def test_non_finite_loss_value_is_caught_even_with_finite_logits():
     x, t = blobs(20)
-    trainer = make_trainer(tiny_model(loss=InfOnThirdCall()))
+    trainer = make_trainer(tiny_model(), loss=InfOnThirdCall())
     with pytest.raises(NonFiniteLossError, match=r"epoch 2, step 1/2: the loss is inf") as info:
         trainer.fit(x, t, 3)
     assert info.value.last_finite_loss == pytest.approx(trainer.history.step_loss[-1])
@@ -160,9 +160,11 @@ def test_non_finite_loss_value_is_caught_even_with_finite_logits():
 def test_trainer_rejects_bad_arguments():
     model = tiny_model()
     optimizer = SGD(model.parameters(), lr=0.1)
-    no_loss = Sequential([Affine(2, 3, rng=0)])
-    with pytest.raises(ValueError, match="model with a loss"):
-        Trainer(no_loss, optimizer, rng=0)
+    with pytest.raises(TypeError, match=r"model with forward\(\) and backward\(\)"):
+        Trainer([Affine(2, 3, rng=0)], optimizer)
+    with pytest.raises(TypeError, match=r"loss with forward\(logits, t\) and backward\(\)"):
+        Trainer(model, optimizer, loss=np.mean)
+    assert isinstance(Trainer(model, optimizer).loss, SoftmaxCrossEntropy)
     with pytest.raises(TypeError, match="rng"):
         Trainer(model, optimizer, rng="0")
     with pytest.raises(TypeError, match=r"callbacks derived from zeronn\.callbacks\.Callback"):

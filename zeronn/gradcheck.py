@@ -13,8 +13,9 @@ Usage, for a layer or a model (anything with ``forward``, ``backward`` and
 
 With ``t=None`` the checked scalar is ``sum(forward(x) · dout)`` for a random upstream gradient
 ``dout ~ N(0, 1)``: a gradient of ones would sum over the output's axes and hide transposes.
-With ``t`` given, the module's own ``loss(x, t)`` is checked and ``backward()`` is called
-without arguments. Errors well under 1e-6 mean the backward pass is right; around 1e-2 or
+With ``t`` given, the checked scalar is ``loss.forward(forward(x), t)`` (a
+``SoftmaxCrossEntropy`` unless ``loss=`` says otherwise), backpropagated from
+``loss.backward()``. Errors well under 1e-6 mean the backward pass is right; around 1e-2 or
 more means it is wrong.
 """
 
@@ -113,12 +114,15 @@ def check_gradients(
     *,
     rng: np.random.Generator | int | None = None,
     t: NDArray | None = None,
+    loss: Any = None,
     eps: float = 1e-6,
 ) -> GradientReport:
     """Compare ``module``'s backward pass with numerical gradients for ``x`` and every parameter.
 
-    ``module`` needs ``forward(x)``, ``backward(...)`` and ``named_parameters()``; with ``t``
-    it also needs ``loss(x, t) -> float``. Everything must be float64. ``x`` is not modified;
+    ``module`` needs ``forward(x)``, ``backward(dout)`` and ``named_parameters()``. With
+    targets ``t`` the scalar checked is ``loss(forward(x), t)`` for ``loss`` (default
+    ``SoftmaxCrossEntropy()``); without, it is ``sum(forward(x) · dout)`` for a random
+    ``dout``. Everything must be float64. ``x`` is not modified;
     the parameters are restored exactly, as are buffers listed by ``named_buffers()`` (the
     many forward passes would otherwise move BatchNorm's running statistics). The parameters'
     ``grad`` are left holding the analytic gradients.
@@ -126,6 +130,8 @@ def check_gradients(
     ``forward`` runs twice per checked entry and must be deterministic: a Dropout layer must
     draw the same mask each time (reseed its ``rng`` before each forward, or check in eval mode).
     """
+    if loss is not None and t is None:
+        raise ValueError("check_gradients was given a loss but no targets t to score it with")
     generator = as_generator(rng, "check_gradients")
     _require_float64(x, "check_gradients", "input x")
     parameters = list(module.named_parameters())
@@ -147,17 +153,23 @@ def check_gradients(
 
         dx = module.backward(dout)
     else:
-        if not callable(getattr(module, "loss", None)):
+        if loss is None:
+            from zeronn.losses import SoftmaxCrossEntropy
+
+            loss = SoftmaxCrossEntropy()
+        if not (
+            callable(getattr(loss, "forward", None)) and callable(getattr(loss, "backward", None))
+        ):
             raise TypeError(
-                f"check_gradients was given targets t, but {type(module).__name__} has no "
-                "loss(x, t) method; pass t=None to check against a random upstream gradient"
+                f"check_gradients expected loss with forward(logits, t) and backward(), "
+                f"got {type(loss).__name__}"
             )
 
         def scalar() -> float:
-            return float(module.loss(x, t))
+            return float(loss.forward(module.forward(x), t))
 
         scalar()
-        dx = module.backward()
+        dx = module.backward(loss.backward())
     if not isinstance(dx, np.ndarray) or dx.shape != x.shape:
         raise ValueError(
             f"check_gradients expected backward to return dx of the input's shape "

@@ -1,8 +1,15 @@
 """Sequential: a chain of layers, run forward in order and backward in reverse.
 
-For layers f₁ … f_L and a loss ℓ, ``loss(x, t)`` computes ℓ(f_L(… f₁(x)), t) and
-``backward()`` applies the chain rule, dx_{i-1} = f_iᵀ(dx_i), from ``dℓ/dlogits`` down to
-``dℓ/dx``; each layer writes its own parameter gradients on the way.
+For layers f₁ … f_L, ``forward(x)`` computes f_L(… f₁(x)) and ``backward(dout)`` applies the
+chain rule from ``dout = dℓ/d(output)`` down, dx_{i-1} = f_iᵀ(dx_i), to ``dℓ/dx``; each layer
+writes its own parameter gradients on the way.
+
+The loss lives outside the model, as in PyTorch, so every training step shows the whole chain::
+
+    logits = model.forward(x)
+    loss = loss_fn.forward(logits, t)          # e.g. SoftmaxCrossEntropy()
+    model.backward(loss_fn.backward())         # dℓ/dlogits starts the backward pass
+    optimizer.step()
 
 Names are stable: parameter ``W`` of the layer at index 0 is ``"0.W"``, BatchNorm's running
 mean at index 3 is ``"3.running_mean"``. Saving, loading and optimizers rely on them.
@@ -11,7 +18,7 @@ mean at index 3 is ``"3.running_mean"``. Saving, loading and optimizers rely on 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,18 +26,11 @@ from numpy.typing import NDArray
 from zeronn._checks import positive_int, shape_text
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
-
-
-class Loss(Protocol):
-    """What Sequential needs from a loss: ``forward(logits, t) -> float``, ``backward()``."""
-
-    def forward(self, logits: NDArray[np.floating], t: NDArray) -> float: ...
-
-    def backward(self, dout: float = 1.0) -> NDArray[np.floating]: ...
+from zeronn.summary import model_summary
 
 
 class Sequential:
-    """Layers applied one after another, with an optional loss on top.
+    """Layers applied one after another.
 
     Input dtype policy: ``forward`` casts a floating input to the parameters' dtype
     (``x.astype(dtype, copy=False)``, free when it already matches), so float32 data can feed a
@@ -39,7 +39,12 @@ class Sequential:
     A model without parameters (only activations, say) keeps the input's float dtype.
     """
 
-    def __init__(self, layers: Sequence[Layer], loss: Loss | None = None) -> None:
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        if isinstance(layers, Layer):
+            raise TypeError(
+                "Sequential expected a list of layers, got a single "
+                f"{type(layers).__name__}; write Sequential([layer, ...])"
+            )
         layers = tuple(layers)
         if not layers:
             raise ValueError("Sequential expected at least one layer, got none")
@@ -49,19 +54,9 @@ class Sequential:
                     f"Sequential expected Layer instances, got {type(layer).__name__} "
                     f"at index {index}"
                 )
-        if loss is not None and not (
-            callable(getattr(loss, "forward", None)) and callable(getattr(loss, "backward", None))
-        ):
-            raise TypeError(
-                f"Sequential expected loss with forward(logits, t) and backward(), "
-                f"got {type(loss).__name__}"
-            )
         self._layers = layers
         self._reversed = layers[::-1]
-        self.loss_function = loss
         self._dtype = _common_dtype(layers)
-        # True only while the loss' cache belongs to the layers' caches (see backward).
-        self._loss_ready = False
         self.training = True
 
     # -- the forward/backward chain ------------------------------------------------------
@@ -71,40 +66,19 @@ class Sequential:
         x = self._as_input(x)
         for layer in self._layers:
             x = layer.forward(x)
-        self._loss_ready = False
         return x
 
     __call__ = forward
 
-    def loss(self, x: NDArray[np.floating], t: NDArray) -> float:
-        """Forward ``x`` and return the loss against targets ``t`` (labels or one-hot)."""
-        if self.loss_function is None:
-            raise RuntimeError(
-                "Sequential.loss needs a loss; build it with Sequential(layers, "
-                "loss=SoftmaxCrossEntropy())"
-            )
-        logits = self.forward(x)
-        value = self.loss_function.forward(logits, t)
-        self._loss_ready = True
-        return value
-
     def backward(
-        self, dout: NDArray[np.floating] | None = None, *, input_grad: bool = True
+        self, dout: NDArray[np.floating], *, input_grad: bool = True
     ) -> NDArray[np.floating] | None:
-        """Backpropagate and return dℓ/dx; each layer writes its parameters' ``grad``.
+        """Backpropagate ``dout`` = dℓ/d(last output) and return dℓ/dx.
 
-        With no ``dout``, start from the loss of the last ``loss(x, t)`` call. With ``dout``
-        (the gradient with respect to the last output, shape of that output), start there.
-        ``input_grad=False`` skips dℓ/dx (the first layer's largest product, which a training
-        step never reads) and returns None.
+        Each layer writes its parameters' ``grad`` on the way down. ``input_grad=False``
+        skips dℓ/dx (the first layer's largest product, which a training step never reads)
+        and returns None.
         """
-        if dout is None:
-            if not self._loss_ready:
-                raise RuntimeError(
-                    "Sequential.backward() without dout backpropagates the loss: call "
-                    "loss(x, t) first (forward() or predict() since then replaced its cache)"
-                )
-            dout = self.loss_function.backward()
         *later_layers, first_layer = self._reversed
         for layer in later_layers:
             dout = layer.backward(dout)
@@ -118,7 +92,7 @@ class Sequential:
 
         Runs in eval mode (Dropout off, BatchNorm on running statistics), ``batch_size``
         inputs at a time to bound memory, and restores every layer's previous mode.
-        It replaces the forward cache, so call ``loss`` again before ``backward``.
+        It replaces the forward cache, so run ``forward`` again before ``backward``.
         """
         batch_size = positive_int(batch_size, "batch_size", "Sequential.predict")
         self._check_input(x)  # forward casts batch by batch: no full-size copy of x
@@ -160,6 +134,15 @@ class Sequential:
                 f"Sequential expected floating input, got dtype {x.dtype}; normalize first, "
                 f"e.g. x.astype(np.float32) / 255 for pixels"
             )
+
+    def summary(self, input_shape: tuple[int, ...]) -> str:
+        """A table of every layer's output shape and parameter count for one input shape.
+
+        ``input_shape`` is one sample's shape without the batch axis, e.g. ``(1, 28, 28)``;
+        ``print(model.summary((1, 28, 28)))`` answers "what goes into this Affine". It runs
+        one zero input through the model in eval mode (see :mod:`zeronn.summary`).
+        """
+        return model_summary(self, input_shape)
 
     # -- parameters, buffers and state ---------------------------------------------------
 
@@ -249,7 +232,7 @@ class Sequential:
         return len(self._layers)
 
     def __getitem__(self, index: int | slice) -> Layer | Sequential:
-        """The layer at ``index``; a slice gives a Sequential sharing those layers (no loss)."""
+        """The layer at ``index``; a slice gives a Sequential sharing those layers."""
         if isinstance(index, slice):
             return Sequential(self._layers[index])
         return self._layers[index]
@@ -267,8 +250,6 @@ class Sequential:
         width = max(len(text) for text, _ in rows)
         count_width = len(f"{total:,}")
         lines = [f"  {text:<{width}}  {count:>{count_width},}" for text, count in rows]
-        if self.loss_function is not None:
-            lines.append(f"  loss: {self.loss_function!r}")
         lines.append(f"  total parameters: {total:,}")
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 

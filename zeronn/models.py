@@ -1,4 +1,7 @@
-"""Ready-made networks: each factory returns a Sequential with a SoftmaxCrossEntropy loss.
+"""Ready-made networks: each factory returns a Sequential whose output is the class scores.
+
+Train them with a :class:`zeronn.losses.SoftmaxCrossEntropy` outside the model (the Trainer
+uses one by default).
 
 - ``mlp([784, 200, 200, 10])``: Affine - [BatchNorm] - activation - [Dropout] per hidden layer,
   then a final Affine.
@@ -38,7 +41,6 @@ from zeronn.layers import (
     Sigmoid,
     Tanh,
 )
-from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 
 ACTIVATIONS: dict[str, type[Layer]] = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
@@ -85,7 +87,7 @@ def mlp(
         if dropout:
             layers.append(Dropout(dropout, rng=generator))
     layers.append(Affine(sizes[-2], sizes[-1], init=init, rng=generator, dtype=dtype))
-    return Sequential(layers, loss=SoftmaxCrossEntropy())
+    return Sequential(layers)
 
 
 def simple_convnet(
@@ -111,7 +113,7 @@ def simple_convnet(
     builder.dense(positive_int(hidden, "hidden", owner))
     builder.layers.append(ReLU())
     builder.dense(_check_classes(classes, owner))
-    return Sequential(builder.layers, loss=SoftmaxCrossEntropy())
+    return Sequential(builder.layers)
 
 
 def deep_convnet(
@@ -145,7 +147,7 @@ def deep_convnet(
     builder.dense(classes)
     if dropout:
         builder.layers.append(Dropout(dropout, rng=generator))
-    return Sequential(builder.layers, loss=SoftmaxCrossEntropy())
+    return Sequential(builder.layers)
 
 
 class _ConvBuilder:

@@ -1,10 +1,10 @@
 """Trainer: the training loop, its History, and the guard against a diverging loss.
 
-One step on a batch ``(x, t)``::
+One step on a batch ``(x, t)``, the same protocol a hand-written loop uses::
 
     logits = model.forward(x)          (training mode: Dropout on, BatchNorm on batch stats)
-    loss   = model.loss_function.forward(logits, t)
-    model.backward(loss_function.backward(), input_grad=False)   writes every parameter's grad
+    loss   = loss_fn.forward(logits, t)
+    model.backward(loss_fn.backward(), input_grad=False)   writes every parameter's grad
     optimizer.step()
 
 An epoch visits every sample once, in a fresh random order drawn from the trainer's ``rng``,
@@ -19,7 +19,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,12 +28,22 @@ from zeronn._checks import as_generator, positive_int
 from zeronn.callbacks import Callback
 from zeronn.data import iterate_batches
 from zeronn.history import History
+from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.metrics import accuracy, class_indices
 from zeronn.progress import ProgressLine
 
 if TYPE_CHECKING:
     from zeronn.model import Sequential
     from zeronn.optim import Optimizer
+
+
+class Loss(Protocol):
+    """What the Trainer needs from a loss: ``forward(logits, t) -> float`` and ``backward()``."""
+
+    def forward(self, logits: NDArray[np.floating], t: NDArray) -> float: ...
+
+    def backward(self) -> NDArray[np.floating]: ...
+
 
 __all__ = ["History", "NonFiniteLossError", "Trainer"]
 
@@ -54,9 +64,11 @@ class NonFiniteLossError(ValueError):
 
 
 class Trainer:
-    """Fits a model (e.g. :class:`zeronn.model.Sequential` with a loss) with an optimizer.
+    """Fits a model (e.g. :class:`zeronn.model.Sequential`) with an optimizer and a loss.
 
-    ``rng`` (a Generator or an int seed) draws the batch order and feeds ``augment``, a
+    ``loss`` is the loss function applied to the model's outputs (``SoftmaxCrossEntropy()``
+    by default). ``rng`` (a Generator, an int seed, or None for zeronn's default generator)
+    draws the batch order and feeds ``augment``, a
     callable ``(images, rng) -> images`` applied to each training batch. ``callbacks`` see
     the hooks of :class:`zeronn.callbacks.Callback`. ``verbose=1`` prints an ``Epoch i/n``
     header and the progress line on ``stream`` (stdout by default); ``verbose=0`` is silent.
@@ -67,6 +79,7 @@ class Trainer:
         model: Sequential,
         optimizer: Optimizer,
         *,
+        loss: Loss | None = None,
         batch_size: int = 100,
         rng: np.random.Generator | int | None = None,
         augment: Augment | None = None,
@@ -74,10 +87,20 @@ class Trainer:
         verbose: int = 1,
         stream: TextIO | None = None,
     ) -> None:
-        if getattr(model, "loss_function", None) is None:
-            raise ValueError(
-                "Trainer expected a model with a loss, e.g. "
-                "Sequential(layers, loss=SoftmaxCrossEntropy()); got one without"
+        if not (
+            callable(getattr(model, "forward", None)) and callable(getattr(model, "backward", None))
+        ):
+            raise TypeError(
+                f"Trainer expected a model with forward() and backward(), e.g. a Sequential, "
+                f"got {type(model).__name__}"
+            )
+        loss = SoftmaxCrossEntropy() if loss is None else loss
+        if not (
+            callable(getattr(loss, "forward", None)) and callable(getattr(loss, "backward", None))
+        ):
+            raise TypeError(
+                f"Trainer expected a loss with forward(logits, t) and backward(), "
+                f"got {type(loss).__name__}"
             )
         if not callable(getattr(optimizer, "step", None)):
             raise TypeError(
@@ -96,6 +119,7 @@ class Trainer:
             raise ValueError(f"Trainer expected verbose 0 or 1, got {verbose!r}")
         self.model = model
         self.optimizer = optimizer
+        self.loss = loss
         self.batch_size = positive_int(batch_size, "batch_size", "Trainer")
         self.rng = as_generator(rng, "Trainer")
         self.augment = augment
@@ -179,7 +203,7 @@ class Trainer:
 
     def _train_step(self, x_batch, t_batch, epoch: int, step: int, steps: int) -> tuple[float, int]:
         """Forward, loss, backward and update on one batch; return (loss, correct count)."""
-        loss_function = self.model.loss_function
+        loss_function = self.loss
         logits = self.model.forward(x_batch)
         where = f"epoch {epoch}, step {step}/{steps}"
         self._check_finite_logits(logits, where, epoch, step)
@@ -238,7 +262,7 @@ class Trainer:
             self._check_finite_logits(logits, f"the validation after epoch {epoch}", epoch, None)
         # The loss is a mean over rows, so one call on all logits equals the size-weighted
         # mean of per-batch losses; logits (N, K) are small next to the activations.
-        loss = float(self.model.loss_function.forward(logits, t))
+        loss = float(self.loss.forward(logits, t))
         return loss, accuracy(logits, t)
 
     def predict(self, x: NDArray[np.floating], batch_size: int | None = None) -> NDArray:
@@ -247,7 +271,8 @@ class Trainer:
 
     def __repr__(self) -> str:
         return (
-            f"Trainer(optimizer={self.optimizer!r}, batch_size={self.batch_size}, "
+            f"Trainer(optimizer={self.optimizer!r}, loss={self.loss!r}, "
+            f"batch_size={self.batch_size}, "
             f"augment={self.augment!r}, callbacks={list(self.callbacks)!r})"
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import SGD
 
@@ -29,10 +30,11 @@ def train_full_batch(
     the layers overwrite their gradients in ``backward``, so no ``zero_grad`` is needed.
     """
     optimizer = SGD(model.parameters(), lr=lr)
+    loss_fn = SoftmaxCrossEntropy()
     losses = np.empty(steps, dtype=np.float64)
     for step in range(steps):
-        losses[step] = model.loss(x, t)
-        model.backward(input_grad=False)
+        losses[step] = loss_fn.forward(model.forward(x), t)
+        model.backward(loss_fn.backward(), input_grad=False)
         optimizer.step()
     return losses
 
