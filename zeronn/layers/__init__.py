@@ -8,6 +8,7 @@ from zeronn.layers.conv import Conv2D
 from zeronn.layers.dropout import Dropout
 from zeronn.layers.flatten import Flatten
 from zeronn.layers.pool import MaxPool2D
+from zeronn.layers.simple import SimpleConv2D, SimpleMaxPool2D
 
 __all__ = [
     "Affine",
@@ -19,5 +20,7 @@ __all__ = [
     "MaxPool2D",
     "ReLU",
     "Sigmoid",
+    "SimpleConv2D",
+    "SimpleMaxPool2D",
     "Tanh",
 ]
