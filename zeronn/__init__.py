@@ -15,7 +15,7 @@ the module asked for is imported.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -102,49 +102,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS, *_SUBMODULES})
 
-
-if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
-    from zeronn import (
-        augment,
-        callbacks,
-        data,
-        explain,
-        gradcheck,
-        init,
-        layers,
-        losses,
-        metrics,
-        model,
-        models,
-        optim,
-        plots,
-        reference,
-        serialize,
-        train,
-    )
-    from zeronn.augment import ImageDataGenerator
-    from zeronn.data import iterate_batches, load_fashion_mnist, load_mnist
-    from zeronn.gradcheck import check_gradients
-    from zeronn.init import default_generator, manual_seed
-    from zeronn.layers import (
-        Affine,
-        BatchNorm,
-        Conv2D,
-        Dropout,
-        Flatten,
-        Layer,
-        MaxPool2D,
-        ReLU,
-        Sigmoid,
-        SimpleConv2D,
-        SimpleMaxPool2D,
-        Tanh,
-    )
-    from zeronn.losses import SoftmaxCrossEntropy
-    from zeronn.metrics import accuracy, classification_report
-    from zeronn.model import Sequential
-    from zeronn.models import deep_convnet, mlp, simple_convnet
-    from zeronn.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
-    from zeronn.parameter import Parameter
-    from zeronn.serialize import load, save
-    from zeronn.train import History, NonFiniteLossError, Trainer

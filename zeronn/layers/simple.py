@@ -9,7 +9,7 @@ holds the C·kh·kw values under the window at output position (oh, ow) of image
 Then a convolution with filters W (F, C, kh, kw) is one matrix product, and its backward pass
 is the matrix product's:
 
-    y     = cols W₂ᵀ + b                 W₂ = W.reshape(F, C·kh·kw); rows reordered to (N, F, OH, OW)
+    y     = cols W₂ᵀ + b                 W₂ = W.reshape(F, C·kh·kw); rows -> (N, F, OH, OW)
     dW₂   = doutᵀ cols,   db = Σ dout,   dx = col2im(dout W₂)
 
 and max-pooling is a maximum over each row's kh·kw values of one channel, whose gradient goes
@@ -126,8 +126,8 @@ class SimpleConv2D(Layer):
 
     def __repr__(self) -> str:
         return (
-            f"SimpleConv2D({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}, pad={self.pad}, dtype={self.W.dtype})"
+            f"SimpleConv2D({self.in_channels}, {self.out_channels}, "
+            f"kernel_size={self.kernel_size}, stride={self.stride}, pad={self.pad}, dtype={self.W.dtype})"
         )
 
 
