@@ -127,7 +127,8 @@ class SimpleConv2D(Layer):
     def __repr__(self) -> str:
         return (
             f"SimpleConv2D({self.in_channels}, {self.out_channels}, "
-            f"kernel_size={self.kernel_size}, stride={self.stride}, pad={self.pad}, dtype={self.W.dtype})"
+            f"kernel_size={self.kernel_size}, stride={self.stride}, pad={self.pad}, "
+            f"dtype={self.W.dtype})"
         )
 
 
