@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .experiment import Dataset, PairedOutcome, RunResult, paired_run
-from .stats import paired_difference, summarize
+from zeronn.stats import paired_difference, summarize
 
 INIT_STUDY_INITS: tuple[float | str, ...] = (0.01, "he", "xavier")
 SWEEP_SAMPLINGS = ("random", "per-class")

@@ -37,7 +37,8 @@ def recall_bars(summary: dict[str, dict[str, Any]], class_names: tuple[str, str]
     axes = figure.subplots()
     for k, name in enumerate(class_names):
         means = [100 * summary[c]["recall"]["mean"][k] for c in conditions]
-        stds = [100 * summary[c]["recall"]["std"][k] for c in conditions]
+        # one seed has no spread: no error bars then
+        stds = [100 * (summary[c]["recall"]["std"] or [0.0, 0.0])[k] for c in conditions]
         bars = axes.bar(positions + (k - 0.5) * width, means, width, yerr=stds, capsize=3)
         bars.set_label(f"recall {name}")
         axes.bar_label(bars, fmt="%.1f", fontsize=7, padding=2, label_type="edge")

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn.metrics import confusion_matrix, precision_recall_f1
+from zeronn.stats import mean_std
 
 BASELINE = "none"
 
@@ -36,13 +37,6 @@ def score_predictions(t: NDArray[np.integer], pred: NDArray[np.integer]) -> dict
     }
 
 
-def _mean_std(values: Sequence[Any]) -> dict[str, Any]:
-    """Mean and sample std (ddof = 1) over the first axis; std is 0 for a single value."""
-    array = np.asarray(values, dtype=np.float64)
-    std = array.std(axis=0, ddof=1) if len(array) > 1 else np.zeros_like(array[0])
-    return {"mean": array.mean(axis=0).tolist(), "std": np.asarray(std).tolist()}
-
-
 def summarize(runs: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Per-condition mean ± std over seeds, in the order the conditions first appear.
 
@@ -60,24 +54,29 @@ def summarize(runs: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "peak_bytes": group[0]["peak_bytes"],
         }
         for key in ("accuracy", "precision", "recall", "predicted_fraction", "wall_time_s"):
-            entry[key] = _mean_std([run[key] for run in group])
-        entry["confusion_matrix"] = _mean_std([run["confusion_matrix"] for run in group])
+            entry[key] = mean_std([run[key] for run in group])
+        entry["confusion_matrix"] = mean_std([run["confusion_matrix"] for run in group])
         paired = [run for run in group if run["seed"] in baseline]
         if paired:
             shifts = [
                 np.subtract(run["predicted_fraction"], baseline[run["seed"]]["predicted_fraction"])
                 for run in paired
             ]
-            entry["predicted_fraction_shift"] = _mean_std(shifts)
+            entry["predicted_fraction_shift"] = mean_std(shifts)
         summary[condition] = entry
     return summary
 
 
-def _pm(stats: dict[str, Any], index: int | None = None, *, scale: float = 100.0) -> str:
+def _pm(
+    stats: dict[str, Any], index: int | None = None, *, scale: float = 100.0, sign: str = ""
+) -> str:
+    """``mean ± std`` (just the mean for a single seed, whose std is None)."""
     mean, std = stats["mean"], stats["std"]
     if index is not None:
-        mean, std = mean[index], std[index]
-    return f"{scale * mean:.1f} ± {scale * std:.1f}"
+        mean = mean[index]
+        std = None if std is None else std[index]
+    text = f"{scale * mean:{sign}.1f}"
+    return text if std is None else f"{text} ± {scale * std:.1f}"
 
 
 def format_bytes(count: int) -> str:
@@ -130,7 +129,7 @@ def format_table(summary: dict[str, dict[str, Any]], class_names: Sequence[str])
 
 
 def _signed(stats: dict[str, Any], index: int) -> str:
-    return f"{100 * stats['mean'][index]:+.1f} ± {100 * stats['std'][index]:.1f}"
+    return _pm(stats, index, sign="+")
 
 
 # The cats-and-dogs post (DeepConvNet, 80×80 photos, 12,000 per class), class A = cats:

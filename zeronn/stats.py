@@ -1,5 +1,9 @@
 """Summary statistics for repeated runs: mean ± sample std, and the paired difference's CI.
 
+Used by every study that repeats runs over seeds (``zeronn fewshot``, ``zeronn flip-balance``),
+so the same values give the same summary everywhere; with a single value the std is None
+(one run says nothing about spread), never 0.
+
 For paired differences d_i = with_i − without_i over n repeats (same images, same initial
 weights in both arms of repeat i)::
 
@@ -59,6 +63,24 @@ def summarize(values: ArrayLike) -> Summary:
     array = _as_1d(values, "summarize")
     std = float(array.std(ddof=1)) if array.size > 1 else None
     return Summary(n=int(array.size), mean=float(array.mean()), std=std)
+
+
+def mean_std(values: ArrayLike) -> dict[str, object]:
+    """Elementwise mean and sample std (ddof=1) over the first axis, as JSON-ready lists.
+
+    For per-class scores of several runs, ``values`` is (runs, classes). With one run the std
+    is None, as in :func:`summarize`.
+
+    >>> mean_std([[0.5, 1.0], [0.75, 1.0]])
+    {'mean': [0.625, 1.0], 'std': [0.1767766952966369, 0.0]}
+    >>> mean_std([0.25])
+    {'mean': 0.25, 'std': None}
+    """
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 0 or len(array) == 0:
+        raise ValueError(f"mean_std expected at least one run along the first axis, got {array.shape}")
+    std = array.std(axis=0, ddof=1).tolist() if len(array) > 1 else None
+    return {"mean": array.mean(axis=0).tolist(), "std": std}
 
 
 def paired_difference(

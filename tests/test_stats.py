@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from zeronn.experiments.fewshot.stats import paired_difference, summarize
+from zeronn.stats import mean_std, paired_difference, summarize
 
 
 def test_paired_difference_on_a_hand_computed_case():
@@ -52,3 +52,15 @@ def test_summarize_gives_the_sample_std():
 def test_bad_inputs_are_refused(with_values, without_values, message):
     with pytest.raises(ValueError, match=message):
         paired_difference(with_values, without_values)
+
+
+def test_mean_std_agrees_with_summarize_and_works_per_class():
+    values = [0.5, 0.7, 0.9]
+    summary = summarize(values)
+    assert mean_std(values) == {"mean": summary.mean, "std": summary.std}
+    assert mean_std([0.4]) == {"mean": 0.4, "std": summarize([0.4]).std}  # None for one run
+    per_class = mean_std([[0.5, 1.0], [0.7, 1.0]])
+    assert per_class["mean"] == pytest.approx([0.6, 1.0])
+    assert per_class["std"] == pytest.approx([math.sqrt(0.02), 0.0])
+    with pytest.raises(ValueError, match="at least one run"):
+        mean_std([])
