@@ -9,7 +9,7 @@ from conftest import real_data_root, requires_real_data
 from zeronn import serialize
 from zeronn.cli import main
 from zeronn.data import load_mnist, write_idx
-from zeronn.experiments.train import parse_augment
+from zeronn.workflows.train_config import parse_augment
 from zeronn.models import mlp
 
 OUTPUTS = (
@@ -112,7 +112,7 @@ def test_bad_inputs_give_clear_errors(fake_root, tmp_path, capsys):
     a_file = tmp_path / "taken"
     a_file.write_text("")
     assert run_train(fake_root, a_file) == 2
-    assert "--out must be a folder, but" in capsys.readouterr().err
+    assert "expected --out to be a folder, but" in capsys.readouterr().err
     assert run_train(fake_root, tmp_path / "x", "--evaluate-only") == 2
     assert "--evaluate-only needs --load" in capsys.readouterr().err
     assert run_train(fake_root, tmp_path / "x", "--train-subset", "500") == 2

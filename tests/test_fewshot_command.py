@@ -9,7 +9,7 @@ from conftest import real_data_root, requires_real_data
 from zeronn.augment import expand
 from zeronn.cli import main
 from zeronn.data import write_idx
-from zeronn.experiments.fewshot.command import run_fewshot
+from zeronn.experiments.fewshot.run import run_fewshot
 from zeronn.experiments.fewshot.config import FewshotConfig
 
 TRAIN, TEST = 120, 60
@@ -149,13 +149,14 @@ def test_too_many_samples_exit_2(tiny_mnist, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argument", "message"),
     [
-        (["--steps", "0"], "steps to be a positive integer, got 0"),
-        (["--lr", "-1"], "lr to be a positive finite number, got -1.0"),
+        (["--steps", "0"], "argument --steps: expected a positive integer, got '0'"),
+        (["--lr", "-1"], "argument --lr: expected a positive number, got '-1'"),
     ],
 )
 def test_bad_numbers_exit_2_before_loading(tmp_path, capsys, argument, message):
-    code = main(["fewshot", "--root", str(tmp_path / "nowhere"), *argument])
-    assert code == 2
+    with pytest.raises(SystemExit) as excinfo:
+        main(["fewshot", "--root", str(tmp_path / "nowhere"), *argument])
+    assert excinfo.value.code == 2
     assert message in capsys.readouterr().err
 
 
@@ -187,21 +188,10 @@ def test_real_mnist_short_run(tmp_path):
 def test_both_arms_start_from_the_same_weights(tiny_mnist):
     # With a 0° "rotation" the second arm sees each image twice: the same mean loss and the
     # same gradients, so the two curves agree exactly only if the initial weights are shared.
-    from zeronn.experiments.fewshot.command import load_data
+    from zeronn.experiments.fewshot.run import load_data
     from zeronn.experiments.fewshot.experiment import paired_run
 
-    data = load_data(FewshotConfig(root=tiny_mnist))
-    outcome = paired_run(
-        data,
-        seed=3,
-        samples=10,
-        sampling="random",
-        angles=(0.0,),
-        order=3,
-        init="he",
-        steps=5,
-        lr=0.1,
-        dtype=np.dtype(np.float64),
-    )
+    config = FewshotConfig(root=tiny_mnist, angles=(0.0,), init="he", steps=5, lr=0.1)
+    outcome = paired_run(load_data(config), config, seed=3)
     assert outcome.with_rotation.images == 20
     np.testing.assert_allclose(outcome.with_rotation.losses, outcome.without.losses, rtol=1e-12)

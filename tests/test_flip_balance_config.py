@@ -1,21 +1,17 @@
 """Options, command-line parsing and the training budget of the flip-balance experiment."""
 
-import doctest
-import importlib
-
 import pytest
 
 from zeronn import cli
-from zeronn.experiments import registry
+from zeronn.commands.flip_balance import config_from_args
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
 from zeronn.experiments.flip_balance.run import visit_plan
 
 
 def test_command_line_reaches_the_config(tmp_path):
-    args = cli.build_parser().parse_args(
+    args = cli.build_parser("flip-balance").parse_args(
         [
-            "experiment",
             "flip-balance",
             "--classes",
             "2,4",
@@ -23,7 +19,7 @@ def test_command_line_reaches_the_config(tmp_path):
             "3",
             "--seeds",
             "5,7",
-            "--train-subset",
+            "--train-per-class",
             "50",
             "--conditions",
             "flip-both,none",
@@ -33,12 +29,11 @@ def test_command_line_reaches_the_config(tmp_path):
             "float64",
         ]
     )
-    assert args._experiment_module == registry.EXPERIMENTS["flip-balance"][0]
-    config = FlipBalanceConfig.from_args(args)
+    config = config_from_args(args)
     assert config.classes == (2, 4)
     assert config.class_names == ("Pullover", "Coat")
     assert config.seeds == (5, 7)
-    assert config.train_subset == 50
+    assert config.train_per_class == 50
     assert config.conditions == ("none", "flip-both")  # baseline first, whatever the order given
     assert config.dtype == "float64"
     assert config.out == tmp_path
@@ -61,7 +56,7 @@ def test_defaults_cover_every_condition():
         ({"lr": -1.0}, "--lr a positive number, got -1.0"),
         ({"seeds": (1, 1)}, r"distinct seeds, got \(1, 1\)"),
         ({"conditions": ("flip-c",)}, "expected conditions from none, .* got flip-c"),
-        ({"train_subset": 0}, "train_subset to be a positive integer, got 0"),
+        ({"train_per_class": 0}, "train_per_class to be a positive integer, got 0"),
     ],
 )
 def test_bad_options_name_what_arrived(options, message):
@@ -79,11 +74,11 @@ def test_bad_dtype_and_out_file(tmp_path):
 
 
 def test_cli_reports_a_bad_option_as_an_error(capsys):
-    code = cli.main(["experiment", "flip-balance", "--classes", "1,1", "--no-figures"])
+    code = cli.main(["flip-balance", "--classes", "1,1", "--no-figures"])
     assert code == 2
     assert "two different Fashion-MNIST class indices" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        cli.main(["experiment", "flip-balance", "--seeds", "a,b"])
+        cli.main(["flip-balance", "--seeds", "a,b"])
 
 
 @pytest.mark.parametrize(
@@ -94,8 +89,3 @@ def test_visit_plan_gives_the_same_visits_to_every_set(originals, size, epochs):
     whole, extra = visit_plan(originals, size, epochs)
     assert whole * size + extra == epochs * originals
     assert 0 <= extra < size
-
-
-def test_visit_plan_doctest():
-    run_module = importlib.import_module("zeronn.experiments.flip_balance.run")
-    assert doctest.testmod(run_module).failed == 0

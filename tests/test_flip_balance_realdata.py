@@ -1,4 +1,4 @@
-"""`zeronn experiment flip-balance` end to end on the real Fashion-MNIST files, tiny budget."""
+"""`zeronn flip-balance` end to end on the real Fashion-MNIST files, tiny budget."""
 
 import json
 
@@ -13,11 +13,10 @@ from zeronn.experiments.flip_balance.conditions import CONDITIONS
 def test_flip_balance_runs_end_to_end(tmp_path, capsys):
     code = cli.main(
         [
-            "experiment",
             "flip-balance",
             "--root",
             str(real_data_root()),
-            "--train-subset",
+            "--train-per-class",
             "200",
             "--epochs",
             "2",
@@ -60,14 +59,14 @@ def test_flip_balance_runs_end_to_end(tmp_path, capsys):
 
 
 def test_missing_data_is_reported(tmp_path, capsys):
-    code = cli.main(["experiment", "flip-balance", "--root", str(tmp_path / "nowhere")])
+    code = cli.main(["flip-balance", "--root", str(tmp_path / "nowhere")])
     assert code == 2
     assert "not an existing folder" in capsys.readouterr().err
 
 
 def test_bad_classes_are_refused_before_loading(capsys):
     with pytest.raises(SystemExit):
-        cli.main(["experiment", "flip-balance", "--classes", "0,x"])
-    assert "comma-separated integers such as 0,1,2, got '0,x'" in capsys.readouterr().err
-    assert cli.main(["experiment", "flip-balance", "--classes", "0"]) == 2
+        cli.main(["flip-balance", "--classes", "0,x"])
+    assert "comma-separated whole numbers such as 0,1,2, got '0,x'" in capsys.readouterr().err
+    assert cli.main(["flip-balance", "--classes", "0"]) == 2
     assert "two different Fashion-MNIST class indices" in capsys.readouterr().err

@@ -78,7 +78,9 @@ def mean_std(values: ArrayLike) -> dict[str, object]:
     """
     array = np.asarray(values, dtype=np.float64)
     if array.ndim == 0 or len(array) == 0:
-        raise ValueError(f"mean_std expected at least one run along the first axis, got {array.shape}")
+        raise ValueError(
+            f"mean_std expected at least one run along the first axis, got {array.shape}"
+        )
     std = array.std(axis=0, ddof=1).tolist() if len(array) > 1 else None
     return {"mean": array.mean(axis=0).tolist(), "std": std}
 

@@ -8,26 +8,7 @@ initializations. ``--literal`` replays the blog's code instead of its text (see 
 
 Modules: ``config`` (options), ``draws`` (which images), ``network`` (the blog's MLP),
 ``training`` (the SGD loop), ``experiment`` (one paired comparison), ``study`` (repeats, sweep,
-init study), ``stats`` (mean ± std, paired CI), ``report`` (tables), ``figures``, ``options``
-(the command line), ``blas_threads`` (one OpenBLAS thread for tiny products), ``command`` (the
-run, end to end). Only ``options`` and ``config`` load with the CLI; the rest
-is imported when the command runs.
+init study), ``report`` (tables), ``figures``, ``blas_threads`` (one OpenBLAS thread for tiny
+products), ``run`` (the whole run, end to end: :func:`run.run_fewshot`). The command line is
+:mod:`zeronn.commands.fewshot`; paired statistics are :mod:`zeronn.stats`.
 """
-
-from __future__ import annotations
-
-import argparse
-
-from .config import FewshotConfig
-from .options import add_arguments, config_from_args
-
-__all__ = ["FewshotConfig", "add_arguments", "run"]
-
-
-def run(args: argparse.Namespace) -> int:
-    """Entry point of ``zeronn fewshot``: validate the options, run, return the exit code."""
-    config = config_from_args(args)
-    from .command import run_fewshot  # the experiment's imports, only when it runs
-
-    run_fewshot(config)
-    return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from zeronn._checks import as_float_dtype, non_negative_int, positive_int
+from zeronn._io import new_run_folder
 
 DATASETS = ("mnist", "fashion-mnist")
 SAMPLINGS = ("random", "per-class")
@@ -32,6 +33,7 @@ class FewshotConfig:
     rotation's spline order (3, scipy's default, as in the blog's call); ``init`` is a
     positive std of a normal (the blog's 0.01), ``"he"`` or ``"xavier"``; ``samples`` counts
     original training images (before rotation). ``sweep`` is ``None`` or the training-set sizes.
+    ``dtype`` is float64 by default: the blog's NumPy code computed in float64.
     """
 
     seed: int = 8
@@ -44,8 +46,9 @@ class FewshotConfig:
     sampling: str = "random"
     dataset: str = "mnist"
     root: Path | None = None
+    download: bool = True
     dtype: str = "float64"
-    out: Path = field(default_factory=lambda: Path("runs/fewshot"))
+    out: Path = field(default_factory=lambda: new_run_folder("fewshot"))
     log_scale: bool = False
     literal: bool = False
     repeats: int = 1
@@ -119,6 +122,32 @@ class FewshotConfig:
                 + ", ".join(extras)
             )
 
+    def command_line(self) -> str:
+        """The ``zeronn fewshot`` command that reproduces this config (options left at their
+        defaults are omitted; ``--out`` is always given).
+
+        >>> FewshotConfig(lr=0.1, repeats=20, out=Path("runs/a")).command_line()
+        'zeronn fewshot --lr 0.1 --repeats 20 --out runs/a'
+        """
+        defaults = FewshotConfig(out=self.out).as_dict()
+        words = ["zeronn", "fewshot"]
+        for name, value in self.as_dict().items():
+            if name == "out" or value == defaults[name]:
+                continue
+            if name == "download":
+                words.append("--no-download")
+                continue
+            option = "--" + name.replace("_", "-")
+            if isinstance(value, bool):
+                words.append(option)
+            elif isinstance(value, list):
+                # "=" keeps a leading minus sign from reading as an option
+                words.append(f"{option}={','.join(f'{item:g}' for item in value)}")
+            else:
+                words += [option, f"{value:g}" if isinstance(value, float) else str(value)]
+        words += ["--out", str(self.out)]
+        return " ".join(words)
+
     @property
     def numpy_dtype(self) -> np.dtype:
         """The ``dtype`` option as a numpy dtype."""
@@ -137,6 +166,7 @@ class FewshotConfig:
             "sampling": self.sampling,
             "dataset": self.dataset,
             "root": None if self.root is None else str(self.root),
+            "download": self.download,
             "dtype": self.dtype,
             "out": str(self.out),
             "log_scale": self.log_scale,

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from zeronn.augment import expand
 from zeronn.metrics import confusion_matrix
 
+from .config import FewshotConfig
 from .draws import draw_indices, literal_draw
 from .network import IMAGE_SHAPE, blog_weights_state, build_network
 from .training import first_step_below, train_full_batch
@@ -101,26 +102,20 @@ class PairedOutcome:
 
 
 def text_design_sets(
-    data: Dataset,
-    *,
-    samples: int,
-    sampling: str,
-    angles: tuple[float, ...],
-    order: int,
-    rng: np.random.Generator,
-    dtype: np.dtype,
+    data: Dataset, config: FewshotConfig, rng: np.random.Generator
 ) -> tuple[TrainingSet, TrainingSet]:
     """The drawn originals, and the originals each followed by its rotated copies.
 
-    ``order`` is the spline order of the rotation (3: scipy.ndimage.rotate's default, which
-    the blog's call used).
+    Reads ``samples``, ``sampling``, ``angles``, ``order`` (the rotation's spline order: 3,
+    scipy.ndimage.rotate's default, which the blog's call used) and ``dtype`` from ``config``.
     """
-    indices = draw_indices(data.t_train, samples, sampling, rng)
+    angles = config.angles
+    indices = draw_indices(data.t_train, config.samples, config.sampling, rng)
     # One cast up front: the model would otherwise cast the batch again on every step.
-    x = data.x_train[indices].astype(dtype)
+    x = data.x_train[indices].astype(config.numpy_dtype)
     t = data.t_train[indices]
     plain = TrainingSet(x, t, indices, np.zeros(len(indices)))
-    x_rotated, t_rotated = expand(x, t, angles, order=order, image_shape=IMAGE_SHAPE)
+    x_rotated, t_rotated = expand(x, t, angles, order=config.order, image_shape=IMAGE_SHAPE)
     copies = 1 + len(angles)
     rotated = TrainingSet(
         np.ascontiguousarray(x_rotated),
@@ -136,18 +131,19 @@ def run_arm(
     training_set: TrainingSet,
     initial_state: dict[str, NDArray],
     data: Dataset,
-    *,
-    init: float | str,
-    steps: int,
-    lr: float,
-    dtype: np.dtype,
+    config: FewshotConfig,
 ) -> RunResult:
-    """Train a fresh network from ``initial_state`` on ``training_set``; test on all test images."""
+    """Train a fresh network from ``initial_state`` on ``training_set``; test on all test images.
+
+    Reads ``steps``, ``lr`` and ``dtype`` from ``config``.
+    """
     start = time.perf_counter()
     # The rng only fills weights that load_state_dict overwrites at once.
-    model = build_network(init, np.random.default_rng(0), dtype)
+    model = build_network(config.init, np.random.default_rng(0), config.numpy_dtype)
     model.load_state_dict(initial_state)
-    losses = train_full_batch(model, training_set.x, training_set.t, steps=steps, lr=lr)
+    losses = train_full_batch(
+        model, training_set.x, training_set.t, steps=config.steps, lr=config.lr
+    )
     predicted = model.predict(data.x_test, batch_size=EVAL_BATCH).argmax(axis=1)
     num_classes = len(data.class_names)
     matrix = confusion_matrix(data.t_test, predicted, num_classes)
@@ -163,63 +159,37 @@ def run_arm(
     )
 
 
-def paired_run(
-    data: Dataset,
-    *,
-    seed: int,
-    samples: int,
-    sampling: str,
-    angles: tuple[float, ...],
-    order: int,
-    init: float | str,
-    steps: int,
-    lr: float,
-    dtype: np.dtype,
-) -> PairedOutcome:
-    """The text design: one Generator(seed) draws the images, then the shared initial weights."""
+def paired_run(data: Dataset, config: FewshotConfig, seed: int) -> PairedOutcome:
+    """The text design: one Generator(seed) draws the images, then the shared initial weights.
+
+    Every other setting comes from ``config`` (its own ``seed`` is ignored: a study passes
+    ``config.seed + repeat``).
+    """
     rng = np.random.default_rng(seed)
-    plain, rotated = text_design_sets(
-        data,
-        samples=samples,
-        sampling=sampling,
-        angles=angles,
-        order=order,
-        rng=rng,
-        dtype=dtype,
-    )
-    initial_state = build_network(init, rng, dtype).state_dict()
-    settings = {"init": init, "steps": steps, "lr": lr, "dtype": dtype}
-    without = run_arm("without rotation", plain, initial_state, data, **settings)
-    with_rotation = run_arm("with rotation", rotated, initial_state, data, **settings)
+    plain, rotated = text_design_sets(data, config, rng)
+    initial_state = build_network(config.init, rng, config.numpy_dtype).state_dict()
+    without = run_arm("without rotation", plain, initial_state, data, config)
+    with_rotation = run_arm("with rotation", rotated, initial_state, data, config)
     return PairedOutcome(without, with_rotation, plain, rotated)
 
 
-def literal_run(
-    data: Dataset,
-    *,
-    seed: int,
-    samples: int,
-    angles: tuple[float, ...],
-    order: int,
-    std: float,
-    steps: int,
-    lr: float,
-    dtype: np.dtype,
-) -> PairedOutcome:
+def literal_run(data: Dataset, config: FewshotConfig) -> PairedOutcome:
     """The blog's code as written: rotate every training image, then draw from the pool.
 
     The pool is ``expand`` of all N training images, ordered (original, then one copy per
     angle) per image, exactly as the code builds it; the augmented arm trains on ``samples``
     pool items drawn by ``RandomState(seed).choice(len(pool), samples)``, the plain arm on
     ``RandomState(seed).choice(N, samples)`` originals. Each arm's weights come from its own
-    stream right after its draw.
+    stream right after its draw. ``config.init`` is the std of those weights.
     """
+    seed, samples, angles, std = config.seed, config.samples, config.angles, float(config.init)
+    dtype = config.numpy_dtype
     copies = 1 + len(angles)
     x_train = data.x_train.astype(dtype)
     plain_draw = literal_draw(len(x_train), samples, seed, std=std)
     # clip=False: the blog's scipy.ndimage.rotate keeps the cubic spline's overshoot.
     pool_x, pool_t = expand(
-        x_train, data.t_train, angles, order=order, image_shape=IMAGE_SHAPE, clip=False
+        x_train, data.t_train, angles, order=config.order, image_shape=IMAGE_SHAPE, clip=False
     )
     del x_train
     pool_draw = literal_draw(len(pool_x), samples, seed, std=std)
@@ -239,11 +209,10 @@ def literal_run(
         slot_angles[pool_draw.indices % copies],
     )
     del pool_x, pool_t
-    settings = {"init": std, "steps": steps, "lr": lr, "dtype": dtype}
     without = run_arm(
-        "without rotation", plain, blog_weights_state(plain_draw.weights), data, **settings
+        "without rotation", plain, blog_weights_state(plain_draw.weights), data, config
     )
     with_rotation = run_arm(
-        "with rotation", rotated, blog_weights_state(pool_draw.weights), data, **settings
+        "with rotation", rotated, blog_weights_state(pool_draw.weights), data, config
     )
     return PairedOutcome(without, with_rotation, plain, rotated)

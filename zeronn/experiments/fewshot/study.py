@@ -9,12 +9,14 @@ accuracy per arm and the paired difference (with − without) with a Student-t 9
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .experiment import Dataset, PairedOutcome, RunResult, paired_run
 from zeronn.stats import paired_difference, summarize
+
+from .config import FewshotConfig
+from .experiment import Dataset, PairedOutcome, RunResult, paired_run
 
 INIT_STUDY_INITS: tuple[float | str, ...] = (0.01, "he", "xavier")
 SWEEP_SAMPLINGS = ("random", "per-class")
@@ -67,18 +69,14 @@ class PairedStudy:
 
 
 def repeated_paired_runs(
-    data: Dataset,
-    *,
-    seed: int,
-    repeats: int,
-    progress: Progress = _silent,
-    **settings: object,
+    data: Dataset, config: FewshotConfig, progress: Progress = _silent
 ) -> tuple[list[PairedOutcome], PairedStudy]:
-    """``repeats`` paired runs with seeds ``seed, seed + 1, ...``; ``settings`` go to paired_run."""
-    seeds = [seed + r for r in range(repeats)]
+    """``config.repeats`` paired runs with seeds ``config.seed, config.seed + 1, ...``."""
+    repeats = config.repeats
+    seeds = [config.seed + r for r in range(repeats)]
     outcomes = []
     for r, repeat_seed in enumerate(seeds):
-        outcome = paired_run(data, seed=repeat_seed, **settings)
+        outcome = paired_run(data, config, repeat_seed)
         outcomes.append(outcome)
         if repeats > 1:
             progress(
@@ -90,21 +88,15 @@ def repeated_paired_runs(
 
 
 def size_sweep(
-    data: Dataset,
-    *,
-    sizes: tuple[int, ...],
-    seed: int,
-    repeats: int,
-    progress: Progress = _silent,
-    **settings: object,
+    data: Dataset, config: FewshotConfig, progress: Progress = _silent
 ) -> list[dict[str, object]]:
-    """For each size and sampling scheme, ``repeats`` paired runs; one JSON-ready row each."""
+    """For each size of ``config.sweep`` and each sampling scheme, ``config.repeats`` paired
+    runs; one JSON-ready row each."""
     rows = []
     for sampling in SWEEP_SAMPLINGS:
-        for size in sizes:
-            _, study = repeated_paired_runs(
-                data, seed=seed, repeats=repeats, samples=size, sampling=sampling, **settings
-            )
+        for size in config.sweep:
+            cell = replace(config, samples=size, sampling=sampling)
+            _, study = repeated_paired_runs(data, cell)
             row = {"samples": size, "sampling": sampling, **study.as_dict()}
             rows.append(row)
             progress(
@@ -121,12 +113,9 @@ def did_learn(run: RunResult) -> bool:
 
 def init_study(
     data: Dataset,
-    *,
-    seed: int,
-    repeats: int,
+    config: FewshotConfig,
     progress: Progress = _silent,
     done: dict[float | str, list[PairedOutcome]] | None = None,
-    **settings: object,
 ) -> list[dict[str, object]]:
     """The blog's N(0, 0.01²) weights against He and Xavier, at the given lr, both arms.
 
@@ -139,11 +128,10 @@ def init_study(
     for init in INIT_STUDY_INITS:
         if done and init in done:
             outcomes = done[init]
-            study = PairedStudy.from_outcomes([seed + r for r in range(repeats)], outcomes)
+            seeds = [config.seed + r for r in range(config.repeats)]
+            study = PairedStudy.from_outcomes(seeds, outcomes)
         else:
-            outcomes, study = repeated_paired_runs(
-                data, seed=seed, repeats=repeats, init=init, **settings
-            )
+            outcomes, study = repeated_paired_runs(data, replace(config, init=init))
         first = outcomes[0]
         row: dict[str, object] = {"init": init, **study.as_dict()}
         for arm, run in (("without", first.without), ("with", first.with_rotation)):

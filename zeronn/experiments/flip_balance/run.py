@@ -15,9 +15,9 @@ in where the mirror images live.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, TextIO
 
@@ -29,7 +29,6 @@ from zeronn.data import load_fashion_mnist, sample_per_class
 from zeronn.experiments.flip_balance import report
 from zeronn.experiments.flip_balance.conditions import TrainingSet, build_condition
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
-from zeronn.experiments.flip_balance.config import add_arguments as add_arguments
 
 Arrays = tuple[NDArray[np.floating], NDArray[np.int64]]
 
@@ -40,7 +39,11 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
     Images: (N, 1, 28, 28) in [0, 1]. Returns ``((x_train, t_train), (x_test, t_test))``.
     """
     (x_train, t_train), (x_test, t_test) = load_fashion_mnist(
-        normalize=True, flatten=False, one_hot_label=False, root=config.root
+        normalize=True,
+        flatten=False,
+        one_hot_label=False,
+        root=config.root,
+        download=config.download,
     )
     class_a, class_b = config.classes
 
@@ -64,7 +67,7 @@ def build_model(config: FlipBalanceConfig, rng: np.random.Generator):
     """A fresh two-class SimpleConvNet or DeepConvNet for 1 × 28 × 28 inputs."""
     from zeronn import models
 
-    factory = models.simple_convnet if config.model == "simple" else models.deep_convnet
+    factory = models.simple_convnet if config.model == "simple-convnet" else models.deep_convnet
     return factory((1, 28, 28), classes=2, rng=rng, dtype=config.dtype)
 
 
@@ -113,7 +116,7 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
     runs: list[dict[str, Any]] = []
     first_seed: dict[str, Any] = {"models": {}, "predictions": {}}
     for seed in config.seeds:
-        chosen = _training_subset(t_train, config.train_subset, seed)
+        chosen = _training_subset(t_train, config.train_per_class, seed)
         originals, labels = x_train[chosen], t_train[chosen]
         for condition in config.conditions:
             training = build_condition(
@@ -170,20 +173,21 @@ def _config_json(config: FlipBalanceConfig) -> dict[str, Any]:
     return payload
 
 
-def run(args: argparse.Namespace) -> int:
-    """The ``zeronn experiment flip-balance`` command: run, print the table, write files."""
-    config = FlipBalanceConfig.from_args(args)
+def run_flip_balance(
+    config: FlipBalanceConfig, printer: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """What ``zeronn flip-balance`` runs: every run, the tables printed, results.json and the
+    figures written into ``config.out``. Returns the results (as written to results.json)."""
     results = run_experiment(config)
     first_seed = results.pop("_first_seed")
-    table = report.format_table(results["summary"], config.class_names)
-    print()
-    print(table)
-    print(report.format_post_comparison(results["summary"], config.class_names))
+    printer("")
+    printer(report.format_table(results["summary"], config.class_names))
+    printer(report.format_post_comparison(results["summary"], config.class_names))
     path = atomic_write_json(config.out / "results.json", results)
-    print(f"wrote {path}")
+    printer(f"wrote {path}")
     if config.figures:
         from zeronn.experiments.flip_balance import figures
 
         for written in figures.write_figures(results, first_seed, config.out):
-            print(f"wrote {written}")
-    return 0
+            printer(f"wrote {written}")
+    return results

@@ -20,7 +20,6 @@ from . import figures, report
 from .blas_threads import single_threaded_blas
 from .config import FewshotConfig
 from .experiment import Dataset, PairedOutcome, TrainingSet, literal_run
-from .options import command_line
 from .study import init_study, repeated_paired_runs, size_sweep
 
 Printer = Callable[[str], None]
@@ -44,7 +43,7 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
     payload: dict[str, object] = {
         "experiment": "fewshot",
         "zeronn_version": zeronn.__version__,
-        "command": command_line(config),
+        "command": config.command_line(),
         "reading": "literal code" if config.literal else "text design",
         "config": config.as_dict(),
     }
@@ -72,16 +71,6 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
     return payload
 
 
-def _settings(config: FewshotConfig) -> dict[str, object]:
-    return {
-        "steps": config.steps,
-        "lr": config.lr,
-        "dtype": config.numpy_dtype,
-        "angles": config.angles,
-        "order": config.order,
-    }
-
-
 def _main_comparison(
     config: FewshotConfig,
     data: Dataset,
@@ -94,25 +83,10 @@ def _main_comparison(
     Returns the outcome of every repeat (one for the literal reading).
     """
     if config.literal:
-        outcome = literal_run(
-            data,
-            seed=config.seed,
-            samples=config.samples,
-            std=float(config.init),
-            **_settings(config),
-        )
+        outcome = literal_run(data, config)
         outcomes = [outcome]
     else:
-        outcomes, repeat_study = repeated_paired_runs(
-            data,
-            seed=config.seed,
-            repeats=config.repeats,
-            progress=printer,
-            samples=config.samples,
-            sampling=config.sampling,
-            init=config.init,
-            **_settings(config),
-        )
+        outcomes, repeat_study = repeated_paired_runs(data, config, progress=printer)
         outcome = outcomes[0]
     printer("")
     printer(report.runs_table(outcome, data.class_names))
@@ -147,9 +121,8 @@ def _studies(
     done: dict[float | str, list[PairedOutcome]],
 ) -> None:
     """--sweep and --init-study: their tables, figures and JSON sections."""
-    settings = {**_settings(config), "seed": config.seed, "repeats": config.repeats}
     if config.sweep is not None:
-        rows = size_sweep(data, sizes=config.sweep, init=config.init, progress=printer, **settings)
+        rows = size_sweep(data, config, progress=printer)
         payload["sweep"] = rows
         printer("")
         labels = [(f"{row['sampling']}, {row['samples']}", row) for row in rows]
@@ -158,14 +131,7 @@ def _studies(
             figures.accuracy_vs_size(rows, repeats=config.repeats)
         )
     if config.init_study:
-        rows = init_study(
-            data,
-            samples=config.samples,
-            sampling=config.sampling,
-            progress=printer,
-            done=done,
-            **settings,
-        )
+        rows = init_study(data, config, progress=printer, done=done)
         payload["init_study"] = rows
         printer("")
         labels = [(f"init {row['init']}", row) for row in rows]
@@ -177,7 +143,9 @@ def _studies(
 
 def load_data(config: FewshotConfig) -> Dataset:
     """Load the dataset of ``config`` (the loader says where to put missing files)."""
-    (x_train, t_train), (x_test, t_test) = load_dataset(config.dataset, root=config.root)
+    (x_train, t_train), (x_test, t_test) = load_dataset(
+        config.dataset, root=config.root, download=config.download
+    )
     if not config.literal and config.sampling == "random" and config.samples > len(x_train):
         raise ValueError(
             f"fewshot expected --samples at most the {len(x_train)} training images of "

@@ -1,0 +1,167 @@
+"""The flags every command shares, and the argparse types they parse with.
+
+One definition per flag, so a flag means the same in every command:
+
+- ``--out DIR``: the output folder; by default a new one for every run,
+  ``runs/<command>/<YYYYmmdd-HHMMSS>``, so a command can be rerun as it is.
+- ``--seed N`` (one run) or ``--seeds A,B,...`` (a study over seeds).
+- ``--dtype``: float32 everywhere, except where a command reproduces a published float64 run.
+- ``--root DIR`` and ``--no-download``: where the dataset files are, and whether a missing one
+  may be downloaded.
+
+Every flag's help shows its default. This module imports nothing heavy: ``zeronn --help`` and
+``zeronn <command> --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from zeronn._io import new_run_folder
+
+DTYPES = ("float32", "float64")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's line breaks and appends ``(default: X)`` to every flag's help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if "%(default)" in text or default in (None, False, argparse.SUPPRESS):
+            return text
+        if isinstance(default, tuple | list):
+            default = ",".join(
+                f"{item:g}" if isinstance(item, float) else str(item) for item in default
+            )
+        return f"{text} (default: {str(default).replace('%', '%%')})"
+
+
+def add_out(parser: argparse.ArgumentParser, command: str) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"folder for every output (default: a new runs/{command}/<date-time>)",
+    )
+
+
+def resolve_out(args: argparse.Namespace, command: str) -> Path:
+    """The ``--out`` folder of a parsed command line, or the command's fresh default."""
+    return new_run_folder(command) if args.out is None else args.out
+
+
+def add_dtype(parser: argparse.ArgumentParser, default: str = "float32", why: str = "") -> None:
+    parser.add_argument(
+        "--dtype", choices=DTYPES, default=default, help="floating-point type of the run" + why
+    )
+
+
+def add_data(parser: argparse.ArgumentParser) -> None:
+    """``--root`` and ``--no-download``, for every command that reads a dataset."""
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder holding the dataset files (default: $ZERONN_DATA, then the user cache)",
+    )
+    parser.add_argument(
+        "--no-download",
+        action="store_true",
+        help="fail instead of downloading missing dataset files",
+    )
+
+
+def add_seed(parser: argparse.ArgumentParser, default: int = 0) -> None:
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=default, help="seed of every random draw"
+    )
+
+
+def add_seeds(parser: argparse.ArgumentParser, default: tuple[int, ...]) -> None:
+    parser.add_argument(
+        "--seeds",
+        type=int_list,
+        default=default,
+        metavar="A,B,...",
+        help="one run per seed, comma-separated",
+    )
+
+
+# -- argparse types: each turns one string into one value or says what it expected --------
+
+
+def positive_int(text: str) -> int:
+    """``"3"`` -> 3; refuses 0, negatives and non-integers."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """``"0"`` -> 0; refuses negatives and non-integers."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """``"0.1"`` -> 0.1; refuses 0, negatives, inf and nan."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """``"0.1"`` -> 0.1, a share in [0, 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return value
+
+
+def int_list(text: str) -> tuple[int, ...]:
+    """``"0,1,2"`` -> (0, 1, 2)."""
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if not values:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated whole numbers such as 0,1,2, got {text!r}"
+        )
+    return values
+
+
+def float_list(text: str) -> tuple[float, ...]:
+    """``"15,-15"`` -> (15.0, -15.0)."""
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated numbers such as 15,-15, got {text!r}"
+        ) from None
+
+
+def name_list(text: str) -> tuple[str, ...]:
+    """``"none, flip-a"`` -> ("none", "flip-a")."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())

@@ -1,0 +1,98 @@
+"""``zeronn flip-balance``: flip augmentation and class balance, the cats-and-dogs lesson.
+
+Argparse in, a :class:`~zeronn.experiments.flip_balance.config.FlipBalanceConfig` out, then
+:func:`zeronn.experiments.flip_balance.run.run_flip_balance` (imported only when it runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from zeronn.commands import _options as options
+from zeronn.data.datasets import FASHION_MNIST_CLASSES
+from zeronn.experiments.flip_balance.conditions import CONDITIONS
+from zeronn.experiments.flip_balance.config import MODELS, FlipBalanceConfig
+
+DESCRIPTION = """\
+Train the same network on five versions of a two-class Fashion-MNIST training set (no flips,
+flipped copies of class A only, of both classes, random flips on the fly, class A flipped and
+class B oversampled to balance), with several seeds and the same number of steps each, and
+report per-class recall and precision, the shift in predicted class shares, memory and time."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command-line options; the defaults are the documented full run."""
+    defaults = FlipBalanceConfig()
+    names = ", ".join(f"{k}={name}" for k, name in enumerate(FASHION_MNIST_CLASSES))
+    add = parser.add_argument
+    add(
+        "--classes",
+        type=options.int_list,
+        default=defaults.classes,
+        metavar="A,B",
+        help=f"the two classes; A gets the one-class flips ({names})",
+    )
+    add(
+        "--model",
+        choices=MODELS,
+        default=defaults.model,
+        help="deep-convnet is about 6 times slower per step",
+    )
+    add(
+        "--epochs",
+        type=options.positive_int,
+        default=defaults.epochs,
+        help="epochs of the original set; every condition gets as many optimizer steps",
+    )
+    add(
+        "--batch-size",
+        type=options.positive_int,
+        default=defaults.batch_size,
+        help="images per step",
+    )
+    add("--lr", type=options.positive_float, default=defaults.lr, help="Adam learning rate")
+    options.add_seeds(parser, defaults.seeds)
+    add(
+        "--train-per-class",
+        type=options.positive_int,
+        default=None,
+        metavar="N",
+        help="original training images per class (default: all 6000)",
+    )
+    add(
+        "--conditions",
+        type=options.name_list,
+        default=defaults.conditions,
+        help="comma-separated subset of " + ", ".join(CONDITIONS),
+    )
+    options.add_data(parser)
+    options.add_out(parser, "flip-balance")
+    options.add_dtype(parser, default=defaults.dtype)
+    add("--no-figures", action="store_true", help="write results.json and the tables only")
+
+
+def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
+    """The validated config of a parsed command line."""
+    return FlipBalanceConfig(
+        classes=args.classes,
+        model=args.model,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seeds=args.seeds,
+        train_per_class=args.train_per_class,
+        conditions=args.conditions,
+        root=args.root,
+        download=not args.no_download,
+        out=options.resolve_out(args, "flip-balance"),
+        dtype=args.dtype,
+        figures=not args.no_figures,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    from zeronn.experiments.flip_balance.run import run_flip_balance
+
+    run_flip_balance(config)
+    return 0

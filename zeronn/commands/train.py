@@ -1,0 +1,112 @@
+"""``zeronn train``: train and evaluate a model on MNIST or Fashion-MNIST.
+
+Argparse in, a :class:`~zeronn.workflows.train_config.TrainConfig` out, then
+:func:`zeronn.workflows.train.train_and_evaluate` (imported only when the command runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from zeronn.commands import _options as options
+from zeronn.workflows.train_config import DATASETS, MODELS, OPTIMIZER_LR, SCHEDULES, TrainConfig
+
+DESCRIPTION = """\
+Train a network on MNIST or Fashion-MNIST, keep the weights of the best validation epoch,
+evaluate them on the test set, and write model.npz, history.json, metrics.json, curves.png,
+confusion_matrix.png and misclassified.png into --out."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of ``zeronn train``."""
+    add = parser.add_argument
+    add("--model", choices=MODELS, default="mlp", help="the network")
+    add("--hidden", type=options.int_list, default=(100, 100), help="hidden widths of the mlp")
+    add("--dataset", choices=DATASETS, default="mnist", help="the dataset")
+    add("--epochs", type=options.positive_int, default=5, help="passes over the training set")
+    add("--batch-size", type=options.positive_int, default=100, help="images per step")
+    add("--optimizer", choices=tuple(OPTIMIZER_LR), default="adam", help="the optimizer")
+    defaults = ", ".join(f"{name} {lr:g}" for name, lr in OPTIMIZER_LR.items())
+    add("--lr", type=options.positive_float, default=None, help=f"learning rate ({defaults})")
+    add(
+        "--schedule",
+        choices=SCHEDULES,
+        default="none",
+        help="learning-rate schedule: step halves it every epochs/3 epochs, cosine anneals it "
+        "to 0 over the run",
+    )
+    add(
+        "--augment",
+        default=None,
+        metavar="SPEC",
+        help='on-the-fly augmentation, e.g. "rotation=10,shift=0.1,zoom=0.1,hflip"',
+    )
+    add(
+        "--train-subset",
+        type=options.positive_int,
+        default=None,
+        metavar="N",
+        help="train on N random training images in all (default: every image)",
+    )
+    add(
+        "--test-subset",
+        type=options.positive_int,
+        default=None,
+        metavar="N",
+        help="evaluate on N random test images (default: every image)",
+    )
+    add(
+        "--val-split",
+        type=options.fraction,
+        default=0.1,
+        help="share of the training images held out to choose the best epoch; 0 trains on all",
+    )
+    add(
+        "--early-stopping",
+        type=options.positive_int,
+        default=None,
+        metavar="PATIENCE",
+        help="stop after PATIENCE epochs without a better validation loss",
+    )
+    options.add_seed(parser)
+    options.add_dtype(parser)
+    options.add_data(parser)
+    add("--load", default=None, metavar="MODEL.npz", help="start from these saved weights")
+    add("--evaluate-only", action="store_true", help="skip training: evaluate the --load weights")
+    add("--quiet", action="store_true", help="no progress lines")
+    options.add_out(parser, "train")
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The validated config of a parsed command line."""
+    return TrainConfig(
+        out=options.resolve_out(args, "train"),
+        model=args.model,
+        hidden=args.hidden,
+        dataset=args.dataset,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        schedule=args.schedule,
+        augment=args.augment,
+        train_subset=args.train_subset,
+        test_subset=args.test_subset,
+        val_split=args.val_split,
+        early_stopping=args.early_stopping,
+        seed=args.seed,
+        dtype=args.dtype,
+        root=args.root,
+        download=not args.no_download,
+        load=args.load,
+        evaluate_only=args.evaluate_only,
+        verbose=not args.quiet,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    from zeronn.workflows.train import train_and_evaluate
+
+    train_and_evaluate(config)
+    return 0

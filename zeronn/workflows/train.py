@@ -1,0 +1,217 @@
+"""Train a model on MNIST or Fashion-MNIST, evaluate it on the test set, write everything.
+
+``train_and_evaluate(TrainConfig(...))`` is what ``zeronn train`` runs. Into ``config.out``
+it writes::
+
+    model.npz             the weights (with a validation split: those of the best epoch)
+    history.json          per-epoch and per-step metrics (zeronn.train.History)
+    metrics.json          test loss and accuracy, per-class scores, confusion matrix, config
+    curves.png            loss and accuracy per epoch
+    confusion_matrix.png  misclassified.png
+
+``evaluate_only`` skips training and evaluates the ``load`` weights (the model options must
+describe the same architecture).
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import zeronn
+from zeronn import data, models, optim, plots, serialize
+from zeronn._io import atomic_write_json
+from zeronn.augment import ImageDataGenerator
+from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
+from zeronn.metrics import (
+    classification_report,
+    confusion_matrix,
+    precision_recall_f1,
+    prediction_histogram,
+)
+from zeronn.model import Sequential
+from zeronn.train import Trainer
+from zeronn.workflows.train_config import TrainConfig
+
+IMAGE_SHAPE = (1, 28, 28)
+OPTIMIZERS: dict[str, type[optim.Optimizer]] = {
+    "sgd": optim.SGD,
+    "momentum": optim.Momentum,
+    "nesterov": optim.Nesterov,
+    "adagrad": optim.AdaGrad,
+    "rmsprop": optim.RMSprop,
+    "adam": optim.Adam,
+}
+Split = tuple[NDArray[np.floating], NDArray[np.integer]]
+
+
+def train_and_evaluate(
+    config: TrainConfig, printer: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Train (unless ``evaluate_only``), evaluate on the test set, write the outputs.
+
+    Returns the payload of metrics.json.
+    """
+    rng = np.random.default_rng(config.seed)
+    (x_train, t_train), (x_test, t_test) = load_splits(config, rng)
+    class_names = data.DATASETS[config.dataset].classes
+    model = build_model(config, rng)
+    if config.load is not None:
+        serialize.load(model, config.load)
+    optimizer = OPTIMIZERS[config.optimizer](model.parameters(), lr=config.learning_rate)
+
+    config.out.mkdir(parents=True, exist_ok=True)
+    model_path = config.out / "model.npz"
+    augment = config.augment_options()
+    generator = None
+    if augment is not None:
+        generator = ImageDataGenerator(
+            **augment, image_shape=IMAGE_SHAPE[1:] if config.flat_images else None
+        )
+    validation, callbacks = None, []
+    if not config.evaluate_only:
+        (x_train, t_train), validation = hold_out(x_train, t_train, config.val_split, rng)
+        callbacks = _callbacks(config, model_path, validation is not None)
+    trainer = Trainer(
+        model,
+        optimizer,
+        batch_size=config.batch_size,
+        rng=rng,
+        augment=generator,
+        callbacks=callbacks,
+        verbose=int(config.verbose),
+    )
+
+    best_epoch, train_seconds = None, 0.0
+    if not config.evaluate_only:
+        start = time.perf_counter()
+        history = trainer.fit(x_train, t_train, config.epochs, validation=validation)
+        train_seconds = time.perf_counter() - start
+        if validation is not None:
+            serialize.load(model, model_path)  # the checkpoint holds the best validation epoch
+            best_epoch = callbacks[0].best_epoch
+        else:
+            serialize.save(model, model_path)
+        history.save(config.out / "history.json")
+        plots.plot_history(history, path=config.out / "curves.png")
+
+    test_loss, test_accuracy = trainer.evaluate(x_test, t_test)
+    probabilities = _softmax(trainer.predict(x_test))
+    predicted = probabilities.argmax(axis=1)
+    cm = confusion_matrix(t_test, predicted, len(class_names))
+    metrics = _metrics(config, cm, predicted, class_names, test_loss, test_accuracy, len(x_test))
+    metrics["best_epoch"], metrics["train_seconds"] = best_epoch, train_seconds
+    atomic_write_json(config.out / "metrics.json", metrics)
+    plots.plot_confusion_matrix(cm, class_names, path=config.out / "confusion_matrix.png")
+    plots.plot_misclassified(
+        x_test,
+        probabilities,
+        t_test,
+        class_names=class_names,
+        image_shape=IMAGE_SHAPE[1:],
+        path=config.out / "misclassified.png",
+    )
+    printer(classification_report(t_test, predicted, class_names))
+    printer(
+        f"test accuracy {test_accuracy:.4f}, loss {test_loss:.4f} on {len(x_test)} images; "
+        f"outputs in {config.out}"
+    )
+    return metrics
+
+
+def load_splits(config: TrainConfig, rng: np.random.Generator) -> tuple[Split, Split]:
+    """Train and test splits in the run's dtype, cut to the requested random subsets."""
+    (x_train, t_train), (x_test, t_test) = data.load_dataset(
+        config.dataset,
+        normalize=True,
+        flatten=config.flat_images,
+        root=config.root,
+        download=config.download,
+    )
+    splits = []
+    for x, t, subset, flag in (
+        (x_train, t_train, config.train_subset, "--train-subset"),
+        (x_test, t_test, config.test_subset, "--test-subset"),
+    ):
+        if subset is not None:
+            if subset > len(x):
+                raise ValueError(f"{flag} asked for {subset} images, but there are {len(x)}")
+            chosen = data.sample_random(len(x), subset, rng)
+            x, t = x[chosen], t[chosen]
+        splits.append((x.astype(config.dtype, copy=False), t))
+    return splits[0], splits[1]
+
+
+def hold_out(
+    x: NDArray, t: NDArray, share: float, rng: np.random.Generator
+) -> tuple[Split, Split | None]:
+    """Hold out ``share`` of (x, t), drawn at random: (train, validation or None)."""
+    count = round(share * len(x))
+    if count == 0:
+        return (x, t), None
+    if count >= len(x):
+        raise ValueError(f"--val-split {share} leaves no training images out of {len(x)}")
+    order = rng.permutation(len(x))
+    held, kept = order[:count], order[count:]
+    return (x[kept], t[kept]), (x[held], t[held])
+
+
+def build_model(config: TrainConfig, rng: np.random.Generator) -> Sequential:
+    """The config's network for 28×28 images and 10 classes."""
+    if config.model == "mlp":
+        sizes = [int(np.prod(IMAGE_SHAPE)), *config.hidden, 10]
+        return models.mlp(sizes, activation="relu", init="he", rng=rng, dtype=config.dtype)
+    factory = models.simple_convnet if config.model == "simple-convnet" else models.deep_convnet
+    return factory(IMAGE_SHAPE, rng=rng, dtype=config.dtype)
+
+
+def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:
+    callbacks: list[Callback] = []
+    if validating:
+        callbacks.append(ModelCheckpoint(model_path, monitor="val_accuracy"))
+    if config.schedule == "step":
+        callbacks.append(StepLR(step_size=max(1, config.epochs // 3), gamma=0.5))
+    elif config.schedule == "cosine":
+        callbacks.append(CosineLR(total_epochs=config.epochs))
+    if config.early_stopping is not None:
+        monitor = "val_loss" if validating else "loss"
+        callbacks.append(EarlyStopping(monitor, patience=config.early_stopping))
+    return callbacks
+
+
+def _metrics(
+    config, cm, predicted, class_names, test_loss, test_accuracy, samples
+) -> dict[str, Any]:
+    scores = precision_recall_f1(cm)
+    return {
+        "dataset": config.dataset,
+        "model": config.model,
+        "test": {"loss": test_loss, "accuracy": test_accuracy, "samples": samples},
+        "per_class": {
+            name: {
+                "precision": float(scores.precision[k]),
+                "recall": float(scores.recall[k]),
+                "f1": float(scores.f1[k]),
+                "support": int(scores.support[k]),
+            }
+            for k, name in enumerate(class_names)
+        },
+        "confusion_matrix": cm.tolist(),
+        "prediction_histogram": prediction_histogram(predicted, len(class_names)).tolist(),
+        "config": config.as_dict(),
+        "versions": {
+            "zeronn": zeronn.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+    }
+
+
+def _softmax(logits: NDArray[np.floating]) -> NDArray[np.floating]:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)

@@ -1,0 +1,183 @@
+"""The options of a training run (``zeronn train``) as one frozen, validated value.
+
+Every check runs when the config is built, before any data is read or any file written; an
+error names the option, what it expected and what arrived.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from zeronn._checks import as_float_dtype, non_negative_int, positive_int
+
+MODELS = ("mlp", "simple-convnet", "deep-convnet")
+DATASETS = ("mnist", "fashion-mnist")
+SCHEDULES = ("none", "step", "cosine")
+# optimizer name -> its default learning rate
+OPTIMIZER_LR = {
+    "sgd": 0.1,
+    "momentum": 0.05,
+    "nesterov": 0.05,
+    "adagrad": 0.01,
+    "rmsprop": 0.001,
+    "adam": 0.001,
+}
+# --augment key -> ImageDataGenerator keyword(s); a key ending in "flip" is a bare flag.
+AUGMENT_KEYS = {
+    "rotation": ("rotation_range",),
+    "shift": ("width_shift_range", "height_shift_range"),
+    "width-shift": ("width_shift_range",),
+    "height-shift": ("height_shift_range",),
+    "zoom": ("zoom_range",),
+    "shear": ("shear_range",),
+    "hflip": ("horizontal_flip",),
+    "vflip": ("vertical_flip",),
+}
+_OWNER = "train"
+
+
+def parse_augment(spec: str) -> dict[str, Any]:
+    """``"rotation=10,shift=0.1,zoom=0.1,hflip"`` -> ImageDataGenerator keyword arguments.
+
+    >>> parse_augment("rotation=10,hflip")
+    {'rotation_range': 10.0, 'horizontal_flip': True}
+    """
+    options: dict[str, Any] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        key, has_value, text = item.partition("=")
+        if key not in AUGMENT_KEYS:
+            raise ValueError(
+                f"--augment got an unknown setting {key!r} in {spec!r}; "
+                f"known: {', '.join(AUGMENT_KEYS)}"
+            )
+        flag = key.endswith("flip")
+        if flag == bool(has_value):
+            form = key if flag else f"{key}=NUMBER"
+            raise ValueError(f"--augment expected {form!r} in {spec!r}, got {item!r}")
+        value: Any = True
+        if not flag:
+            try:
+                value = float(text)
+            except ValueError:
+                raise ValueError(f"--augment expected a number for {key!r}, got {text!r}") from None
+        for name in AUGMENT_KEYS[key]:
+            options[name] = value
+    if not options:
+        raise ValueError(f"--augment got no settings in {spec!r}, e.g. 'rotation=10,hflip'")
+    return options
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train and evaluate one model.
+
+    ``hidden``: the MLP's hidden widths; ``lr`` None means the optimizer's default
+    (:data:`OPTIMIZER_LR`); ``augment``: an on-the-fly augmentation spec for
+    :func:`parse_augment`, or None; ``train_subset`` / ``test_subset``: how many random
+    images to use (None: all); ``val_split``: the share of training images held out to choose
+    the best epoch (0: train on all, keep the last epoch); ``load``: weights to start from.
+    """
+
+    out: Path
+    model: str = "mlp"
+    hidden: tuple[int, ...] = (100, 100)
+    dataset: str = "mnist"
+    epochs: int = 5
+    batch_size: int = 100
+    optimizer: str = "adam"
+    lr: float | None = None
+    schedule: str = "none"
+    augment: str | None = None
+    train_subset: int | None = None
+    test_subset: int | None = None
+    val_split: float = 0.1
+    early_stopping: int | None = None
+    seed: int = 0
+    dtype: str = "float32"
+    root: Path | None = None
+    download: bool = True
+    load: Path | None = None
+    evaluate_only: bool = False
+    verbose: bool = True
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("model", _choice(self.model, "model", MODELS))
+        put("dataset", _choice(self.dataset, "dataset", DATASETS))
+        put("optimizer", _choice(self.optimizer, "optimizer", tuple(OPTIMIZER_LR)))
+        put("schedule", _choice(self.schedule, "schedule", SCHEDULES))
+        put(
+            "hidden",
+            tuple(positive_int(width, "each hidden width", _OWNER) for width in self.hidden),
+        )
+        if not self.hidden:
+            raise ValueError(f"{_OWNER} expected at least one hidden width, got none")
+        for name in ("epochs", "batch_size"):
+            put(name, positive_int(getattr(self, name), name, _OWNER))
+        for name in ("train_subset", "test_subset", "early_stopping"):
+            if getattr(self, name) is not None:
+                put(name, positive_int(getattr(self, name), name, _OWNER))
+        if self.lr is not None and not _is_positive_real(self.lr):
+            raise ValueError(f"{_OWNER} expected lr to be a positive number, got {self.lr!r}")
+        if not (_is_real(self.val_split) and 0 <= self.val_split < 1):
+            raise ValueError(f"{_OWNER} expected val_split in [0, 1), got {self.val_split!r}")
+        if self.augment is not None:
+            parse_augment(self.augment)  # refuse a bad spec now, not after loading the data
+        put("seed", non_negative_int(self.seed, "seed", _OWNER))
+        put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        put("out", Path(self.out))
+        if self.out.exists() and not self.out.is_dir():
+            raise NotADirectoryError(
+                f"{_OWNER} expected --out to be a folder, but {self.out} is a file"
+            )
+        for name in ("root", "load"):
+            if getattr(self, name) is not None:
+                put(name, Path(getattr(self, name)))
+        if self.evaluate_only and self.load is None:
+            raise ValueError("--evaluate-only needs --load MODEL.npz: there is nothing to evaluate")
+        if self.load is not None and not self.load.is_file():
+            raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
+
+    @property
+    def learning_rate(self) -> float:
+        """``lr``, or the optimizer's default when it is None."""
+        return OPTIMIZER_LR[self.optimizer] if self.lr is None else float(self.lr)
+
+    @property
+    def flat_images(self) -> bool:
+        """Whether the model reads images as vectors of 784 (the MLP) or as (1, 28, 28)."""
+        return self.model == "mlp"
+
+    def augment_options(self) -> dict[str, Any] | None:
+        """The ImageDataGenerator keyword arguments of ``augment`` (None without augmentation)."""
+        return None if self.augment is None else parse_augment(self.augment)
+
+    def as_dict(self) -> dict[str, object]:
+        """The options as JSON-ready values."""
+        payload = asdict(self)
+        for name in ("out", "root", "load"):
+            payload[name] = None if payload[name] is None else str(payload[name])
+        payload["hidden"] = list(self.hidden)
+        return payload
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_positive_real(value: object) -> bool:
+    return _is_real(value) and value > 0
+
+
+def _choice(value: object, name: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(
+            f"{_OWNER} expected {name} to be one of {', '.join(choices)}; got {value!r}"
+        )
+    return str(value)
