@@ -9,8 +9,8 @@ from conftest import real_data_root, requires_real_data
 from zeronn import serialize
 from zeronn.cli import main
 from zeronn.data import load_mnist, write_idx
-from zeronn.workflows.train_config import parse_augment
 from zeronn.models import mlp
+from zeronn.workflows.train_config import parse_augment
 
 OUTPUTS = (
     "model.npz",

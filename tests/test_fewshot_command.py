@@ -9,8 +9,8 @@ from conftest import real_data_root, requires_real_data
 from zeronn.augment import expand
 from zeronn.cli import main
 from zeronn.data import write_idx
-from zeronn.experiments.fewshot.run import run_fewshot
 from zeronn.experiments.fewshot.config import FewshotConfig
+from zeronn.experiments.fewshot.run import run_fewshot
 
 TRAIN, TEST = 120, 60
 
@@ -188,8 +188,8 @@ def test_real_mnist_short_run(tmp_path):
 def test_both_arms_start_from_the_same_weights(tiny_mnist):
     # With a 0° "rotation" the second arm sees each image twice: the same mean loss and the
     # same gradients, so the two curves agree exactly only if the initial weights are shared.
-    from zeronn.experiments.fewshot.run import load_data
     from zeronn.experiments.fewshot.experiment import paired_run
+    from zeronn.experiments.fewshot.run import load_data
 
     config = FewshotConfig(root=tiny_mnist, angles=(0.0,), init="he", steps=5, lr=0.1)
     outcome = paired_run(load_data(config), config, seed=3)
