@@ -40,7 +40,7 @@ def main() -> None:
     model = simple_convnet((1, 10, 10), filters=4, hidden=8, classes=3, rng=rng)
     x = rng.standard_normal((3, 1, 10, 10))
     t = np.array([0, 2, 1])
-    report = check_gradients(model, x, t=t, rng=rng)
+    report = check_gradients(model, x, t=t, rng=rng)  # through SoftmaxCrossEntropy
     print(f"\nSimpleConvNet through the loss: largest relative error {report.max_error:.1e}")
     assert report.max_error < 1e-6, report
 

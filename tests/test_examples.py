@@ -26,24 +26,42 @@ def run_example(name: str, *args: str, cwd: Path | None = None) -> str:
     return completed.stdout
 
 
+def accuracy_in(output: str) -> float:
+    line = next(line for line in output.splitlines() if line.startswith("test accuracy "))
+    return float(line.split()[2])
+
+
 def test_gradient_check_example_reports_small_errors():
     out = run_example("gradient_check.py")
     assert "SimpleConvNet through the loss: largest relative error" in out
     assert "relative error" in out
 
 
+# The floors sit well below what each lesson reaches at this size and well above the 10% of a
+# network that learned nothing, so a broken layer fails them.
+
+
 @requires_real_data
-def test_mlp_example_trains_and_reports():
-    out = run_example("mlp_mnist.py", "--subset", "1000", "--epochs", "1")
+def test_mlp_example_trains_validates_and_reports():
+    out = run_example("mlp_mnist.py", "--subset", "2000", "--epochs", "2")
     assert "val_accuracy" in out
     assert "precision" in out
-    assert "recall" in out
+    assert accuracy_in(out) > 0.75  # 0.83 when written
 
 
 @requires_real_data
 def test_convnet_example_trains_saves_and_reloads():
-    out = run_example("convnet_mnist.py", "--subset", "300", "--epochs", "1")
-    assert "reloaded model gives the same test accuracy: True" in out
+    out = run_example("convnet_mnist.py", "--subset", "1000", "--epochs", "1")
+    assert "reloaded model gives the same outputs: True" in out
+    assert accuracy_in(out) > 0.6  # 0.77 when written
+
+
+@requires_real_data
+def test_gradcam_example_draws_the_figure(tmp_path):
+    figure = tmp_path / "gradcam.png"
+    out = run_example("gradcam.py", "--subset", "2000", "--out", str(figure))
+    assert accuracy_in(out) > 0.7  # 0.86 when written
+    assert figure.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
