@@ -24,6 +24,7 @@ from zeronn.data.datasets import (
     load_mnist,
 )
 from zeronn.data.download import file_sha256
+from zeronn.data.errors import DatasetMismatchError
 from zeronn.data.idx import write_idx
 
 
@@ -38,7 +39,9 @@ def fake(isolated):
 
 
 def test_default_form_is_flat_normalized_float32_with_int64_labels(fake, isolated):
-    (x_train, t_train), (x_test, t_test) = load_mnist(root=isolated / "data", download=False)
+    (x_train, t_train), (x_test, t_test) = load_mnist(
+        root=isolated / "data", download=False, verify=False
+    )
     assert x_train.shape == (5, 784)
     assert x_test.shape == (3, 784)
     assert x_train.dtype == np.float32
@@ -52,7 +55,12 @@ def test_default_form_is_flat_normalized_float32_with_int64_labels(fake, isolate
 
 def test_raw_images_and_one_hot_labels(fake, isolated):
     (x_train, t_train), _ = load_mnist(
-        normalize=False, flatten=False, one_hot_label=True, root=isolated / "data", download=False
+        normalize=False,
+        flatten=False,
+        one_hot_label=True,
+        root=isolated / "data",
+        download=False,
+        verify=False,
     )
     assert x_train.dtype == np.uint8
     assert x_train.shape == (5, 1, 28, 28)
@@ -67,7 +75,7 @@ def test_count_mismatch_names_both_files(fake, isolated):
     folder = isolated / "data" / "mnist"
     write_idx(folder / TEST_LABELS, np.zeros(2, np.uint8))
     with pytest.raises(ValueError, match="image and label counts differ") as caught:
-        load_mnist(root=folder, download=False)
+        load_mnist(root=folder, download=False, verify=False)
     message = str(caught.value)
     assert f"{folder / TEST_IMAGES} holds 3 images" in message
     assert f"{folder / TEST_LABELS} holds 2 labels" in message
@@ -89,23 +97,23 @@ def test_wrong_content_names_the_file(fake, isolated, name, array, message):
     folder = isolated / "data" / "mnist"
     write_idx(folder / name, array)
     with pytest.raises(ValueError, match=message) as caught:
-        load_mnist(root=folder, download=False)
+        load_mnist(root=folder, download=False, verify=False)
     assert str(folder / name) in str(caught.value)
 
 
 def test_every_call_returns_new_arrays_and_sees_changed_files(fake, isolated):
     folder = isolated / "data" / "mnist"
-    (x_train, t_train), _ = load_mnist(normalize=False, root=folder, download=False)
+    (x_train, t_train), _ = load_mnist(normalize=False, root=folder, download=False, verify=False)
     x_train[:] = 7
     t_train[:] = 7
-    (x_again, t_again), _ = load_mnist(normalize=False, root=folder, download=False)
+    (x_again, t_again), _ = load_mnist(normalize=False, root=folder, download=False, verify=False)
     np.testing.assert_array_equal(x_again, fake[TRAIN_IMAGES].reshape(5, 784))
     np.testing.assert_array_equal(t_again, fake[TRAIN_LABELS])
 
     write_idx(folder / TRAIN_LABELS, np.full(5, 9, np.uint8))
     stamp = time.time_ns() + 10**9  # a distinct mtime even on coarse-grained file systems
     os.utime(folder / TRAIN_LABELS, ns=(stamp, stamp))
-    (_, t_changed), _ = load_mnist(root=folder, download=False)
+    (_, t_changed), _ = load_mnist(root=folder, download=False, verify=False)
     np.testing.assert_array_equal(t_changed, np.full(5, 9))
 
 
@@ -140,7 +148,7 @@ def test_real_files_match_the_checksum_table(name):
 @pytest.mark.parametrize("loader", [load_mnist, load_fashion_mnist])
 def test_real_data_shapes_types_and_ranges(loader, monkeypatch):
     monkeypatch.setenv("ZERONN_DATA", str(real_root()))
-    (x_train, t_train), (x_test, t_test) = loader(download=False)
+    (x_train, t_train), (x_test, t_test) = loader(download=False, verify=False)
     assert x_train.shape == (60000, 784)
     assert x_test.shape == (10000, 784)
     assert x_train.dtype == np.float32
@@ -152,3 +160,30 @@ def test_real_data_shapes_types_and_ranges(loader, monkeypatch):
         assert len(counts) == 10
         assert counts.sum() == n
         assert counts.min() > n // 20  # every class is well represented
+
+
+def test_files_that_are_not_the_published_dataset_are_refused(fake, isolated):
+    with pytest.raises(DatasetMismatchError, match=r"no published dataset's .* verify=False"):
+        load_mnist(root=isolated / "data", download=False)
+
+
+@pytest.mark.realdata
+@requires_real_data
+def test_mnist_files_asked_for_as_fashion_mnist_are_refused_naming_both():
+    mnist_folder = real_root() / "mnist"
+    with pytest.raises(
+        DatasetMismatchError, match=r"Fashion-MNIST was asked for, .* it is MNIST's"
+    ):
+        load_fashion_mnist(root=mnist_folder, download=False)
+    with pytest.raises(DatasetMismatchError, match=r"MNIST was asked for, .* Fashion-MNIST's"):
+        load_mnist(root=real_root() / "fashion-mnist", download=False)
+
+
+@pytest.mark.realdata
+@requires_real_data
+@pytest.mark.parametrize("name", ["mnist", "fashion-mnist"])
+def test_the_sizes_known_before_reading_are_the_files_sizes(name):
+    info = datasets.DATASETS[name]
+    (_, t_train), (_, t_test) = datasets.load_dataset(name, root=real_root(), download=False)
+    assert (len(t_train), len(t_test)) == (info.train_size, info.test_size)
+    assert np.bincount(t_train).min() == info.smallest_train_class

@@ -43,7 +43,7 @@ def read_results(out):
 
 def test_text_design_run_writes_every_output(tiny_mnist, tmp_path):
     out = tmp_path / "out"
-    config = FewshotConfig(root=tiny_mnist, out=out, steps=40, lr=0.1, init="he")
+    config = FewshotConfig(root=tiny_mnist, verify=False, out=out, steps=40, lr=0.1, init="he")
     payload = run_fewshot(config, printer=quiet)
 
     for name in ("loss_curves.png", "augmented_grid.png"):
@@ -69,7 +69,9 @@ def test_text_design_run_writes_every_output(tiny_mnist, tmp_path):
 
 def test_literal_run_draws_from_the_rotated_pool(tiny_mnist, tmp_path):
     out = tmp_path / "literal"
-    run_fewshot(FewshotConfig(root=tiny_mnist, out=out, steps=5, literal=True), printer=quiet)
+    run_fewshot(
+        FewshotConfig(root=tiny_mnist, verify=False, out=out, steps=5, literal=True), printer=quiet
+    )
     results = read_results(out)
     legacy = np.random.RandomState(8)
     pool_indices = legacy.choice(3 * TRAIN, 10)
@@ -88,7 +90,7 @@ def test_literal_pool_rows_are_the_expanded_rows(tiny_mnist):
     # The pool index -> (image, angle) mapping the command reports is expand's order.
     from zeronn.data import load_dataset
 
-    (x, t), _ = load_dataset("mnist", root=tiny_mnist)
+    (x, t), _ = load_dataset("mnist", root=tiny_mnist, verify=False)
     pool_x, pool_t = expand(x[:4], t[:4], (15, -15), image_shape=(28, 28))
     assert np.array_equal(pool_x[0::3], x[:4])
     assert np.array_equal(pool_t[1::3], t[:4])
@@ -98,7 +100,14 @@ def test_studies_write_their_figures_and_tables(tiny_mnist, tmp_path):
     out = tmp_path / "studies"
     lines = []
     config = FewshotConfig(
-        root=tiny_mnist, out=out, steps=5, lr=0.1, repeats=2, sweep=(10, 20), init_study=True
+        root=tiny_mnist,
+        verify=False,
+        out=out,
+        steps=5,
+        lr=0.1,
+        repeats=2,
+        sweep=(10, 20),
+        init_study=True,
     )
     results = run_fewshot(config, printer=lines.append)
     assert (out / "accuracy_vs_size.png").stat().st_size > 1000
@@ -130,7 +139,7 @@ def test_missing_data_files_exit_2_and_write_nothing(tmp_path, monkeypatch, caps
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(datasets._download, "download", no_network)
     out = tmp_path / "out"
-    code = main(["fewshot", "--root", str(empty), "--out", str(out)])
+    code = main(["fewshot", "--no-verify", "--root", str(empty), "--out", str(out)])
     assert code == 2
     error = capsys.readouterr().err
     assert "MNIST not found" in error
@@ -140,9 +149,14 @@ def test_missing_data_files_exit_2_and_write_nothing(tmp_path, monkeypatch, caps
 
 def test_too_many_samples_exit_2(tiny_mnist, tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["fewshot", "--root", str(tiny_mnist), "--samples", "500", "--out", str(out)])
+    code = main(
+        ["fewshot", "--no-verify", "--root", str(tiny_mnist), "--samples", "500", "--out", str(out)]
+    )
     assert code == 2
-    assert "at most the 120 training images" in capsys.readouterr().err
+    assert (
+        "--samples asked for 500 images, but mnist has 120 training images"
+        in capsys.readouterr().err
+    )
     assert not out.exists()
 
 
@@ -163,7 +177,7 @@ def test_bad_numbers_exit_2_before_loading(tmp_path, capsys, argument, message):
 def test_output_folder_that_is_a_file_exit_2(tiny_mnist, tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("keep me")
-    code = main(["fewshot", "--root", str(tiny_mnist), "--out", str(blocker)])
+    code = main(["fewshot", "--no-verify", "--root", str(tiny_mnist), "--out", str(blocker)])
     assert code == 2
     assert "is a file" in capsys.readouterr().err
     assert blocker.read_text() == "keep me"
@@ -191,7 +205,7 @@ def test_both_arms_start_from_the_same_weights(tiny_mnist):
     from zeronn.experiments.fewshot.experiment import paired_run
     from zeronn.experiments.fewshot.run import load_data
 
-    config = FewshotConfig(root=tiny_mnist, angles=(0.0,), init="he", steps=5, lr=0.1)
+    config = FewshotConfig(root=tiny_mnist, verify=False, angles=(0.0,), init="he", steps=5, lr=0.1)
     outcome = paired_run(load_data(config), config, seed=3)
     assert outcome.with_rotation.images == 20
     np.testing.assert_allclose(outcome.with_rotation.losses, outcome.without.losses, rtol=1e-12)

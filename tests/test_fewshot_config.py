@@ -7,6 +7,7 @@ import pytest
 from zeronn.cli import build_parser
 from zeronn.commands.fewshot import config_from_args
 from zeronn.experiments.fewshot.config import FewshotConfig
+from zeronn.run_folder import OutputFolderError
 
 
 def parse(argv):
@@ -62,7 +63,7 @@ def test_bad_options_are_refused_with_what_was_expected(options, error, message)
 def test_an_output_folder_that_is_a_file_is_refused(tmp_path):
     blocker = tmp_path / "results"
     blocker.write_text("not a folder")
-    with pytest.raises(NotADirectoryError, match="is a file"):
+    with pytest.raises(OutputFolderError, match="is a file"):
         FewshotConfig(out=blocker)
     assert blocker.read_text() == "not a folder"
 

@@ -7,6 +7,7 @@ from zeronn.commands.flip_balance import config_from_args
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
 from zeronn.experiments.flip_balance.run import visit_plan
+from zeronn.run_folder import OutputFolderError
 
 
 def test_command_line_reaches_the_config(tmp_path):
@@ -69,7 +70,7 @@ def test_bad_dtype_and_out_file(tmp_path):
         FlipBalanceConfig(dtype="int32")
     a_file = tmp_path / "results"
     a_file.write_text("")
-    with pytest.raises(NotADirectoryError, match="is a file"):
+    with pytest.raises(OutputFolderError, match="is a file"):
         FlipBalanceConfig(out=a_file)
 
 

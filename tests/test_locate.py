@@ -31,8 +31,8 @@ def fake(isolated):
 
 
 def test_root_may_hold_the_files_directly_or_one_folder_per_dataset(fake, isolated):
-    direct = load_mnist(root=isolated / "data" / "mnist", download=False)
-    nested = load_mnist(root=isolated / "data", download=False)
+    direct = load_mnist(root=isolated / "data" / "mnist", download=False, verify=False)
+    nested = load_mnist(root=isolated / "data", download=False, verify=False)
     np.testing.assert_array_equal(direct[0][0], nested[0][0])
 
 
@@ -43,7 +43,7 @@ def test_lookup_order_root_then_zeronn_data_then_cache(isolated, monkeypatch):
     monkeypatch.setenv("ZERONN_DATA", str(isolated / "env"))
 
     def n_train(**kwargs):
-        return len(load_fashion_mnist(download=False, **kwargs)[0][0])
+        return len(load_fashion_mnist(download=False, verify=False, **kwargs)[0][0])
 
     assert n_train(root=isolated / "root") == 1
     assert n_train() == 2
@@ -57,7 +57,7 @@ def test_incomplete_folder_is_passed_over(isolated, monkeypatch):
     (isolated / "root" / TEST_LABELS).unlink()
     write_fake(isolated / "env" / "mnist", n_train=2)
     monkeypatch.setenv("ZERONN_DATA", str(isolated / "env"))
-    assert len(load_mnist(root=isolated / "root", download=False)[0][0]) == 2
+    assert len(load_mnist(root=isolated / "root", download=False, verify=False)[0][0]) == 2
 
 
 def test_cache_folder_follows_xdg_cache_home(monkeypatch, tmp_path):
@@ -72,7 +72,7 @@ def test_not_found_says_which_files_to_put_where(isolated):
     write_fake(isolated / "root")
     (isolated / "root" / TRAIN_IMAGES).unlink()
     with pytest.raises(FileNotFoundError) as caught:
-        load_mnist(root=isolated / "root", download=False)
+        load_mnist(root=isolated / "root", download=False, verify=False)
     message = str(caught.value)
     assert message.startswith("MNIST not found. Put these four files")
     assert ", ".join(FILE_NAMES) in message
@@ -85,7 +85,7 @@ def test_not_found_says_which_files_to_put_where(isolated):
 
 def test_missing_root_and_unknown_dataset_are_refused(isolated):
     with pytest.raises(FileNotFoundError, match="is not an existing folder"):
-        load_mnist(root=isolated / "nowhere", download=False)
+        load_mnist(root=isolated / "nowhere", download=False, verify=False)
     with pytest.raises(ValueError, match=r"unknown dataset 'cifar'; expected one of \['fashion"):
         load_dataset("cifar")
 

@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -65,11 +64,3 @@ def atomic_save_figure(figure: Any, path: str | os.PathLike, **savefig_kwargs: A
     fmt = path.suffix.lstrip(".") or "png"
     atomic_write_with(path, lambda handle: figure.savefig(handle, format=fmt, **savefig_kwargs))
     return path
-
-
-def new_run_folder(command: str) -> Path:
-    """``runs/<command>/<YYYYmmdd-HHMMSS>``: where a run writes when it is not told (not created).
-
-    A fresh folder for every run, so rerunning a command never mixes two runs' files.
-    """
-    return Path("runs") / command / time.strftime("%Y%m%d-%H%M%S")

@@ -1,9 +1,17 @@
-"""``zeronn <command>``: the one registry of commands.
+"""``zeronn <command>``: the one registry of commands, and how their errors reach the user.
 
 Each command lives in its own module under ``zeronn.commands``, which defines
-``add_arguments(parser)`` and ``run(args) -> int`` (and may define ``DESCRIPTION``). Only the
-module of the command being run is imported, so ``zeronn --help`` loads neither matplotlib
-nor scipy, and a broken command breaks only itself.
+``add_arguments(parser)``, ``config_from_args(args)`` (the frozen, validated config) and
+``run(config) -> int`` (and may define ``DESCRIPTION``). Only the module of the command being
+run is imported, so ``zeronn --help`` loads neither matplotlib nor scipy.
+
+User errors and bugs are told apart. A user error gets one line naming the flag or the path
+and exit code 2: a bad flag (argparse), a config the user's values make invalid (its
+``ValueError``/``TypeError``, raised before anything is read or computed), a file or folder
+problem (``OSError``: missing, unwritable, full disk) or data that is not what was asked for
+(:class:`zeronn.data.errors.DataError`). Anything else raised while the command runs is a bug
+in zeronn and keeps its traceback (exit code 1). Ctrl-C exits with 130; the outputs of a run
+are written as one unit, so the previous ones are left as they were.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             module = importlib.import_module(module_name)
             sub.description = getattr(module, "DESCRIPTION", help_text)
             module.add_arguments(sub)
-            sub.set_defaults(_run=module.run)
+            sub.set_defaults(_command=module)
     return parser
 
 
@@ -57,12 +65,30 @@ def _command_in(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_in(argv))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a bad flag exits here with code 2
+    command = args._command
     try:
-        return int(args._run(args) or 0)
-    except (ValueError, TypeError, FileNotFoundError, NotADirectoryError, FileExistsError) as exc:
-        print(f"zeronn {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        # Only the user's values are examined here: an error is theirs to fix.
+        config = command.config_from_args(args)
+    except (ValueError, TypeError, OSError) as error:
+        return _user_error(args.command, error)
+    from zeronn.data.errors import DataError  # not at import: --help stays light
+
+    try:
+        return int(command.run(config) or 0)
+    except (OSError, DataError) as error:
+        return _user_error(args.command, error)
+    except KeyboardInterrupt:
+        print(
+            f"zeronn {args.command}: interrupted; {config.out} holds what it held before",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _user_error(command: str, error: BaseException) -> int:
+    print(f"zeronn {command}: error: {error}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

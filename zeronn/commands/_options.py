@@ -3,11 +3,12 @@
 One definition per flag, so a flag means the same in every command:
 
 - ``--out DIR``: the output folder; by default a new one for every run,
-  ``runs/<command>/<YYYYmmdd-HHMMSS>``, so a command can be rerun as it is.
+  ``runs/<command>/<YYYYmmdd-HHMMSS>``, so a command can be rerun as it is. A folder that
+  already holds files is refused unless ``--overwrite`` (see :mod:`zeronn.run_folder`).
 - ``--seed N`` (one run) or ``--seeds A,B,...`` (a study over seeds).
 - ``--dtype``: float32 everywhere, except where a command reproduces a published float64 run.
-- ``--root DIR`` and ``--no-download``: where the dataset files are, and whether a missing one
-  may be downloaded.
+- ``--root DIR``, ``--no-download`` and ``--no-verify``: where the dataset files are, whether a
+  missing one may be downloaded, and whether the files found must be the published ones.
 
 Every flag's help shows its default. This module imports nothing heavy: ``zeronn --help`` and
 ``zeronn <command> --help`` stay fast.
@@ -19,7 +20,7 @@ import argparse
 import math
 from pathlib import Path
 
-from zeronn._io import new_run_folder
+from zeronn.run_folder import new_run_folder
 
 DTYPES = ("float32", "float64")
 
@@ -47,6 +48,11 @@ def add_out(parser: argparse.ArgumentParser, command: str) -> None:
         metavar="DIR",
         help=f"folder for every output (default: a new runs/{command}/<date-time>)",
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the outputs already in --out (they are kept until this run has finished)",
+    )
 
 
 def resolve_out(args: argparse.Namespace, command: str) -> Path:
@@ -61,7 +67,7 @@ def add_dtype(parser: argparse.ArgumentParser, default: str = "float32", why: st
 
 
 def add_data(parser: argparse.ArgumentParser) -> None:
-    """``--root`` and ``--no-download``, for every command that reads a dataset."""
+    """``--root``, ``--no-download`` and ``--no-verify``, for every command that reads a dataset."""
     parser.add_argument(
         "--root",
         type=Path,
@@ -73,6 +79,12 @@ def add_data(parser: argparse.ArgumentParser) -> None:
         "--no-download",
         action="store_true",
         help="fail instead of downloading missing dataset files",
+    )
+    parser.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="load IDX files that are not the published dataset (your own subset, say) "
+        "without checking their SHA-256",
     )
 
 

@@ -91,8 +91,10 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
         dataset=args.dataset,
         root=args.root,
         download=not args.no_download,
+        verify=not args.no_verify,
         dtype=args.dtype,
         out=options.resolve_out(args, "fewshot"),
+        overwrite=args.overwrite,
         log_scale=args.log_scale,
         literal=args.literal,
         repeats=args.repeats,
@@ -101,8 +103,8 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+def run(config: FewshotConfig) -> int:
+    """Run the command (its heavy imports happen here, not at ``--help``)."""
     from zeronn.experiments.fewshot.run import run_fewshot
 
     run_fewshot(config)

@@ -84,14 +84,16 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
         conditions=args.conditions,
         root=args.root,
         download=not args.no_download,
+        verify=not args.no_verify,
         out=options.resolve_out(args, "flip-balance"),
+        overwrite=args.overwrite,
         dtype=args.dtype,
         figures=not args.no_figures,
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+def run(config: FlipBalanceConfig) -> int:
+    """Run the command (its heavy imports happen here, not at ``--help``)."""
     from zeronn.experiments.flip_balance.run import run_flip_balance
 
     run_flip_balance(config)

@@ -81,6 +81,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The validated config of a parsed command line."""
     return TrainConfig(
         out=options.resolve_out(args, "train"),
+        overwrite=args.overwrite,
         model=args.model,
         hidden=args.hidden,
         dataset=args.dataset,
@@ -98,14 +99,15 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         dtype=args.dtype,
         root=args.root,
         download=not args.no_download,
+        verify=not args.no_verify,
         load=args.load,
         evaluate_only=args.evaluate_only,
         verbose=not args.quiet,
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+def run(config: TrainConfig) -> int:
+    """Run the command (its heavy imports happen here, not at ``--help``)."""
     from zeronn.workflows.train import train_and_evaluate
 
     train_and_evaluate(config)

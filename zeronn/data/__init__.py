@@ -11,8 +11,9 @@ from zeronn.data.datasets import (
     load_mnist,
     locate_dataset,
 )
-from zeronn.data.download import ChecksumError, DownloadError
-from zeronn.data.idx import IDXFormatError, read_idx, write_idx
+from zeronn.data.download import DownloadError
+from zeronn.data.errors import ChecksumError, DataError, DatasetMismatchError, IDXFormatError
+from zeronn.data.idx import read_idx, write_idx
 from zeronn.data.sampling import sample_per_class, sample_random
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "FASHION_MNIST_CLASSES",
     "MNIST_CLASSES",
     "ChecksumError",
+    "DataError",
+    "DatasetMismatchError",
     "DownloadError",
     "IDXFormatError",
     "cache_folder",

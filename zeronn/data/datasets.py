@@ -16,7 +16,9 @@ built from it, so callers may modify what they get.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from numpy.typing import NDArray
 
 # The download module stays reachable as datasets._download, where callers (tests) patch it.
 from zeronn.data import download as _download  # noqa: F401
+from zeronn.data.errors import DatasetMismatchError
 from zeronn.data.idx import read_idx
 from zeronn.data.locate import cache_folder, locate_files
 
@@ -74,6 +77,10 @@ class DatasetInfo:
     mirrors: tuple[str, ...]
     # file name -> SHA-256 of the decompressed content
     sha256: dict[str, str]
+    # the published files' sizes, known before reading them (checked by the real-data tests)
+    train_size: int = 60_000
+    test_size: int = 10_000
+    smallest_train_class: int = 6_000
 
     @property
     def file_names(self) -> tuple[str, ...]:
@@ -96,6 +103,7 @@ MNIST = DatasetInfo(
         TEST_IMAGES: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
         TEST_LABELS: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
     },
+    smallest_train_class=5_421,  # the digit 5
 )
 FASHION_MNIST = DatasetInfo(
     name="Fashion-MNIST",
@@ -184,6 +192,52 @@ def _read_split(folder: Path, images_name: str, labels_name: str, classes: int) 
     return images, labels
 
 
+# paths (with mtime and size) whose content was found to be a known dataset's file
+_verified: set[tuple[Path, int, int]] = set()
+
+
+def _content_sha256(array: NDArray[np.uint8]) -> str:
+    """SHA-256 of the IDX file that holds ``array`` (header, then the bytes), uncompressed.
+
+    Equal to the published digest of the decompressed file, computed from the decoded array
+    without reading or decompressing the file again.
+    """
+    magic = 0x0800 + array.ndim  # type code 0x08 (unsigned byte), then the number of axes
+    digest = hashlib.sha256(struct.pack(f">I{array.ndim}I", magic, *array.shape))
+    digest.update(memoryview(np.ascontiguousarray(array)).cast("B"))
+    return digest.hexdigest()
+
+
+def verify_identity(info: DatasetInfo, folder: Path, file_name: str, array: NDArray) -> None:
+    """Refuse a file whose content is not ``info``'s published file of that name.
+
+    The message names the dataset the file does belong to, when it is a known one.
+    """
+    path = (folder / file_name).resolve()
+    status = path.stat()
+    key = (path, status.st_mtime_ns, status.st_size)
+    if key in _verified:
+        return
+    digest = _content_sha256(array)
+    if digest != info.sha256[file_name]:
+        owner = next(
+            (other for other in DATASETS.values() if other.sha256.get(file_name) == digest), None
+        )
+        if owner is not None:
+            found = f"it is {owner.name}'s {file_name}"
+            hint = f"point root= (or --root) at the {info.name} files"
+        else:
+            found = f"its content is no published dataset's (SHA-256 {digest[:16]}…)"
+            hint = (
+                "if these are your own IDX files (a subset, another dataset), load them with "
+                "verify=False (on the command line: --no-verify), which skips this check"
+            )
+        raise DatasetMismatchError(
+            f"{info.name} was asked for, but {path} is not {info.name}'s: {found}; {hint}"
+        )
+    _verified.add(key)
+
+
 def _prepare(
     images: NDArray[np.uint8],
     labels: NDArray[np.uint8],
@@ -208,6 +262,7 @@ def load_dataset(
     *,
     root: str | os.PathLike | None = None,
     download: bool = True,
+    verify: bool = True,
 ) -> tuple[Split, Split]:
     """Load ``name`` ("mnist" or "fashion-mnist") as ``((x_train, t_train), (x_test, t_test))``.
 
@@ -216,6 +271,12 @@ def load_dataset(
     shape (N,), or float32 one-hot rows of shape (N, 10) when ``one_hot_label``. Every call
     returns new arrays, which the caller may modify freely. Where the files are looked for
     and how they are downloaded: see the module docstring.
+
+    ``verify`` checks that the files found are the published dataset (the SHA-256 of each
+    file's content, computed once per file and process) and raises
+    :class:`~zeronn.data.errors.DatasetMismatchError` naming what was found otherwise: MNIST
+    files in the Fashion-MNIST folder are refused, not loaded. ``verify=False`` loads any
+    well-formed IDX files of that layout, e.g. your own subset.
     """
     info = _dataset_info(name)
     folder = locate_dataset(name, root=root, download=download)
@@ -223,6 +284,9 @@ def load_dataset(
     splits = []
     for images_name, labels_name in ((TRAIN_IMAGES, TRAIN_LABELS), (TEST_IMAGES, TEST_LABELS)):
         images, labels = _read_split(folder, images_name, labels_name, classes)
+        if verify:
+            verify_identity(info, folder, labels_name, labels)
+            verify_identity(info, folder, images_name, images)
         splits.append(_prepare(images, labels, classes, normalize, flatten, one_hot_label))
     return splits[0], splits[1]
 
@@ -234,9 +298,12 @@ def load_mnist(
     *,
     root: str | os.PathLike | None = None,
     download: bool = True,
+    verify: bool = True,
 ) -> tuple[Split, Split]:
     """Load MNIST (handwritten digits; 60000 train, 10000 test). See :func:`load_dataset`."""
-    return load_dataset("mnist", normalize, flatten, one_hot_label, root=root, download=download)
+    return load_dataset(
+        "mnist", normalize, flatten, one_hot_label, root=root, download=download, verify=verify
+    )
 
 
 def load_fashion_mnist(
@@ -246,8 +313,15 @@ def load_fashion_mnist(
     *,
     root: str | os.PathLike | None = None,
     download: bool = True,
+    verify: bool = True,
 ) -> tuple[Split, Split]:
     """Load Fashion-MNIST (clothing; 60000 train, 10000 test). See :func:`load_dataset`."""
     return load_dataset(
-        "fashion-mnist", normalize, flatten, one_hot_label, root=root, download=download
+        "fashion-mnist",
+        normalize,
+        flatten,
+        one_hot_label,
+        root=root,
+        download=download,
+        verify=verify,
     )

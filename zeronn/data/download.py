@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from zeronn._io import atomic_open
+from zeronn.data.errors import ChecksumError
 
 __all__ = [
     "ChecksumError",
@@ -40,10 +41,6 @@ _CHUNK = 1 << 20
 
 class DownloadError(OSError):
     """No mirror could deliver the file; the message lists what each mirror answered."""
-
-
-class ChecksumError(ValueError):
-    """The downloaded content does not have the expected SHA-256 digest (the file was deleted)."""
 
 
 def urlopen(url: str, timeout: float) -> IO[bytes]:

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._io import atomic_write_with
+from zeronn.data.errors import IDXFormatError
 
 __all__ = ["IDX_DTYPES", "IDXFormatError", "parse_idx", "read_idx", "write_idx"]
 
@@ -44,10 +45,6 @@ _TYPE_CODES: dict[tuple[str, int], int] = {
 }
 _GZIP_MAGIC = b"\x1f\x8b"
 _MAX_DIMENSION = 2**32 - 1
-
-
-class IDXFormatError(ValueError):
-    """A file is not a well-formed IDX file (or not a well-formed gzip stream)."""
 
 
 def _supported_types() -> str:

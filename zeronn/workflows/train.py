@@ -28,6 +28,7 @@ from zeronn import data, models, optim, plots, serialize
 from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
+from zeronn.data.errors import DataError
 from zeronn.metrics import (
     classification_report,
     confusion_matrix,
@@ -35,6 +36,7 @@ from zeronn.metrics import (
     prediction_histogram,
 )
 from zeronn.model import Sequential
+from zeronn.run_folder import RunFolder
 from zeronn.train import Trainer
 from zeronn.workflows.train_config import TrainConfig
 
@@ -55,24 +57,40 @@ def train_and_evaluate(
 ) -> dict[str, Any]:
     """Train (unless ``evaluate_only``), evaluate on the test set, write the outputs.
 
-    Returns the payload of metrics.json.
+    The outputs are one unit (:class:`zeronn.run_folder.RunFolder`): checkpoints and files go
+    to a temporary folder that replaces ``config.out`` only when the run has finished. Returns
+    the payload of metrics.json.
     """
     rng = np.random.default_rng(config.seed)
     (x_train, t_train), (x_test, t_test) = load_splits(config, rng)
-    class_names = data.DATASETS[config.dataset].classes
     model = build_model(config, rng)
     if config.load is not None:
         serialize.load(model, config.load)
     optimizer = OPTIMIZERS[config.optimizer](model.parameters(), lr=config.learning_rate)
 
-    config.out.mkdir(parents=True, exist_ok=True)
-    model_path = config.out / "model.npz"
+    with RunFolder(config.out, overwrite=config.overwrite) as folder:
+        metrics, report = _train_and_write(
+            config, model, optimizer, folder, rng, (x_train, t_train), (x_test, t_test)
+        )
+    printer(report)
+    test = metrics["test"]
+    printer(
+        f"test accuracy {test['accuracy']:.4f}, loss {test['loss']:.4f} on {test['samples']} "
+        f"images; outputs in {config.out}"
+    )
+    return metrics
+
+
+def _train_and_write(config, model, optimizer, folder, rng, train, test):
+    """Train, evaluate, and write every output into ``folder`` (the run's temporary folder)."""
+    (x_train, t_train), (x_test, t_test) = train, test
+    class_names = data.DATASETS[config.dataset].classes
+    model_path = folder / "model.npz"
     augment = config.augment_options()
     generator = None
     if augment is not None:
-        generator = ImageDataGenerator(
-            **augment, image_shape=IMAGE_SHAPE[1:] if config.flat_images else None
-        )
+        image_shape = IMAGE_SHAPE[1:] if config.flat_images else None
+        generator = ImageDataGenerator(**augment, image_shape=image_shape)
     validation, callbacks = None, []
     if not config.evaluate_only:
         (x_train, t_train), validation = hold_out(x_train, t_train, config.val_split, rng)
@@ -97,8 +115,10 @@ def train_and_evaluate(
             best_epoch = callbacks[0].best_epoch
         else:
             serialize.save(model, model_path)
-        history.save(config.out / "history.json")
-        plots.plot_history(history, path=config.out / "curves.png")
+        history.save(folder / "history.json")
+        plots.plot_history(history, path=folder / "curves.png")
+    else:
+        serialize.save(model, model_path)  # the evaluated weights travel with their metrics
 
     test_loss, test_accuracy = trainer.evaluate(x_test, t_test)
     probabilities = _softmax(trainer.predict(x_test))
@@ -106,22 +126,17 @@ def train_and_evaluate(
     cm = confusion_matrix(t_test, predicted, len(class_names))
     metrics = _metrics(config, cm, predicted, class_names, test_loss, test_accuracy, len(x_test))
     metrics["best_epoch"], metrics["train_seconds"] = best_epoch, train_seconds
-    atomic_write_json(config.out / "metrics.json", metrics)
-    plots.plot_confusion_matrix(cm, class_names, path=config.out / "confusion_matrix.png")
+    atomic_write_json(folder / "metrics.json", metrics)
+    plots.plot_confusion_matrix(cm, class_names, path=folder / "confusion_matrix.png")
     plots.plot_misclassified(
         x_test,
         probabilities,
         t_test,
         class_names=class_names,
         image_shape=IMAGE_SHAPE[1:],
-        path=config.out / "misclassified.png",
+        path=folder / "misclassified.png",
     )
-    printer(classification_report(t_test, predicted, class_names))
-    printer(
-        f"test accuracy {test_accuracy:.4f}, loss {test_loss:.4f} on {len(x_test)} images; "
-        f"outputs in {config.out}"
-    )
-    return metrics
+    return metrics, classification_report(t_test, predicted, class_names)
 
 
 def load_splits(config: TrainConfig, rng: np.random.Generator) -> tuple[Split, Split]:
@@ -132,15 +147,18 @@ def load_splits(config: TrainConfig, rng: np.random.Generator) -> tuple[Split, S
         flatten=config.flat_images,
         root=config.root,
         download=config.download,
+        verify=config.verify,
     )
+    # Checked by the config for the published files; here for unverified ones, before any step.
+    problem = config.size_problem(len(x_train), len(x_test))
+    if problem is not None:
+        raise DataError(problem)
     splits = []
-    for x, t, subset, flag in (
-        (x_train, t_train, config.train_subset, "--train-subset"),
-        (x_test, t_test, config.test_subset, "--test-subset"),
+    for x, t, subset in (
+        (x_train, t_train, config.train_subset),
+        (x_test, t_test, config.test_subset),
     ):
         if subset is not None:
-            if subset > len(x):
-                raise ValueError(f"{flag} asked for {subset} images, but there are {len(x)}")
             chosen = data.sample_random(len(x), subset, rng)
             x, t = x[chosen], t[chosen]
         splits.append((x.astype(config.dtype, copy=False), t))

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from zeronn._checks import as_float_dtype, non_negative_int, positive_int
+from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.run_folder import check_output_folder
 
 MODELS = ("mlp", "simple-convnet", "deep-convnet")
 DATASETS = ("mnist", "fashion-mnist")
@@ -100,9 +102,11 @@ class TrainConfig:
     dtype: str = "float32"
     root: Path | None = None
     download: bool = True
+    verify: bool = True
     load: Path | None = None
     evaluate_only: bool = False
     verbose: bool = True
+    overwrite: bool = False
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -132,17 +136,32 @@ class TrainConfig:
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
         put("out", Path(self.out))
-        if self.out.exists() and not self.out.is_dir():
-            raise NotADirectoryError(
-                f"{_OWNER} expected --out to be a folder, but {self.out} is a file"
-            )
+        check_output_folder(self.out, overwrite=self.overwrite)
         for name in ("root", "load"):
             if getattr(self, name) is not None:
                 put(name, Path(getattr(self, name)))
         if self.evaluate_only and self.load is None:
             raise ValueError("--evaluate-only needs --load MODEL.npz: there is nothing to evaluate")
+        if self.verify:  # the published files' sizes are known before reading them
+            info = DATASET_INFO[self.dataset]
+            problem = self.size_problem(info.train_size, info.test_size)
+            if problem is not None:
+                raise ValueError(problem)
         if self.load is not None and not self.load.is_file():
             raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
+
+    def size_problem(self, train_size: int, test_size: int) -> str | None:
+        """Why the subsets asked for do not fit splits of these sizes, or None when they do."""
+        for flag, subset, size, split in (
+            ("--train-subset", self.train_subset, train_size, "training"),
+            ("--test-subset", self.test_subset, test_size, "test"),
+        ):
+            if subset is not None and subset > size:
+                return (
+                    f"{flag} asked for {subset} images, but {self.dataset} has {size} "
+                    f"{split} images"
+                )
+        return None
 
     @property
     def learning_rate(self) -> float:

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from zeronn._checks import as_float_dtype, non_negative_int, positive_int
-from zeronn._io import new_run_folder
+from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.run_folder import check_output_folder, new_run_folder
 
 DATASETS = ("mnist", "fashion-mnist")
 SAMPLINGS = ("random", "per-class")
@@ -47,8 +48,10 @@ class FewshotConfig:
     dataset: str = "mnist"
     root: Path | None = None
     download: bool = True
+    verify: bool = True
     dtype: str = "float64"
     out: Path = field(default_factory=lambda: new_run_folder("fewshot"))
+    overwrite: bool = False
     log_scale: bool = False
     literal: bool = False
     repeats: int = 1
@@ -76,11 +79,7 @@ class FewshotConfig:
         if self.root is not None:
             put("root", Path(self.root))
         put("out", Path(self.out))
-        if self.out.exists() and not self.out.is_dir():
-            raise NotADirectoryError(
-                f"{_OWNER} expected --out to be a folder (or a path to create), "
-                f"but {self.out} is a file"
-            )
+        check_output_folder(self.out, overwrite=self.overwrite)
         if self.sweep is not None:
             sizes = tuple(positive_int(size, "each --sweep size", _OWNER) for size in self.sweep)
             if not sizes:
@@ -94,6 +93,30 @@ class FewshotConfig:
                 _check_per_class(size, "each --sweep size")
         if self.literal:
             self._check_literal()
+        if self.verify:  # the published files' sizes are known before reading them
+            info = DATASET_INFO[self.dataset]
+            problem = self.size_problem(info.train_size, info.smallest_train_class)
+            if problem is not None:
+                raise ValueError(problem)
+
+    def size_problem(self, train_size: int, smallest_class: int) -> str | None:
+        """Why the sizes asked for cannot be drawn from a training set of ``train_size`` images
+        whose smallest class holds ``smallest_class``, or None when they can."""
+        wanted = [("--samples", self.samples, self.sampling)]
+        wanted += [("--sweep", size, scheme) for size in self.sweep or () for scheme in SAMPLINGS]
+        for flag, size, scheme in wanted:
+            if size > train_size:
+                return (
+                    f"{_OWNER} {flag} asked for {size} images, but {self.dataset} has "
+                    f"{train_size} training images"
+                )
+            if scheme == "per-class" and size // NUM_CLASSES > smallest_class:
+                return (
+                    f"{_OWNER} {flag} {size} with per-class sampling asks for "
+                    f"{size // NUM_CLASSES} images of each class, but the smallest class of "
+                    f"{self.dataset} has {smallest_class}"
+                )
+        return None
 
     def _check_literal(self) -> None:
         """--literal replays the blog's code, so only the options that code has are allowed."""
@@ -132,10 +155,10 @@ class FewshotConfig:
         defaults = FewshotConfig(out=self.out).as_dict()
         words = ["zeronn", "fewshot"]
         for name, value in self.as_dict().items():
-            if name == "out" or value == defaults[name]:
+            if name in ("out", "overwrite") or value == defaults[name]:
                 continue
-            if name == "download":
-                words.append("--no-download")
+            if name in ("download", "verify"):
+                words.append(f"--no-{name}")
                 continue
             option = "--" + name.replace("_", "-")
             if isinstance(value, bool):
@@ -167,8 +190,10 @@ class FewshotConfig:
             "dataset": self.dataset,
             "root": None if self.root is None else str(self.root),
             "download": self.download,
+            "verify": self.verify,
             "dtype": self.dtype,
             "out": str(self.out),
+            "overwrite": self.overwrite,
             "log_scale": self.log_scale,
             "literal": self.literal,
             "repeats": self.repeats,

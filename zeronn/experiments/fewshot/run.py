@@ -1,8 +1,8 @@
 """The whole ``zeronn fewshot`` run: options in, tables printed, every file written at the end.
 
-Nothing is written until every number and every figure exists in memory; then each file is
-written atomically and ``results.json`` last, so an interrupted or failed run leaves the
-output folder as it was (or with complete files of the same run), never a half-written file.
+Nothing is written until every number and every figure exists in memory; then the files go
+into a temporary folder that replaces ``config.out`` whole (:mod:`zeronn.run_folder`), so an
+interrupted or failed run leaves the output folder exactly as it was.
 """
 
 from __future__ import annotations
@@ -11,10 +11,14 @@ import io
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 import zeronn
 from zeronn._io import atomic_write_json, atomic_write_with
 from zeronn.data import load_dataset
 from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.data.errors import DataError
+from zeronn.run_folder import RunFolder
 
 from . import figures, report
 from .blas_threads import single_threaded_blas
@@ -60,9 +64,10 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
         "blas_threads": 1 if limited else "unchanged",
     }
     payload["files"] = [*rendered, "results.json"]
-    for name, content in rendered.items():
-        atomic_write_with(config.out / name, lambda handle, content=content: handle.write(content))
-    atomic_write_json(config.out / "results.json", payload)
+    with RunFolder(config.out, overwrite=config.overwrite) as folder:
+        for name, content in rendered.items():
+            atomic_write_with(folder / name, lambda handle, content=content: handle.write(content))
+        atomic_write_json(folder / "results.json", payload)
     printer("")
     printer(
         f"total wall time {total_seconds:.1f} s; wrote {', '.join(payload['files'])} "
@@ -144,13 +149,12 @@ def _studies(
 def load_data(config: FewshotConfig) -> Dataset:
     """Load the dataset of ``config`` (the loader says where to put missing files)."""
     (x_train, t_train), (x_test, t_test) = load_dataset(
-        config.dataset, root=config.root, download=config.download
+        config.dataset, root=config.root, download=config.download, verify=config.verify
     )
-    if not config.literal and config.sampling == "random" and config.samples > len(x_train):
-        raise ValueError(
-            f"fewshot expected --samples at most the {len(x_train)} training images of "
-            f"{config.dataset}, got {config.samples}"
-        )
+    # Checked by the config for the published files; here for unverified ones, before any step.
+    problem = config.size_problem(len(x_train), int(np.bincount(t_train, minlength=10).min()))
+    if problem is not None:
+        raise DataError(problem)
     return Dataset(
         name=config.dataset,
         x_train=x_train,

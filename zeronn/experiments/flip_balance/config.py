@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zeronn._checks import as_float_dtype, non_negative_int, positive_int
-from zeronn._io import new_run_folder
-from zeronn.data.datasets import FASHION_MNIST_CLASSES
+from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
+from zeronn.run_folder import check_output_folder, new_run_folder
 
 MODELS = ("simple-convnet", "deep-convnet")
 _OWNER = "flip-balance"
@@ -39,7 +39,9 @@ class FlipBalanceConfig:
     conditions: tuple[str, ...] = CONDITIONS
     root: Path | None = None
     download: bool = True
+    verify: bool = True
     out: Path = field(default_factory=lambda: new_run_folder("flip-balance"))
+    overwrite: bool = False
     dtype: str = "float32"
     figures: bool = True
 
@@ -72,10 +74,20 @@ class FlipBalanceConfig:
         if self.root is not None:
             put("root", Path(self.root))
         put("out", Path(self.out))
-        if self.out.exists() and not self.out.is_dir():
-            raise NotADirectoryError(
-                f"{_OWNER} expected --out to be a folder, {self.out} is a file"
+        check_output_folder(self.out, overwrite=self.overwrite)
+        if self.verify:  # the published files' sizes are known before reading them
+            problem = self.size_problem(FASHION_MNIST.smallest_train_class)
+            if problem is not None:
+                raise ValueError(problem)
+
+    def size_problem(self, smallest_class: int) -> str | None:
+        """Why ``train_per_class`` cannot be drawn when a class holds ``smallest_class`` images."""
+        if self.train_per_class is not None and self.train_per_class > smallest_class:
+            return (
+                f"{_OWNER} --train-per-class asked for {self.train_per_class} images of each "
+                f"class, but the classes of Fashion-MNIST hold {smallest_class} each"
             )
+        return None
 
     @property
     def class_names(self) -> tuple[str, str]:

@@ -26,9 +26,11 @@ from numpy.typing import NDArray
 
 from zeronn._io import atomic_write_json
 from zeronn.data import load_fashion_mnist, sample_per_class
+from zeronn.data.errors import DataError
 from zeronn.experiments.flip_balance import report
 from zeronn.experiments.flip_balance.conditions import TrainingSet, build_condition
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
+from zeronn.run_folder import RunFolder
 
 Arrays = tuple[NDArray[np.floating], NDArray[np.int64]]
 
@@ -44,6 +46,7 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
         one_hot_label=False,
         root=config.root,
         download=config.download,
+        verify=config.verify,
     )
     class_a, class_b = config.classes
 
@@ -113,6 +116,10 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
     """
     stream = sys.stdout if stream is None else stream
     (x_train, t_train), (x_test, t_test) = load_binary_task(config)
+    # Checked by the config for the published files; here for unverified ones, before any step.
+    problem = config.size_problem(int(np.bincount(t_train, minlength=2).min()))
+    if problem is not None:
+        raise DataError(problem)
     runs: list[dict[str, Any]] = []
     first_seed: dict[str, Any] = {"models": {}, "predictions": {}}
     for seed in config.seeds:
@@ -183,11 +190,11 @@ def run_flip_balance(
     printer("")
     printer(report.format_table(results["summary"], config.class_names))
     printer(report.format_post_comparison(results["summary"], config.class_names))
-    path = atomic_write_json(config.out / "results.json", results)
-    printer(f"wrote {path}")
-    if config.figures:
-        from zeronn.experiments.flip_balance import figures
+    with RunFolder(config.out, overwrite=config.overwrite) as folder:
+        written = [atomic_write_json(folder / "results.json", results).name]
+        if config.figures:
+            from zeronn.experiments.flip_balance import figures
 
-        for written in figures.write_figures(results, first_seed, config.out):
-            printer(f"wrote {written}")
+            written += [path.name for path in figures.write_figures(results, first_seed, folder)]
+    printer(f"wrote {', '.join(written)} into {config.out}")
     return results
