@@ -171,3 +171,30 @@ def test_base_class_has_no_update(rng):
 def test_repr_shows_hyperparameters(rng):
     text = repr(Adam([make_param(rng)], lr=0.002))
     assert text == "Adam(lr=0.002, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.0, params=1)"
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_gradient_is_refused_before_anything_changes(bad):
+    from zeronn.optim import Adam, NonFiniteGradientError
+
+    first, second = Parameter(np.ones(3)), Parameter(np.ones((2, 2)))
+    optimizer = Adam([first, second], lr=0.1)
+    first.grad[...] = 1.0
+    second.grad[...] = 1.0
+    optimizer.step()
+    state = [p.data.copy() for p in (first, second)], [m.copy() for m in optimizer._m]
+    second.grad[1, 0] = bad
+    with pytest.raises(NonFiniteGradientError, match=r"parameter 1 \(shape \(2, 2\)\)") as info:
+        optimizer.step()
+    assert info.value.index == 1
+    for array, saved in zip(
+        [first.data, second.data, *optimizer._m], [*state[0], *state[1]], strict=True
+    ):
+        np.testing.assert_array_equal(array, saved)
+
+
+def test_a_huge_but_finite_gradient_is_not_refused():
+    param = Parameter(np.zeros(4, dtype=np.float32))
+    param.grad[...] = 3e38  # the sum overflows float32; the values are finite
+    SGD([param], lr=1e-39).step()
+    assert np.isfinite(param.data).all()

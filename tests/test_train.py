@@ -8,6 +8,7 @@ import pytest
 
 from zeronn.layers.activations import ReLU
 from zeronn.layers.affine import Affine
+from zeronn.layers.batchnorm import BatchNorm
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import SGD
@@ -177,3 +178,59 @@ def test_trainer_rejects_bad_arguments():
         trainer.fit(x, t, 1, validation=(x, t[:3]))
     with pytest.raises(ValueError, match="epochs to be a positive integer, got 0"):
         trainer.fit(x, t, 0)
+
+
+def batchnorm_model(seed=0):
+    rng = np.random.default_rng(seed)
+    layers = [Affine(2, 8, rng=rng), BatchNorm(8), ReLU(), Affine(8, 3, rng=rng)]
+    return Sequential(layers)
+
+
+def test_a_nan_batch_leaves_weights_moments_and_running_statistics_untouched():
+    from zeronn.optim import Adam
+
+    x, t = blobs(40)
+    model = batchnorm_model()
+    trainer = Trainer(model, Adam(model.parameters()), batch_size=40, rng=0, verbose=0)
+    trainer.fit(x, t, 2)  # real moments and running statistics to protect
+    before = model.state_dict()
+    moments = [m.copy() for m in trainer.optimizer._m]
+    x_bad = x.copy()
+    x_bad[7, 1] = np.nan
+    with pytest.raises(NonFiniteLossError, match=r"started in the input batch itself \(1 of"):
+        trainer.fit(x_bad, t, 1)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name], err_msg=name)
+    for moment, saved in zip(trainer.optimizer._m, moments, strict=True):
+        np.testing.assert_array_equal(moment, saved)
+    # still usable: training goes on from where it was
+    trainer.fit(x, t, 1)
+
+
+def test_a_non_finite_gradient_stops_the_step_and_names_the_parameter():
+    class InfGradient(SoftmaxCrossEntropy):
+        def backward(self, dout=1.0):
+            grad = super().backward(dout)
+            grad[0, 0] = np.inf
+            return grad
+
+    x, t = blobs(30)
+    model = batchnorm_model()
+    trainer = make_trainer(model, loss=InfGradient())
+    before = model.state_dict()
+    with pytest.raises(NonFiniteLossError, match=r"gradient of parameter '3\.b' is not finite"):
+        trainer.fit(x, t, 1)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name], err_msg=name)
+
+
+def test_the_layer_where_non_finite_values_start_is_named():
+    class Explode(ReLU):
+        def forward(self, x):
+            return super().forward(x) * np.inf
+
+    rng = np.random.default_rng(0)
+    model = Sequential([Affine(2, 4, rng=rng), Explode(), Affine(4, 3, rng=rng)])
+    x, t = blobs(20)
+    with pytest.raises(NonFiniteLossError, match=r"at layer 1 \(ReLU\(\)\), whose output"):
+        make_trainer(model).fit(x, t, 1)

@@ -22,6 +22,17 @@ from numpy.typing import NDArray
 from zeronn.parameter import Parameter
 
 
+class NonFiniteGradientError(ValueError):
+    """A gradient holds NaN or inf: ``step`` refused it before changing anything.
+
+    ``index`` is the position of the offending parameter in the optimizer's list.
+    """
+
+    def __init__(self, message: str, *, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
 class Optimizer:
     """Base class: validated parameters and hyperparameters, ``step()`` and ``zero_grad()``.
 
@@ -46,9 +57,35 @@ class Optimizer:
         self._lr = _positive(value, "lr", type(self).__name__)
 
     def step(self) -> None:
-        """Update every parameter once from its current ``grad``."""
+        """Update every parameter once from its current ``grad``.
+
+        A NaN or infinite gradient raises :class:`NonFiniteGradientError` before any parameter
+        or moment is changed, so the model and the optimizer stay as they were.
+        """
+        self._check_finite_gradients()
         for index, param in enumerate(self.params):
             self._update(index, param, self._gradient(index, param))
+
+    def _check_finite_gradients(self) -> None:
+        # A sum is NaN or inf when any term is: one cheap reduction per gradient. Only when it
+        # is not finite are the values looked at one by one (a huge finite sum may overflow).
+        # The last parameters first: the backward pass reaches them first, so the one named is
+        # where the non-finite values started.
+        for index in reversed(range(len(self.params))):
+            param = self.params[index]
+            with np.errstate(over="ignore", invalid="ignore"):
+                total = float(np.sum(param.grad))
+            if math.isfinite(total):
+                continue
+            nan_count = int(np.count_nonzero(np.isnan(param.grad)))
+            inf_count = int(np.count_nonzero(np.isinf(param.grad)))
+            if nan_count or inf_count:
+                raise NonFiniteGradientError(
+                    f"{type(self).__name__}.step refused parameter {index} "
+                    f"(shape {param.shape}): its gradient holds {nan_count} NaN and "
+                    f"{inf_count} inf values; no parameter was changed",
+                    index=index,
+                )
 
     def zero_grad(self) -> None:
         """Set every gradient to zero (layers overwrite grads in backward; this is for safety)."""

@@ -30,6 +30,7 @@ from zeronn.data import iterate_batches
 from zeronn.history import History
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.metrics import accuracy, class_indices
+from zeronn.optim import NonFiniteGradientError
 from zeronn.progress import ProgressLine
 
 if TYPE_CHECKING:
@@ -202,22 +203,51 @@ class Trainer:
         return logs
 
     def _train_step(self, x_batch, t_batch, epoch: int, step: int, steps: int) -> tuple[float, int]:
-        """Forward, loss, backward and update on one batch; return (loss, correct count)."""
-        loss_function = self.loss
-        logits = self.model.forward(x_batch)
+        """Forward, loss, backward and update on one batch; return (loss, correct count).
+
+        A non-finite logit, loss or gradient stops the step before it changes anything: the
+        optimizer refuses the update, and the buffers the forward pass moved (BatchNorm's
+        running statistics) are put back, so the model in the user's hands is still usable.
+        """
         where = f"epoch {epoch}, step {step}/{steps}"
-        self._check_finite_logits(logits, where, epoch, step)
-        loss = float(loss_function.forward(logits, t_batch))
-        if not math.isfinite(loss):
-            raise self._diverged(f"the loss is {loss}", where, epoch, step)
+        saved = [(buffer, buffer.copy()) for _, buffer in _named_buffers(self.model)]
+        # NumPy's overflow warnings are replaced by the checks below, which stop the step.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._checked_step(x_batch, t_batch, where, epoch, step, saved)
+
+    def _checked_step(self, x_batch, t_batch, where, epoch, step, saved) -> tuple[float, int]:
+        try:
+            logits = self.model.forward(x_batch)
+            self._check_finite_logits(logits, where, epoch, step, x_batch)
+            loss = float(self.loss.forward(logits, t_batch))
+            if not math.isfinite(loss):
+                raise self._diverged(f"the loss is {loss}", where, epoch, step)
+            # Counted before backward: layers may reuse their buffers once the step is done.
+            predicted = logits.argmax(axis=1)
+            correct = int(np.count_nonzero(predicted == class_indices(t_batch, "Trainer")))
+            self.model.backward(self.loss.backward(), input_grad=False)
+            self.optimizer.step()
+        except NonFiniteGradientError as error:
+            _restore(saved)
+            name = self._parameter_name(error.index)
+            raise self._diverged(
+                f"the gradient of parameter {name} is not finite ({error})", where, epoch, step
+            ) from error
+        except NonFiniteLossError:
+            _restore(saved)
+            raise
         self._last_finite = (loss, epoch, step)
-        # Counted before backward: layers may reuse their buffers once the step is done.
-        correct = int(np.count_nonzero(logits.argmax(axis=1) == class_indices(t_batch, "Trainer")))
-        self.model.backward(loss_function.backward(), input_grad=False)
-        self.optimizer.step()
         return loss, correct
 
-    def _check_finite_logits(self, logits, where: str, epoch: int, step: int | None) -> None:
+    def _parameter_name(self, index: int) -> str:
+        """The model's name for the optimizer's parameter ``index`` (e.g. ``'3.W'``)."""
+        param = self.optimizer.params[index]
+        named = getattr(self.model, "named_parameters", lambda: [])()
+        return next((repr(name) for name, p in named if p is param), f"#{index}")
+
+    def _check_finite_logits(
+        self, logits, where: str, epoch: int, step: int | None, x_batch=None
+    ) -> None:
         # Checked here, before the loss sees them, so the error can say where training broke.
         finite = np.isfinite(logits)
         if not finite.all():
@@ -228,6 +258,8 @@ class Trainer:
                 f"the logits of {samples} of {len(logits)} samples are not finite "
                 f"({nan_count} NaN, {inf_count} inf values)"
             )
+            if x_batch is not None:
+                what += f"; it started {_first_non_finite(self.model, x_batch)}"
             raise self._diverged(what, where, epoch, step)
 
     def _diverged(self, what: str, where: str, epoch: int, step: int | None) -> NonFiniteLossError:
@@ -275,6 +307,34 @@ class Trainer:
             f"batch_size={self.batch_size}, "
             f"augment={self.augment!r}, callbacks={list(self.callbacks)!r})"
         )
+
+
+def _named_buffers(model: object) -> list[tuple[str, NDArray]]:
+    named = getattr(model, "named_buffers", None)
+    return named() if callable(named) else []
+
+
+def _restore(saved: list[tuple[NDArray, NDArray]]) -> None:
+    for buffer, copy in saved:
+        buffer[...] = copy
+
+
+def _first_non_finite(model: object, x: NDArray) -> str:
+    """Where the NaN or inf values first appear: in the input batch, or after which layer.
+
+    Reruns the forward pass layer by layer (the caller restores the buffers afterwards).
+    """
+    bad = int(np.count_nonzero(~np.isfinite(x)))
+    if bad:
+        return f"in the input batch itself ({bad} of its {x.size} values are NaN or inf)"
+    if not hasattr(model, "__iter__"):
+        return "inside the model"
+    x = model._as_input(x) if hasattr(model, "_as_input") else x
+    for index, layer in enumerate(model):
+        x = layer.forward(x)
+        if not np.isfinite(x).all():
+            return f"at layer {index} ({layer!r}), whose output is the first with NaN or inf"
+    return "inside the model (a rerun of the forward pass was finite)"
 
 
 def _check_pair(x: object, t: object, owner: str, *, what: str = "data") -> None:
