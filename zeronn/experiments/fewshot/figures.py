@@ -14,6 +14,9 @@ from matplotlib.figure import Figure
 from .experiment import PairedOutcome, TrainingSet
 from .network import IMAGE_SHAPE
 
+# The image grid shows at most this many images per row, however many were drawn.
+MAX_GRID_COLUMNS = 20
+
 
 def loss_curves(outcome: PairedOutcome, *, log_scale: bool, title: str) -> Figure:
     """Training loss per step of both arms on one axes (linear or log y)."""
@@ -41,7 +44,9 @@ def augmented_grid(outcome: PairedOutcome, class_names: Sequence[str], *, litera
     """The training images: the originals above their rotated copies, each labelled.
 
     Text design: one column per drawn image, one row per rotation (0°, then each angle).
-    Literal reading: the plain arm's draws in the top row, the pool draws below.
+    Literal reading: the plain arm's draws in the top row, the pool draws below. At most
+    :data:`MAX_GRID_COLUMNS` columns are drawn, whatever ``--samples`` is (the title says so),
+    so the figure's time and memory do not grow with the training set.
     """
     if literal:
         rows = [_cells(outcome.plain_set, class_names), _cells(outcome.rotated_set, class_names)]
@@ -52,6 +57,8 @@ def augmented_grid(outcome: PairedOutcome, class_names: Sequence[str], *, litera
         cells = _cells(rotated, class_names)
         rows = [cells[slot::copies] for slot in range(copies)]
         row_titles = [_angle_text(rotated.angles[slot]) for slot in range(copies)]
+    drawn = max(len(row) for row in rows)
+    rows = [row[:MAX_GRID_COLUMNS] for row in rows]
     columns = max(len(row) for row in rows)
     # Fixed margins rather than constrained layout: with 30 panels the layout solver costs
     # more than the whole 10-image training run.
@@ -73,6 +80,8 @@ def augmented_grid(outcome: PairedOutcome, class_names: Sequence[str], *, litera
             axes.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0)
             axes.set_title(text, fontsize=7)
         grid[r, 0].set_ylabel(row_titles[r], fontsize=8)
+    if drawn > columns:
+        figure.suptitle(f"the first {columns} of {drawn} images", fontsize=9)
     return figure
 
 
