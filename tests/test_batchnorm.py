@@ -122,7 +122,7 @@ def test_errors():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="num_features to be a positive integer, got 0"):
         BatchNorm(0)
-    with pytest.raises(ValueError, match=r"momentum in \[0, 1\], got 1.5"):
+    with pytest.raises(ValueError, match=r"momentum to be a probability in \[0, 1\], got 1.5"):
         BatchNorm(3, momentum=1.5)
     with pytest.raises(ValueError, match="eps to be a positive number, got 0"):
         BatchNorm(3, eps=0)

@@ -77,10 +77,23 @@ def test_inputs_not_mutated(rng):
     np.testing.assert_array_equal(dout, dout_copy)
 
 
-@pytest.mark.parametrize("ratio", [-0.1, 1.0, 1.5, float("nan"), "0.5", True])
-def test_ratio_out_of_range(ratio):
-    with pytest.raises(ValueError, match=r"ratio in \[0, 1\)"):
+@pytest.mark.parametrize(
+    ("ratio", "error", "message"),
+    [
+        (-0.1, ValueError, r"ratio in \[0, 1\), got -0.1"),
+        (1.0, ValueError, r"ratio in \[0, 1\), got 1.0"),
+        (float("nan"), ValueError, "ratio to be a finite number"),
+        ("0.5", TypeError, "ratio to be a number, got '0.5'"),
+        (True, TypeError, "ratio to be a number, got True"),
+    ],
+)
+def test_bad_ratios_are_refused(ratio, error, message):
+    with pytest.raises(error, match=message):
         Dropout(ratio, rng=0)
+
+
+def test_a_numpy_ratio_is_the_number_it_holds():
+    assert Dropout(np.float32(0.25), rng=0).ratio == 0.25
 
 
 def test_errors():

@@ -1,11 +1,22 @@
-"""Argument and input validation shared by the whole package.
+"""Argument and input validation shared by the whole package: one validator per kind of value.
 
-Every check raises early with a message that names what was expected and what arrived.
+Every check raises early with a message that names what was expected and what arrived, and
+the same value means the same thing everywhere:
+
+- NumPy scalars behave like the Python numbers they hold (``np.float32(0.5)`` is 0.5,
+  ``np.int64(3)`` is 3);
+- booleans are not numbers (``True`` is refused where a count or a rate is expected);
+- strings are not booleans (``"no"`` is refused where True or False is expected);
+- a real number must be finite (NaN and inf are refused).
+
+Wrong kinds raise ``TypeError``, right kinds with wrong values ``ValueError``.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -43,6 +54,72 @@ def as_float_dtype(dtype: DTypeLike, owner: str) -> np.dtype:
     if resolved not in FLOAT_DTYPES:
         raise TypeError(f"{owner} expected dtype float32 or float64, got {resolved}")
     return resolved
+
+
+def real(value: object, name: str, owner: str) -> float:
+    """Return ``value`` as a float after checking that it is a finite real number (not a bool).
+
+    >>> real(np.float32(0.5), "rate", "Thing")
+    0.5
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner} expected {name} to be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{owner} expected {name} to be a finite number, got {value!r}")
+    return number
+
+
+def positive_real(value: object, name: str, owner: str) -> float:
+    """A finite real number > 0."""
+    number = real(value, name, owner)
+    if number <= 0:
+        raise ValueError(f"{owner} expected {name} to be a positive number, got {value!r}")
+    return number
+
+
+def non_negative_real(value: object, name: str, owner: str) -> float:
+    """A finite real number >= 0."""
+    number = real(value, name, owner)
+    if number < 0:
+        raise ValueError(f"{owner} expected {name} to be a number >= 0, got {value!r}")
+    return number
+
+
+def fraction(value: object, name: str, owner: str) -> float:
+    """A real number in [0, 1): a share that cannot be all (a dropout ratio, a momentum)."""
+    number = real(value, name, owner)
+    if not 0 <= number < 1:
+        raise ValueError(f"{owner} expected {name} in [0, 1), got {value!r}")
+    return number
+
+
+def probability(value: object, name: str, owner: str) -> float:
+    """A real number in [0, 1]."""
+    number = real(value, name, owner)
+    if not 0 <= number <= 1:
+        raise ValueError(f"{owner} expected {name} to be a probability in [0, 1], got {value!r}")
+    return number
+
+
+def boolean(value: object, name: str, owner: str) -> bool:
+    """True or False (a NumPy bool too); strings and numbers are refused.
+
+    >>> boolean(np.bool_(True), "flag", "Thing")
+    True
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{owner} expected {name} to be True or False, got {value!r}")
+    return bool(value)
+
+
+def choice(value: object, name: str, owner: str, choices: Sequence[str]) -> str:
+    """One of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"{owner} expected {name} to be one of {', '.join(map(repr, choices))}, got {value!r}"
+        )
+    return value
 
 
 def positive_int(value: object, name: str, owner: str) -> int:

@@ -20,13 +20,20 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import DTypeLike
 
-from zeronn._checks import as_float_dtype, as_generator, positive_int, shape_text
+from zeronn._checks import (
+    as_float_dtype,
+    as_generator,
+    boolean,
+    choice,
+    fraction,
+    positive_int,
+    shape_text,
+)
 from zeronn.im2col import output_size
 from zeronn.init import InitSpec
 from zeronn.layers import (
@@ -70,10 +77,7 @@ def mlp(
         )
     sizes = [positive_int(size, "every size", owner) for size in sizes]
     _check_classes(sizes[-1], owner)
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"{owner} expected activation in {sorted(ACTIVATIONS)}, got {activation!r}"
-        )
+    choice(activation, "activation", owner, sorted(ACTIVATIONS))
     generator = as_generator(rng, owner)
     dtype = as_float_dtype(dtype, owner)
     dropout = _dropout_ratio(dropout, owner)
@@ -81,7 +85,7 @@ def mlp(
     layers: list[Layer] = []
     for in_features, out_features in itertools.pairwise(sizes[:-1]):
         layers.append(Affine(in_features, out_features, init=init, rng=generator, dtype=dtype))
-        if batchnorm:
+        if boolean(batchnorm, "batchnorm", owner):
             layers.append(BatchNorm(out_features, dtype=dtype))
         layers.append(ACTIVATIONS[activation]())
         if dropout:
@@ -227,16 +231,11 @@ class _ConvBuilder:
 
 def _check_classes(classes: object, owner: str) -> int:
     # A softmax over one class is always 1: the loss is 0 and nothing is learned.
-    if not isinstance(classes, numbers.Integral) or isinstance(classes, bool) or classes < 2:
+    classes = positive_int(classes, "classes", owner)
+    if classes < 2:
         raise ValueError(f"{owner} expected at least 2 classes (outputs), got {classes!r}")
-    return int(classes)
+    return classes
 
 
 def _dropout_ratio(dropout: object, owner: str) -> float:
-    if (
-        not isinstance(dropout, numbers.Real)
-        or isinstance(dropout, bool)
-        or not (math.isfinite(dropout) and 0 <= dropout < 1)
-    ):
-        raise ValueError(f"{owner} expected dropout in [0, 1), got {dropout!r}")
-    return float(dropout)
+    return fraction(dropout, "dropout", owner)

@@ -12,13 +12,13 @@ between steps, e.g. by a schedule.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn._checks import fraction, non_negative_real, positive_real
 from zeronn.parameter import Parameter
 
 
@@ -43,7 +43,7 @@ class Optimizer:
         owner = type(self).__name__
         self.params = _parameter_list(params, owner)
         self.lr = lr
-        self.weight_decay = _non_negative(weight_decay, "weight_decay", owner)
+        self.weight_decay = non_negative_real(weight_decay, "weight_decay", owner)
         self._scratch = [np.empty_like(p.data) for p in self.params]
         self._decayed: list[NDArray | None] = [None] * len(self.params)
 
@@ -54,7 +54,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _positive(value, "lr", type(self).__name__)
+        self._lr = positive_real(value, "lr", type(self).__name__)
 
     def step(self) -> None:
         """Update every parameter once from its current ``grad``.
@@ -134,7 +134,7 @@ class Momentum(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        self.momentum = _fraction(momentum, "momentum", type(self).__name__)
+        self.momentum = fraction(momentum, "momentum", type(self).__name__)
         self._velocity = [np.zeros_like(p.data) for p in self.params]
 
     def _update(self, index: int, param: Parameter, g: NDArray[np.floating]) -> None:
@@ -175,7 +175,7 @@ class AdaGrad(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        self.eps = _positive(eps, "eps", type(self).__name__)
+        self.eps = positive_real(eps, "eps", type(self).__name__)
         self._h = [np.zeros_like(p.data) for p in self.params]
 
     def _update(self, index: int, param: Parameter, g: NDArray[np.floating]) -> None:
@@ -199,8 +199,8 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        self.decay_rate = _fraction(decay_rate, "decay_rate", type(self).__name__)
-        self.eps = _positive(eps, "eps", type(self).__name__)
+        self.decay_rate = fraction(decay_rate, "decay_rate", type(self).__name__)
+        self.eps = positive_real(eps, "eps", type(self).__name__)
         self._h = [np.zeros_like(p.data) for p in self.params]
 
     def _update(self, index: int, param: Parameter, g: NDArray[np.floating]) -> None:
@@ -234,9 +234,9 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr, weight_decay)
         owner = type(self).__name__
-        self.beta1 = _fraction(beta1, "beta1", owner)
-        self.beta2 = _fraction(beta2, "beta2", owner)
-        self.eps = _positive(eps, "eps", owner)
+        self.beta1 = fraction(beta1, "beta1", owner)
+        self.beta2 = fraction(beta2, "beta2", owner)
+        self.eps = positive_real(eps, "eps", owner)
         self.step_count = 0
         self._m = [np.zeros_like(p.data) for p in self.params]
         self._v = [np.zeros_like(p.data) for p in self.params]
@@ -309,30 +309,3 @@ def _parameter_list(params: Iterable[Parameter], owner: str) -> list[Parameter]:
             )
         seen.add(id(param))
     return params
-
-
-def _real(value: object, name: str, owner: str) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
-        raise ValueError(f"{owner} expected {name} to be a finite number, got {value!r}")
-    return float(value)
-
-
-def _positive(value: object, name: str, owner: str) -> float:
-    number = _real(value, name, owner)
-    if number <= 0:
-        raise ValueError(f"{owner} expected {name} > 0, got {value!r}")
-    return number
-
-
-def _non_negative(value: object, name: str, owner: str) -> float:
-    number = _real(value, name, owner)
-    if number < 0:
-        raise ValueError(f"{owner} expected {name} >= 0, got {value!r}")
-    return number
-
-
-def _fraction(value: object, name: str, owner: str) -> float:
-    number = _real(value, name, owner)
-    if not 0 <= number < 1:
-        raise ValueError(f"{owner} expected {name} in [0, 1), got {value!r}")
-    return number

@@ -15,13 +15,18 @@ In evaluation mode μ and σ² are constants, so ``dx = γ / sqrt(σ² + eps) ·
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from zeronn._checks import as_float_dtype, floating_array, positive_int, same_dtype, shape_text
+from zeronn._checks import (
+    as_float_dtype,
+    floating_array,
+    positive_int,
+    positive_real,
+    probability,
+    same_dtype,
+    shape_text,
+)
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
 
@@ -50,12 +55,8 @@ class BatchNorm(Layer):
         dtype: DTypeLike = np.float64,
     ) -> None:
         self.num_features = positive_int(num_features, "num_features", "BatchNorm")
-        if not isinstance(momentum, numbers.Real) or not 0 <= momentum <= 1:
-            raise ValueError(f"BatchNorm expected momentum in [0, 1], got {momentum!r}")
-        if not isinstance(eps, numbers.Real) or not (math.isfinite(eps) and eps > 0):
-            raise ValueError(f"BatchNorm expected eps to be a positive number, got {eps!r}")
-        self.momentum = float(momentum)
-        self.eps = float(eps)
+        self.momentum = probability(momentum, "momentum", "BatchNorm")
+        self.eps = positive_real(eps, "eps", "BatchNorm")
         self.dtype = as_float_dtype(dtype, "BatchNorm")
         self.gamma = Parameter(np.ones(self.num_features, dtype=self.dtype))
         self.beta = Parameter(np.zeros(self.num_features, dtype=self.dtype))

@@ -9,13 +9,10 @@ so ``E[y] = x`` and evaluation mode is the identity, with no rescaling at test t
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn._checks import as_generator, floating_array
+from zeronn._checks import as_generator, floating_array, fraction
 from zeronn.layers.base import Layer
 
 
@@ -27,13 +24,7 @@ class Dropout(Layer):
     """
 
     def __init__(self, ratio: float, rng: np.random.Generator | int | None = None) -> None:
-        if (
-            not isinstance(ratio, numbers.Real)
-            or isinstance(ratio, bool)
-            or not (math.isfinite(ratio) and 0 <= ratio < 1)
-        ):
-            raise ValueError(f"Dropout expected ratio in [0, 1), got {ratio!r}")
-        self.ratio = float(ratio)
+        self.ratio = fraction(ratio, "ratio", "Dropout")
         self.rng = as_generator(rng, "Dropout")
         # The kept-and-scaled mask of the last training forward; None after an eval forward.
         self._scaled_mask: NDArray[np.floating] | None = None
