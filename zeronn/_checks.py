@@ -5,7 +5,10 @@ Every check raises early with a message that names what was expected and what ar
 
 from __future__ import annotations
 
+import math
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -91,3 +94,39 @@ def same_dtype(x: NDArray, expected: np.dtype, owner: str, *, what: str = "input
 def shape_text(shape: tuple[int, ...]) -> str:
     """Format a shape the way the error messages write it: ``(32, 28, 28)``, ``(10,)``."""
     return str(tuple(int(s) for s in shape))
+
+
+def one_of(value: object, options: tuple[str, ...], name: str, owner: str) -> str:
+    """Return ``value`` after checking it is one of the strings ``options``."""
+    if not isinstance(value, str) or value not in options:
+        choices = ", ".join(repr(option) for option in options)
+        raise ValueError(f"{owner} expected {name} to be one of {choices}, got {value!r}")
+    return value
+
+
+def fraction(value: object, name: str, owner: str) -> float:
+    """Return ``value`` as a float after checking that it lies in [0, 1)."""
+    if (
+        not isinstance(value, numbers.Real)
+        or isinstance(value, bool)
+        or not (math.isfinite(value) and 0 <= value < 1)
+    ):
+        raise ValueError(f"{owner} expected {name} to be a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+def existing_folder(path: object, name: str, owner: str) -> Path:
+    """Return ``path`` as a Path after checking that it names an existing folder."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{owner} expected {name} as a path (str or Path), got {path!r}")
+    folder = Path(path)
+    if not folder.exists():
+        raise FileNotFoundError(
+            f"{owner} expected {name} to be an existing folder, got {str(path)!r}, "
+            "which does not exist"
+        )
+    if not folder.is_dir():
+        raise NotADirectoryError(
+            f"{owner} expected {name} to be a folder, got {str(path)!r}, which is a file"
+        )
+    return folder
