@@ -61,14 +61,14 @@ class ImageFolder:
 
     images: float32 (N, C, H, W) in [0, 1], C = 3 for "rgb", 1 for "grayscale";
     labels: int64 (N,), indices into ``class_names`` (the sorted folder names);
-    paths: the file of each image; skipped: (path, reason) of each file left out by
+    paths: the file of each image (str); skipped: (path, reason) of each file left out by
     ``skip_bad=True`` (empty otherwise).
     """
 
     images: NDArray[np.float32]
     labels: NDArray[np.int64]
     class_names: tuple[str, ...]
-    paths: tuple[Path, ...]
+    paths: tuple[str, ...]
     skipped: tuple[BadFile, ...] = ()
 
     def __len__(self) -> int:
@@ -98,7 +98,7 @@ def check_image_arguments(
 
 
 def decode_into(
-    images: NDArray[np.float32], index: int, path: Path, image_size: tuple[int, int], color: str
+    images: NDArray[np.float32], index: int, path: str, image_size: tuple[int, int], color: str
 ) -> str | None:
     """Decode ``path`` into ``images[index]``; return why it failed, or None on success."""
     try:
@@ -109,7 +109,7 @@ def decode_into(
 
 
 def decode_files(
-    paths: Sequence[Path],
+    paths: Sequence[str],
     image_size: tuple[int, int],
     color: str,
     pool: ThreadPoolExecutor | None = None,
@@ -134,8 +134,7 @@ def bad_files_message(root: Path, bad: Sequence[BadFile], total: int, action: st
     """One message naming each bad file (relative to ``root``) and why it is bad."""
     lines = [f"{len(bad)} of {total} files in {root} could not be read as images; {action}:"]
     for path, reason in bad:
-        shown = path.relative_to(root) if path.is_relative_to(root) else path
-        lines.append(f"  {shown}: {reason}")
+        lines.append(f"  {os.path.relpath(path, root)}: {reason}")
     return "\n".join(lines)
 
 

@@ -35,20 +35,22 @@ __all__ = ["BadFile", "ImageFiles", "class_folders", "has_split_folders", "scan_
 SPLIT_FOLDERS = ("train", "test")
 
 # (path, why it cannot be used)
-BadFile = tuple[Path, str]
+BadFile = tuple[str, str]
 
 
 @dataclass(frozen=True)
 class ImageFiles:
     """The files of a class-folder tree: ``paths[i]`` belongs to class ``labels[i]``.
 
-    ``labels``: int64 (N,) indices into ``class_names``. ``bad``: files found that are not
-    image files by their name, with the reason.
+    ``paths``: strings, as Keras and torchvision keep them (a str is a fraction of the memory
+    of a Path object, and a folder may hold millions of files); ``labels``: int64 (N,)
+    indices into ``class_names``. ``bad``: files found that are not image files by their
+    name, with the reason.
     """
 
     root: Path
     class_names: tuple[str, ...]
-    paths: tuple[Path, ...]
+    paths: tuple[str, ...]
     labels: NDArray[np.int64]
     bad: tuple[BadFile, ...] = ()
 
@@ -129,7 +131,7 @@ def scan_image_folder(
     """
     root = Path(root)
     class_names = check_classes(root, classes, owner)
-    paths: list[Path] = []
+    paths: list[str] = []
     labels: list[int] = []
     bad: list[BadFile] = []
     empty = []
@@ -138,7 +140,7 @@ def scan_image_folder(
         if not files:
             empty.append(name)
         for path in files:
-            if path.suffix.lower() in IMAGE_EXTENSIONS:
+            if os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS:
                 paths.append(path)
                 labels.append(label)
             else:
@@ -152,13 +154,13 @@ def scan_image_folder(
     return ImageFiles(root, class_names, tuple(paths), np.array(labels, np.int64), tuple(bad))
 
 
-def _files_below(folder: Path) -> list[Path]:
+def _files_below(folder: Path) -> list[str]:
     """Every visible file at any depth below ``folder``, sorted; each real folder walked once.
 
     A symbolic link to a folder is followed unless it leads back to the folder holding it
     or one of its ancestors (a loop); a folder reached twice by links is walked once.
     """
-    files: list[Path] = []
+    files: list[str] = []
     visited: set[Path] = set()
     pending = [folder]
     while pending:
@@ -170,11 +172,10 @@ def _files_below(folder: Path) -> list[Path]:
         for entry in os.scandir(current):
             if _hidden(entry.name):
                 continue
-            path = Path(entry.path)
             if not _is_folder(entry):
-                files.append(path)
-            elif not (entry.is_symlink() and real.is_relative_to(path.resolve())):
-                pending.append(path)
+                files.append(entry.path)
+            elif not (entry.is_symlink() and real.is_relative_to(Path(entry.path).resolve())):
+                pending.append(Path(entry.path))
     return sorted(files)
 
 

@@ -27,7 +27,6 @@ import os
 import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -92,7 +91,7 @@ class ImageFolderDataset:
             root, self.files.bad, len(self.files) + len(self.files.bad), skip_bad, owner
         )
         # file -> reason, for files found bad while decoding (skipped in later epochs)
-        self._bad: dict[Path, str] = dict(self.files.bad)
+        self._bad: dict[str, str] = dict(self.files.bad)
 
     @property
     def class_names(self) -> tuple[str, ...]:
@@ -100,7 +99,7 @@ class ImageFolderDataset:
         return self.files.class_names
 
     @property
-    def paths(self) -> tuple[Path, ...]:
+    def paths(self) -> tuple[str, ...]:
         """The image files, in label order (class by class, sorted within a class)."""
         return self.files.paths
 
@@ -147,22 +146,27 @@ class ImageFolderDataset:
         generator = as_generator(rng, owner)
         order = generator.permutation(len(self)) if shuffle else np.arange(len(self))
         stop = num_batches(len(order), batch_size, drop_last) * batch_size
-        slices = [order[start : start + batch_size] for start in range(0, stop, batch_size)]
-        return self._epoch(slices, generator, augment)
+        return self._epoch(order, batch_size, stop, generator, augment)
 
     def _epoch(
-        self, slices: list[NDArray[np.intp]], rng: np.random.Generator, augment: Augment | None
+        self,
+        order: NDArray[np.intp],
+        batch_size: int,
+        stop: int,
+        rng: np.random.Generator,
+        augment: Augment | None,
     ) -> Iterator[Batch]:
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for chosen in slices:
-                x, t = self._collect(self._submit(pool, chosen))
+            for start in range(0, stop, batch_size):
+                x, t = self._collect(self._submit(pool, order[start : start + batch_size]))
                 if augment is not None and len(x):
                     x = apply_augment(augment, x, rng)
                 yield x, t
 
     def _submit(self, pool: ThreadPoolExecutor, chosen: NDArray[np.intp]) -> PendingBatch:
         """Start decoding the files at ``chosen`` (known bad files left out), one task each."""
-        chosen = np.array([i for i in chosen if self.paths[i] not in self._bad], dtype=np.intp)
+        if self._bad:
+            chosen = np.array([i for i in chosen if self.paths[i] not in self._bad], np.intp)
         images = np.zeros((len(chosen), *self.image_shape), dtype=np.float32)
         tasks = [
             pool.submit(decode_into, images, row, self.paths[i], self.image_size, self.color)
