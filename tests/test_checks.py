@@ -69,3 +69,21 @@ def test_shape_text():
     assert _checks.shape_text((32, 28, 28)) == "(32, 28, 28)"
     assert _checks.shape_text((10,)) == "(10,)"
     assert _checks.shape_text(np.zeros((2, 3)).shape) == "(2, 3)"
+
+
+def test_one_of_fraction_and_existing_folder(tmp_path):
+    assert _checks.one_of("rgb", ("rgb", "grayscale"), "color", "Thing") == "rgb"
+    with pytest.raises(ValueError, match="Thing expected color to be one of 'rgb', 'gray', got 3"):
+        _checks.one_of(3, ("rgb", "gray"), "color", "Thing")
+    assert _checks.fraction(0, "share", "Thing") == 0.0
+    for bad in [1, -0.1, float("nan"), True, "0.5"]:
+        with pytest.raises(ValueError, match=r"Thing expected share to be a number in \[0, 1\)"):
+            _checks.fraction(bad, "share", "Thing")
+    assert _checks.existing_folder(str(tmp_path), "root", "Thing") == tmp_path
+    with pytest.raises(FileNotFoundError, match=r"root to be an existing folder, got .*, which"):
+        _checks.existing_folder(tmp_path / "missing", "root", "Thing")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(NotADirectoryError, match=r"root to be a folder, got .*, which is a file"):
+        _checks.existing_folder(tmp_path / "file", "root", "Thing")
+    with pytest.raises(TypeError, match="Thing expected root as a path"):
+        _checks.existing_folder(None, "root", "Thing")

@@ -110,7 +110,7 @@ def split_per_class(
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
         count = round(validation_fraction * len(members))
-        if validation_fraction > 0 and len(members) >= 2:
+        if validation_fraction > 0:
             count = min(max(count, 1), len(members) - 1)
         chosen.append(rng.choice(members, size=count, replace=False))
     validation = np.zeros(len(labels), dtype=bool)
