@@ -156,3 +156,12 @@ def test_unreadable_files_raise_pillows_errors(tmp_path):
     # a format outside PNG, JPEG, BMP and GIF is refused
     with pytest.raises(OSError, match="cannot identify image file"):
         decode_image(tiff, (4, 4), "rgb")
+
+
+def test_arguments_are_checked(tmp_path):
+    path = save(Image.fromarray(PICTURE), tmp_path / "a.png")
+    assert decode_image(path, 5, "grayscale").shape == (1, 5, 5)
+    with pytest.raises(ValueError, match="decode_image expected color to be one of"):
+        decode_image(path, 5, "bgr")
+    with pytest.raises(ValueError, match="decode_image expected image_size to be a positive"):
+        decode_image(path, (0, 5))

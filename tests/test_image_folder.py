@@ -284,3 +284,25 @@ def test_a_small_convnet_learns_the_shapes_from_a_streamed_folder(tmp_path):
         if accuracy >= 0.85:
             break
     assert accuracy >= 0.85, f"validation accuracy {accuracy:.2f} after {epoch + 1} epochs"
+
+
+def test_after_skipping_load_lists_each_bad_file_once_and_empty_batches_are_dropped(tmp_path):
+    root = make_class_folders(tmp_path, 2, size=(12, 12), shapes=("disk", "plus"))
+    for name in ("a.png", "b.png"):
+        (root / "plus" / name).write_text("not an image")
+    dataset = ImageFolderDataset(root, 8, skip_bad=True)
+    with pytest.warns(BadImageWarning, match="2 of 6 files"):
+        batches = list(dataset.batches(2, shuffle=False))
+    # batches: disk 0-1, plus 0000-0001, plus a-b (all bad: dropped, not yielded empty)
+    assert [t.tolist() for _, t in batches] == [[0, 0], [1, 1]]
+    with pytest.warns(BadImageWarning, match="2 of 6 files"):
+        loaded = dataset.load()
+    assert len(loaded) == 4
+    assert sorted(Path(path).name for path, _ in loaded.skipped) == ["a.png", "b.png"]
+
+
+def test_train_and_test_beside_other_folders_are_still_not_classes(tmp_path):
+    for name in ("train", "test", "val"):
+        make_class_folders(tmp_path / name, 1, size=(12, 12))
+    with pytest.raises(ValueError, match="holds train/ and test/, not class folders"):
+        ImageFolderDataset(tmp_path, 8)

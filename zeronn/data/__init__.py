@@ -14,6 +14,7 @@ from zeronn.data.datasets import (
 )
 from zeronn.data.download import ChecksumError, DownloadError
 from zeronn.data.idx import IDXFormatError, read_idx, write_idx
+from zeronn.data.image_decode import decode_image
 from zeronn.data.image_folder import (
     BadImageWarning,
     ImageFolder,
@@ -35,6 +36,7 @@ __all__ = [
     "ImageFolderDataset",
     "ImageFolderError",
     "cache_folder",
+    "decode_image",
     "image_folder_splits",
     "iterate_batches",
     "load_dataset",

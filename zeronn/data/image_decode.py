@@ -29,6 +29,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from zeronn._checks import one_of, pair
+
 __all__ = [
     "COLORS",
     "FORMATS",
@@ -57,12 +59,12 @@ def decode_image(
 ) -> NDArray[np.float32]:
     """Decode one file into float32 (C, H, W) in [0, 1], as the module docstring describes.
 
-    ``image_size`` = (H, W) in pixels; ``color`` is "rgb" (C = 3) or "grayscale" (C = 1).
-    The arguments are assumed checked (see :func:`zeronn.data.load_image_folder`). Raises
-    whatever Pillow raises for a file it cannot read (``OSError``, ``ValueError``, ...); the
-    callers turn those into a list of bad files.
+    ``image_size`` = (H, W) in pixels (one int: a square); ``color`` is "rgb" (C = 3) or
+    "grayscale" (C = 1). Raises whatever Pillow raises for a file it cannot read (``OSError``,
+    ``ValueError``, ...); the folder loaders turn those into a list of bad files.
     """
-    height, width = image_size
+    height, width = pair(image_size, "image_size", "decode_image")
+    color = one_of(color, COLORS, "color", "decode_image")
     with Image.open(path, formats=FORMATS) as image:
         image.seek(0)  # a GIF's first frame
         if image.format == "JPEG":

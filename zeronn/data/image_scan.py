@@ -96,7 +96,7 @@ def check_classes(root: Path, classes: Sequence[str] | None, owner: str) -> tupl
                 f"{owner} expected {root} to hold one subfolder per class "
                 f"(e.g. {root}/cat/, {root}/dog/), but {holds}"
             )
-        if set(found) == set(SPLIT_FOLDERS):
+        if has_split_folders(root):
             raise ValueError(
                 f"{owner}: {root} holds train/ and test/, not class folders; load "
                 f"{root / 'train'} and {root / 'test'} separately, use "

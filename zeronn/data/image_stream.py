@@ -159,7 +159,9 @@ class ImageFolderDataset:
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             for start in range(0, stop, batch_size):
                 x, t = self._collect(self._submit(pool, order[start : start + batch_size]))
-                if augment is not None and len(x):
+                if len(t) == 0:
+                    continue  # every file of this batch was bad (skip_bad=True)
+                if augment is not None:
                     x = apply_augment(augment, x, rng)
                 yield x, t
 
@@ -209,7 +211,9 @@ class ImageFolderDataset:
 
     def load(self) -> ImageFolder:
         """Decode every file into memory (bad files reported together), as an ImageFolder."""
-        files = ImageFiles(self.files.root, self.class_names, self.paths, self.labels, self.skipped)
+        usable = [index for index, path in enumerate(self.paths) if path not in self._bad]
+        files = self.files.subset(np.array(usable, dtype=np.intp))
+        files = ImageFiles(files.root, files.class_names, files.paths, files.labels, self.skipped)
         return load_files(
             files, self.image_size, self.color, self.skip_bad, self.workers, "ImageFolderDataset"
         )
