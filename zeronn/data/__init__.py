@@ -21,7 +21,8 @@ from zeronn.data.image_folder import (
     ImageFolderError,
     load_image_folder,
 )
-from zeronn.data.image_stream import ImageFolderDataset, image_folder_splits
+from zeronn.data.image_splits import image_folder_splits
+from zeronn.data.image_stream import ImageFolderDataset
 from zeronn.data.sampling import sample_per_class, sample_random, split_per_class
 
 __all__ = [

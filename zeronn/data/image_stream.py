@@ -31,7 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn._checks import as_generator, fraction, positive_int
+from zeronn._checks import as_generator, positive_int
 from zeronn.data.batches import Augment, apply_augment, check_augment, num_batches
 from zeronn.data.image_decode import channels_of
 from zeronn.data.image_folder import (
@@ -44,16 +44,10 @@ from zeronn.data.image_folder import (
     load_files,
     report_bad_files,
 )
-from zeronn.data.image_scan import (
-    SPLIT_FOLDERS,
-    BadFile,
-    ImageFiles,
-    has_split_folders,
-    scan_image_folder,
-)
+from zeronn.data.image_scan import BadFile, ImageFiles, scan_image_folder
 from zeronn.data.sampling import split_per_class
 
-__all__ = ["ImageFolderDataset", "image_folder_splits"]
+__all__ = ["ImageFolderDataset"]
 
 Batch = tuple[NDArray[np.float32], NDArray[np.int64]]
 # (file indices, the images being filled in, one decoding task per file)
@@ -223,37 +217,3 @@ class ImageFolderDataset:
             f"ImageFolderDataset({str(self.files.root)!r}, {len(self)} images, "
             f"image_shape={self.image_shape}, classes={list(self.class_names)})"
         )
-
-
-def image_folder_splits(
-    root: str | os.PathLike,
-    image_size: int | tuple[int, int],
-    color: str = "rgb",
-    classes: Sequence[str] | None = None,
-    skip_bad: bool = False,
-    *,
-    validation_fraction: float = 0.2,
-    rng: np.random.Generator | int | None = None,
-    workers: int | None = None,
-) -> tuple[ImageFolderDataset, ImageFolderDataset]:
-    """``(train, validation)`` streaming datasets from one folder.
-
-    When ``root`` holds ``train/`` and ``test/`` (each with the same class folders), they
-    are the two parts and ``validation_fraction`` is not used. Otherwise ``root`` holds the
-    class folders and :meth:`ImageFolderDataset.split` draws ``validation_fraction`` of each
-    class (seeded by ``rng``). Other arguments: see :class:`ImageFolderDataset`.
-    """
-    owner = "image_folder_splits"
-    folder, _, _, _ = check_image_arguments(root, image_size, color, workers, owner)
-    validation_fraction = fraction(validation_fraction, "validation_fraction", owner)
-    if has_split_folders(folder):
-        train_folder, test_folder = (folder / name for name in SPLIT_FOLDERS)
-        train = ImageFolderDataset(
-            train_folder, image_size, color, classes, skip_bad, workers=workers
-        )
-        test = ImageFolderDataset(
-            test_folder, image_size, color, train.class_names, skip_bad, workers=workers
-        )
-        return train, test
-    whole = ImageFolderDataset(folder, image_size, color, classes, skip_bad, workers=workers)
-    return whole.split(validation_fraction, rng)
