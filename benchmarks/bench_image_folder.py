@@ -27,10 +27,12 @@ against ``load_image_folder`` of the same folders, whose peak grows with N.
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -114,6 +116,20 @@ def zeronn_epoch(dataset: ImageFolderDataset, augment, rng) -> int:
     return sum(len(x) for x, _ in dataset.batches(BATCH, rng=rng, augment=augment))
 
 
+def interleaved_medians(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median seconds of each run, timed in turn (a, b, c, a, b, c, ...) after one warmup
+    each, so that all of them see the same drift of a shared machine."""
+    for run in runs.values():
+        run()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def time_case(root: Path, size: tuple[int, int], repeats: int) -> dict[str, float]:
     """Median seconds per epoch of each implementation at one image size."""
     threaded = ImageFolderDataset(root, size, workers=2)
@@ -121,15 +137,12 @@ def time_case(root: Path, size: tuple[int, int], repeats: int) -> dict[str, floa
     augment, augment_alone = lesson_augmentation(workers=2), lesson_augmentation(workers=1)
     order = np.random.default_rng(0).permutation(len(threaded))
     rng = np.random.default_rng(1)
-    return {
-        "zeronn": measure(lambda: zeronn_epoch(threaded, augment, rng), repeats=repeats),
-        "zeronn 1 thread": measure(
-            lambda: zeronn_epoch(single, augment_alone, rng), repeats=repeats
-        ),
-        "loop": measure(
-            lambda: loop_epoch(threaded.paths, order, size, augment_alone, rng), repeats=repeats
-        ),
+    runs = {
+        "zeronn": lambda: zeronn_epoch(threaded, augment, rng),
+        "zeronn 1 thread": lambda: zeronn_epoch(single, augment_alone, rng),
+        "loop": lambda: loop_epoch(threaded.paths, order, size, augment_alone, rng),
     }
+    return interleaved_medians(runs, repeats)
 
 
 def time_decoding(root: Path, count: int, sizes, repeats: int) -> None:
@@ -139,7 +152,7 @@ def time_decoding(root: Path, count: int, sizes, repeats: int) -> None:
         )
         for size in sizes
     }
-    print("One epoch (decode + resize + augment), median wall time:\n")
+    print("One epoch (decode + resize + augment), median wall time, timed in turn:\n")
     print(format_table(results, subject="zeronn"))
     print("\nImages per second:\n")
     names = list(next(iter(results.values())))
@@ -216,7 +229,7 @@ def main() -> None:
         print(f"wrote {2 * per_class} JPEGs in {time.perf_counter() - start:.1f} s\n")
         sizes = [(64, 64), (150, 150)]
         print(f"parallel headroom before: {parallel_headroom():.2f} cores of 2\n")
-        time_decoding(root, 2 * per_class, sizes, repeats=3 if args.quick else 5)
+        time_decoding(root, 2 * per_class, sizes, repeats=3 if args.quick else 7)
         print(f"\nparallel headroom after: {parallel_headroom():.2f} cores of 2")
         measure_memory(base, 30 if args.quick else 150)
 
