@@ -29,6 +29,10 @@ def test_classes_are_sorted_folder_names_and_files_sorted_within(tmp_path):
     np.testing.assert_array_equal(files.labels, [0, 1, 1, 2, 2])
     assert files.labels.dtype == np.int64
     assert files.bad == ()
+    assert (
+        repr(files)
+        == f"ImageFiles({str(tmp_path)!r}, 5 files, classes=['Ant', 'cat', 'dog'], bad=0)"
+    )
 
 
 def test_classes_argument_picks_and_orders_the_classes(tmp_path):

@@ -57,6 +57,12 @@ class ImageFiles:
     def __len__(self) -> int:
         return len(self.paths)
 
+    def __repr__(self) -> str:
+        return (
+            f"ImageFiles({str(self.root)!r}, {len(self)} files, classes={list(self.class_names)}, "
+            f"bad={len(self.bad)})"
+        )
+
     def subset(self, indices: NDArray[np.integer]) -> ImageFiles:
         """The files at ``indices`` (same classes; the bad files stay with the whole)."""
         return ImageFiles(
