@@ -187,8 +187,11 @@ def load_files(
     owner: str,
 ) -> ImageFolder:
     """Decode all of ``files`` and report the bad ones together (see :func:`load_image_folder`)."""
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        images, failures = decode_files(files.paths, image_size, color, pool)
+    if workers == 1:
+        images, failures = decode_files(files.paths, image_size, color)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            images, failures = decode_files(files.paths, image_size, color, pool)
     bad = list(files.bad) + [(files.paths[index], reason) for index, reason in failures]
     report_bad_files(files.root, bad, len(files) + len(files.bad), skip_bad, owner)
     keep = np.ones(len(files), dtype=bool)
