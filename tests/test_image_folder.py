@@ -306,3 +306,30 @@ def test_train_and_test_beside_other_folders_are_still_not_classes(tmp_path):
         make_class_folders(tmp_path / name, 1, size=(12, 12))
     with pytest.raises(ValueError, match="holds train/ and test/, not class folders"):
         ImageFolderDataset(tmp_path, 8)
+
+
+def test_a_folder_of_odd_modes_formats_and_sizes_loads_whole(tmp_path):
+    rng = np.random.default_rng(2)
+    rgb = rng.integers(0, 256, size=(9, 13, 3), dtype=np.uint8)
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    Image.fromarray(rgb[..., 0]).save(odd / "gray.png")
+    Image.fromarray(rgb[..., :2]).save(odd / "gray_alpha.png")
+    Image.fromarray(rgb).convert("P").save(odd / "palette.png")
+    Image.fromarray(rgb).convert("P").save(odd / "palette_transparent.png", transparency=3)
+    Image.fromarray(np.dstack([rgb, rgb[..., 0]])).save(odd / "rgba.png")
+    Image.fromarray(rgb).convert("CMYK").save(odd / "cmyk.jpg")
+    Image.fromarray(rgb[..., 0].astype(np.uint16) * 257).save(odd / "sixteen_bit.png")
+    Image.fromarray(rgb[:1, :1]).save(odd / "one_pixel.png")
+    Image.fromarray(np.repeat(rgb[:1], 100, axis=1)).save(odd / "very_wide.jpg")
+    Image.fromarray(rgb).save(odd / "bitmap.bmp")
+    Image.fromarray(rgb).convert("P").save(odd / "animation.gif")
+    make_class_folders(tmp_path, 2, size=(12, 12), shapes=("disk",))
+    for color, channels in (("rgb", 3), ("grayscale", 1)):
+        data = load_image_folder(tmp_path, (10, 14), color=color)
+        assert data.class_names == ("disk", "odd")
+        assert data.images.shape == (13, channels, 10, 14)
+        assert data.images.min() >= 0
+        assert data.images.max() <= 1
+        assert np.isfinite(data.images).all()
+        assert data.skipped == ()
