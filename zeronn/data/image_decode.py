@@ -55,7 +55,7 @@ def channels_of(color: str) -> int:
 
 
 def decode_image(
-    path: str | os.PathLike, image_size: tuple[int, int], color: str = "rgb"
+    path: str | os.PathLike, image_size: int | tuple[int, int], color: str = "rgb"
 ) -> NDArray[np.float32]:
     """Decode one file into float32 (C, H, W) in [0, 1], as the module docstring describes.
 

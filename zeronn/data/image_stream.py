@@ -4,8 +4,9 @@ Memory holds the file list (a path and a label per image) and the batch being yi
 files a small thread pool decodes in parallel (Pillow releases the GIL while decoding and
 resizing). The peak does not grow with the number of images; ``benchmarks/
 bench_image_folder.py`` measures it. Why not decode the next batch while the caller trains on
-this one: on a 2-core machine the decoding threads then compete with the BLAS threads of the
-training step, and an epoch of a small convnet ran several times slower when we tried it.
+this one: the decoding threads would then compete for the cores with the training step's BLAS
+threads (which busy-wait, see benchmarks/README.md), and on 2 cores the trade is not clearly
+a gain; decoding and training taking turns is simpler to reason about.
 
 One epoch, as :func:`zeronn.data.iterate_batches` does it for arrays::
 
