@@ -69,3 +69,45 @@ def test_shape_text():
     assert _checks.shape_text((32, 28, 28)) == "(32, 28, 28)"
     assert _checks.shape_text((10,)) == "(10,)"
     assert _checks.shape_text(np.zeros((2, 3)).shape) == "(2, 3)"
+
+
+def test_choice_fraction_and_existing_folder(tmp_path):
+    assert _checks.choice("rgb", "color", "Thing", ("rgb", "grayscale")) == "rgb"
+    with pytest.raises(ValueError, match="Thing expected color to be one of 'rgb', 'gray', got 3"):
+        _checks.choice(3, "color", "Thing", ("rgb", "gray"))
+    assert _checks.fraction(0, "share", "Thing") == 0.0
+    assert _checks.fraction(np.float32(0.5), "share", "Thing") == 0.5
+    for bad in [1, -0.1]:
+        with pytest.raises(ValueError, match=r"Thing expected share in \[0, 1\), got"):
+            _checks.fraction(bad, "share", "Thing")
+    with pytest.raises(ValueError, match="Thing expected share to be a finite number"):
+        _checks.fraction(float("nan"), "share", "Thing")
+    for bad in [True, "0.5"]:
+        with pytest.raises(TypeError, match="Thing expected share to be a number"):
+            _checks.fraction(bad, "share", "Thing")
+    assert _checks.existing_folder(str(tmp_path), "root", "Thing") == tmp_path
+    with pytest.raises(FileNotFoundError, match=r"root to be an existing folder, got .*, which"):
+        _checks.existing_folder(tmp_path / "missing", "root", "Thing")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(NotADirectoryError, match=r"root to be a folder, got .*, which is a file"):
+        _checks.existing_folder(tmp_path / "file", "root", "Thing")
+    with pytest.raises(TypeError, match="Thing expected root as a path"):
+        _checks.existing_folder(None, "root", "Thing")
+
+
+@pytest.mark.parametrize(
+    ("check", "good", "bad", "error"),
+    [
+        (_checks.real, [np.float32(-2.5), 3, np.int64(4)], [True, "1", None, np.nan], None),
+        (_checks.positive_real, [1e-9, np.float64(2)], [0, -1.0, np.inf, False], None),
+        (_checks.non_negative_real, [0, 0.0, np.float32(3)], [-1e-9, True], None),
+        (_checks.probability, [0, 1, 0.5, np.float32(1.0)], [1.01, -0.1, True, "0.5"], None),
+        (_checks.boolean, [True, False, np.bool_(False)], ["no", "False", 0, 1, None], TypeError),
+    ],
+)
+def test_every_validator_agrees_on_numpy_scalars_booleans_and_strings(check, good, bad, error):
+    for value in good:
+        assert check(value, "value", "Thing") == value
+    for value in bad:
+        with pytest.raises(error or (TypeError, ValueError), match="Thing expected value"):
+            check(value, "value", "Thing")

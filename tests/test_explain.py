@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from zeronn.explain import grad_cam
+from zeronn.explain import grad_cam, last_conv_layer
 from zeronn.layers import Affine, Conv2D, Flatten, MaxPool2D, ReLU
 from zeronn.model import Sequential
 
@@ -108,3 +108,31 @@ def test_bad_layer_and_class_are_named():
         grad_cam(model, x, 5, layer=1)
     with pytest.raises(ValueError, match=r"images \(N, C, H, W\)"):
         grad_cam(model, x[0], 1, layer=1)
+
+
+def test_default_layer_is_the_activation_after_the_last_conv():
+    model = brightness_net()
+    assert last_conv_layer(model) == 1
+    np.testing.assert_array_equal(
+        grad_cam(model, patch_images(), 1), grad_cam(model, patch_images(), 1, layer=1)
+    )
+    with pytest.raises(ValueError, match="grad_cam expected a model with a Conv2D layer"):
+        last_conv_layer(Sequential([Flatten(), Affine(4, 2, rng=0)]))
+
+
+def test_color_images_give_one_map_per_image():
+    # a 1x1 conv that sums the three channels: a bright color patch is the evidence
+    conv = Conv2D(3, 2, 1, rng=0)
+    conv.W.data[...] = np.array([[1.0, 1.0, 1.0], [-1.0, -1.0, -1.0]]).reshape(2, 3, 1, 1)
+    conv.b.data[...] = [0.0, 1.0]
+    affine = Affine(2 * 64, 2, rng=0)
+    affine.W.data[:, 1] = np.concatenate([np.ones(64), -np.ones(64)])
+    affine.W.data[:, 0] = -affine.W.data[:, 1]
+    affine.b.data[...] = 0
+    model = Sequential([conv, ReLU(), Flatten(), affine])
+    x = np.zeros((1, 3, 8, 8))
+    x[0, 0, 5:, 5:] = 1.0  # a red patch bottom-right
+    cam = grad_cam(model, x, 1)
+    assert cam.shape == (1, 8, 8)
+    assert cam[0, 6, 6] == 1.0
+    assert cam[0, :4, :4].max() == 0.0

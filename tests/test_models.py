@@ -17,7 +17,7 @@ from zeronn.layers import (
 )
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.models import deep_convnet, mlp, simple_convnet
-from zeronn.optim import SGD
+from zeronn.optim import SGD, Adam
 
 
 def layer_types(model):
@@ -172,3 +172,27 @@ def test_simple_convnet_float32_end_to_end():
     dx = model.backward(loss_fn.backward())
     assert dx.dtype == np.float32
     assert all(p.grad.dtype == np.float32 for p in model.parameters())
+
+
+@pytest.mark.parametrize("factory", [simple_convnet, deep_convnet])
+def test_convnets_take_color_input_and_learn_what_only_color_tells(factory):
+    # Class 1 images are redder than blue, class 0 bluer than red; brightness is the same,
+    # so a network that merged the channels could not tell them apart.
+    rng = np.random.default_rng(4)
+    n = 32
+    labels = np.arange(n) % 2
+    x = rng.uniform(0.2, 0.8, size=(n, 3, 8, 8)).astype(np.float32)
+    x[:, 0] += np.where(labels == 1, 0.15, -0.15)[:, None, None]
+    x[:, 2] -= np.where(labels == 1, 0.15, -0.15)[:, None, None]
+    options = {"dropout": 0.0} if factory is deep_convnet else {"filters": 4, "hidden": 16}
+    model = factory((3, 8, 8), classes=2, rng=0, dtype=np.float32, **options)
+    assert model[0].W.data.shape[1] == 3  # the first convolution sees 3 channels
+    optimizer = Adam(model.parameters(), lr=0.003)
+    loss_fn = SoftmaxCrossEntropy()
+    first_loss = loss_fn(model.forward(x), labels)
+    for _ in range(30):
+        loss_fn.forward(model.forward(x), labels)
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    assert loss_fn(model.forward(x), labels) < 0.5 * first_loss
+    assert np.mean(model.predict(x).argmax(axis=1) == labels) >= 0.9

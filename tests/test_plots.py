@@ -34,6 +34,7 @@ def test_package_re_exports_every_figure_function():
         "image_grid",
         "plot_confusion_matrix",
         "plot_filters",
+        "plot_gradcam",
         "plot_history",
         "plot_misclassified",
         "plot_predictions",

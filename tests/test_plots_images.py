@@ -60,3 +60,29 @@ def test_grids_refuse_zero_images():
         image_grid(np.zeros((0, 4, 4)))
     with pytest.raises(ValueError, match="gradcam_overlay expected at least one image, got 0"):
         gradcam_overlay(np.zeros((0, 4, 4)), np.zeros((0, 4, 4)))
+
+
+def test_color_images_outside_the_unit_range_are_rescaled_per_image(rng):
+    inside = rng.random((1, 3, 4, 4))
+    standardized = rng.standard_normal((1, 3, 4, 4)) * 3
+    figure = image_grid(np.concatenate([inside, standardized]))
+    np.testing.assert_array_equal(
+        figure.axes[0].images[0].get_array(), inside[0].transpose(1, 2, 0)
+    )
+    shown = np.asarray(figure.axes[1].images[0].get_array())
+    assert shown.min() == 0.0
+    assert shown.max() == 1.0
+    expected = (standardized[0] - standardized.min()) / np.ptp(standardized)
+    np.testing.assert_allclose(shown, expected.transpose(1, 2, 0))
+
+
+def test_gradcam_overlay_in_color_with_title_colors(rng):
+    images = rng.random((2, 3, 6, 6))
+    figure = gradcam_overlay(
+        images, rng.random((2, 6, 6)), titles=["cat", "dog"], title_colors=["tab:red", "tab:blue"]
+    )
+    assert figure.axes[0].images[0].get_array().shape == (6, 6, 3)
+    assert figure.axes[1].title.get_text() == "dog"
+    assert figure.axes[1].title.get_color() == "tab:blue"
+    with pytest.raises(ValueError, match="expected 2 title_colors, got 1"):
+        gradcam_overlay(images, rng.random((2, 6, 6)), title_colors=["red"])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from zeronn.data.sampling import sample_per_class, sample_random
+from zeronn.data.sampling import sample_per_class, sample_random, split_per_class
 
 
 @pytest.fixture
@@ -105,3 +105,31 @@ def test_sample_random_refusals():
         sample_random(10, 0, 0)
     with pytest.raises(ValueError, match="n_items to be a non-negative integer, got -1"):
         sample_random(-1, 1, 0)
+
+
+def test_split_per_class_takes_a_share_of_every_class(labels):
+    train, validation = split_per_class(labels, 0.2, rng=0)
+    assert train.dtype == validation.dtype == np.int64
+    np.testing.assert_array_equal(np.sort(np.concatenate([train, validation])), np.arange(95))
+    assert np.all(np.diff(validation) > 0)
+    expected = [max(1, round(0.2 * n)) for n in range(5, 15)]
+    assert np.bincount(labels[validation], minlength=10).tolist() == expected
+    np.testing.assert_array_equal(validation, split_per_class(labels, 0.2, rng=0)[1])
+    assert not np.array_equal(validation, split_per_class(labels, 0.2, rng=1)[1])
+
+
+def test_split_per_class_keeps_every_class_on_both_sides_when_it_can():
+    labels = np.array([0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2])
+    train, validation = split_per_class(labels, 0.01, rng=0)
+    assert labels[validation].tolist() == [1, 2]  # at least one; the single 0 stays in training
+    train, validation = split_per_class(labels, 0.99, rng=0)
+    assert sorted(set(labels[train].tolist())) == [0, 1, 2]  # at most n - 1
+    train, validation = split_per_class(labels, 0.0, rng=0)
+    assert validation.size == 0
+
+
+def test_split_per_class_refusals():
+    with pytest.raises(ValueError, match=r"validation_fraction in \[0, 1\), got 1"):
+        split_per_class(np.array([0, 1]), 1, rng=0)
+    with pytest.raises(ValueError, match="expected integer labels"):
+        split_per_class(np.array([0.0, 1.0]), 0.5, rng=0)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -168,3 +170,20 @@ def same_dtype(x: NDArray, expected: np.dtype, owner: str, *, what: str = "input
 def shape_text(shape: tuple[int, ...]) -> str:
     """Format a shape the way the error messages write it: ``(32, 28, 28)``, ``(10,)``."""
     return str(tuple(int(s) for s in shape))
+
+
+def existing_folder(path: object, name: str, owner: str) -> Path:
+    """Return ``path`` as a Path after checking that it names an existing folder."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{owner} expected {name} as a path (str or Path), got {path!r}")
+    folder = Path(path)
+    if not folder.exists():
+        raise FileNotFoundError(
+            f"{owner} expected {name} to be an existing folder, got {str(path)!r}, "
+            "which does not exist"
+        )
+    if not folder.is_dir():
+        raise NotADirectoryError(
+            f"{owner} expected {name} to be a folder, got {str(path)!r}, which is a file"
+        )
+    return folder

@@ -8,7 +8,11 @@ For the feature maps A (N, C, h, w) of a chosen convolutional layer and the clas
 
 ``cam`` is upsampled bilinearly to the input's (H, W) and divided by its maximum, so each map
 lies in [0, 1]; a map with no positive evidence stays all zero. The gradient comes from the
-layers' own ``backward``, started from a one-hot ``dy_c`` on the scores.
+layers' own ``backward``, started from a one-hot ``dy_c`` on the scores. Color images
+(N, 3, H, W) work as gray ones do: the map is one (H, W) plane per image either way.
+
+Draw the maps with :func:`zeronn.plots.plot_gradcam` (titled with the predicted and true class
+names) or :func:`zeronn.plots.gradcam_overlay`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from zeronn._checks import floating_array, shape_text
+from zeronn.layers import Conv2D
 from zeronn.layers.base import Layer
 from zeronn.model import Sequential
 
@@ -26,14 +31,15 @@ def grad_cam(
     model: Sequential,
     x: NDArray[np.floating],
     class_index: int | NDArray[np.integer],
-    layer: int | Layer,
+    layer: int | Layer | None = None,
 ) -> NDArray[np.floating]:
     """Grad-CAM heat maps (N, H, W) in [0, 1] for images ``x`` (N, C, H, W).
 
     ``model``: a Sequential convnet whose last layer outputs class scores (N, K).
     ``class_index``: one class for all images, or one per image (N,).
     ``layer``: the index of the layer, or the layer itself, whose output feature maps
-    (N, C', h, w) are explained (usually the last convolution or its activation).
+    (N, C', h, w) are explained; by default :func:`last_conv_layer`, the layer after the
+    last convolution (its activation), as in the paper.
     Runs in eval mode and restores the model's mode; it overwrites the parameters' ``grad``.
     """
     x = floating_array(x, "grad_cam", what="images")
@@ -42,7 +48,7 @@ def grad_cam(
             f"grad_cam expected images (N, C, H, W) with N >= 1, got {shape_text(x.shape)}"
         )
     layers = list(model)
-    split = _layer_position(layers, layer)
+    split = _layer_position(layers, last_conv_layer(model) if layer is None else layer)
 
     training = model.training
     model.eval()
@@ -70,6 +76,15 @@ def grad_cam(
     alpha = dfeatures.mean(axis=(2, 3))  # (N, C)
     cam = np.maximum(np.einsum("nc,nchw->nhw", alpha, features), 0)
     return _normalized(_upsample(cam, x.shape[2:]))
+
+
+def last_conv_layer(model: Sequential) -> int:
+    """Index of the layer right after the model's last Conv2D (its activation, e.g. ReLU)."""
+    layers = list(model)
+    positions = [index for index, layer in enumerate(layers) if isinstance(layer, Conv2D)]
+    if not positions:
+        raise ValueError(f"grad_cam expected a model with a Conv2D layer, got {model!r}")
+    return positions[-1] + 1
 
 
 def _layer_position(layers: list[Layer], layer: int | Layer) -> int:

@@ -1,4 +1,5 @@
-"""Data: the IDX format, MNIST / Fashion-MNIST loaders, subset samplers, mini-batch iteration."""
+"""Data: the IDX format, MNIST / Fashion-MNIST loaders, folders of images (loaded or streamed),
+subset samplers, mini-batch iteration."""
 
 from zeronn.data.batches import iterate_batches, num_batches
 from zeronn.data.datasets import (
@@ -14,26 +15,43 @@ from zeronn.data.datasets import (
 from zeronn.data.download import DownloadError
 from zeronn.data.errors import ChecksumError, DataError, DatasetMismatchError, IDXFormatError
 from zeronn.data.idx import read_idx, write_idx
-from zeronn.data.sampling import sample_per_class, sample_random
+from zeronn.data.image_decode import decode_image
+from zeronn.data.image_folder import (
+    BadImageWarning,
+    ImageFolder,
+    ImageFolderError,
+    load_image_folder,
+)
+from zeronn.data.image_splits import image_folder_splits
+from zeronn.data.image_stream import ImageFolderDataset
+from zeronn.data.sampling import sample_per_class, sample_random, split_per_class
 
 __all__ = [
     "DATASETS",
     "FASHION_MNIST_CLASSES",
     "MNIST_CLASSES",
+    "BadImageWarning",
     "ChecksumError",
     "DataError",
     "DatasetMismatchError",
     "DownloadError",
     "IDXFormatError",
+    "ImageFolder",
+    "ImageFolderDataset",
+    "ImageFolderError",
     "cache_folder",
+    "decode_image",
+    "image_folder_splits",
     "iterate_batches",
     "load_dataset",
     "load_fashion_mnist",
+    "load_image_folder",
     "load_mnist",
     "locate_dataset",
     "num_batches",
     "read_idx",
     "sample_per_class",
     "sample_random",
+    "split_per_class",
     "write_idx",
 ]

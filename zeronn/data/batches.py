@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from zeronn._checks import as_generator, non_negative_int, positive_int
 
-__all__ = ["Augment", "iterate_batches", "num_batches"]
+__all__ = ["Augment", "apply_augment", "check_augment", "iterate_batches", "num_batches"]
 
 # augment(images, rng) -> new images of the same shape and dtype
 Augment = Callable[[NDArray, np.random.Generator], NDArray]
@@ -63,8 +63,7 @@ def iterate_batches(
             f"got x of shape {x.shape} and t of shape {t.shape}"
         )
     batch_size = positive_int(batch_size, "batch_size", owner)
-    if augment is not None and not callable(augment):
-        raise TypeError(f"{owner} expected augment to be a callable(images, rng), got {augment!r}")
+    check_augment(augment, owner)
     generator = as_generator(rng, owner)
     order = generator.permutation(len(x)) if shuffle else np.arange(len(x))
     return _batches(x, t, order, batch_size, generator, augment, drop_last)
@@ -84,20 +83,31 @@ def _batches(
         chosen = order[start : start + batch_size]
         x_batch, t_batch = x[chosen], t[chosen]  # fancy indexing copies
         if augment is not None:
-            augmented = augment(x_batch, rng)
-            if (
-                not isinstance(augmented, np.ndarray)
-                or augmented.shape != x_batch.shape
-                or augmented.dtype != x_batch.dtype
-            ):
-                got = (
-                    f"{augmented.dtype} of shape {augmented.shape}"
-                    if isinstance(augmented, np.ndarray)
-                    else type(augmented).__name__
-                )
-                raise ValueError(
-                    f"augment must return images like its input ({x_batch.dtype} of shape "
-                    f"{x_batch.shape}), got {got}"
-                )
-            x_batch = augmented
+            x_batch = apply_augment(augment, x_batch, rng)
         yield x_batch, t_batch
+
+
+def check_augment(augment: object, owner: str) -> None:
+    """Refuse an ``augment`` that is neither None nor a callable ``(images, rng) -> images``."""
+    if augment is not None and not callable(augment):
+        raise TypeError(f"{owner} expected augment to be a callable(images, rng), got {augment!r}")
+
+
+def apply_augment(augment: Augment, images: NDArray, rng: np.random.Generator) -> NDArray:
+    """``augment(images, rng)``, checked to return images of the same shape and dtype."""
+    augmented = augment(images, rng)
+    if (
+        not isinstance(augmented, np.ndarray)
+        or augmented.shape != images.shape
+        or augmented.dtype != images.dtype
+    ):
+        got = (
+            f"{augmented.dtype} of shape {augmented.shape}"
+            if isinstance(augmented, np.ndarray)
+            else type(augmented).__name__
+        )
+        raise ValueError(
+            f"augment must return images like its input ({images.dtype} of shape "
+            f"{images.shape}), got {got}"
+        )
+    return augmented

@@ -1,6 +1,7 @@
-"""Choose subsets of a dataset: a balanced few per class, or a plain random subset.
+"""Choose subsets of a dataset: a balanced few per class, a plain random subset, or a
+per-class validation split.
 
-Both samplers draw without replacement and return the chosen indices **sorted ascending**
+The samplers draw without replacement and return the chosen indices **sorted ascending**
 (int64). Sorting keeps the subset in dataset order, so two samplers that pick the same items
 agree exactly, and a subset is never silently grouped by class (which would be a trap for code
 that forgets to shuffle). Shuffle per epoch in :func:`zeronn.data.batches.iterate_batches`.
@@ -11,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn._checks import as_generator, non_negative_int, positive_int
+from zeronn._checks import as_generator, fraction, non_negative_int, positive_int
 
-__all__ = ["sample_per_class", "sample_random"]
+__all__ = ["sample_per_class", "sample_random", "split_per_class"]
 
 
 def sample_per_class(
@@ -81,3 +82,37 @@ def sample_random(
         raise ValueError(f"{owner} asked for {n} samples, but there are only {n_items} items")
     rng = as_generator(rng, owner)
     return np.sort(rng.choice(n_items, size=n, replace=False)).astype(np.int64, copy=False)
+
+
+def split_per_class(
+    labels: NDArray[np.integer],
+    validation_fraction: float,
+    rng: np.random.Generator | int | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Split indices into ``(train, validation)``, drawing the validation share class by class.
+
+    ``labels``: integer class indices (N,). Each class with n items gives
+    ``round(validation_fraction · n)`` of them to validation, but at least 1 and at most
+    n - 1 when n >= 2 and the fraction is above 0 (a class with one item stays in training),
+    so every class is seen in both parts whenever it can be. Both index arrays are sorted
+    ascending (int64); the same seed gives the same split.
+
+    >>> split_per_class(np.array([0, 0, 0, 0, 1, 1]), 0.25, rng=0)[1].size
+    2
+    """
+    owner = "split_per_class"
+    if not isinstance(labels, np.ndarray) or labels.ndim != 1 or labels.dtype.kind not in "iu":
+        got = f"{labels.dtype} {labels.shape}" if isinstance(labels, np.ndarray) else labels
+        raise ValueError(f"{owner} expected integer labels (N,), got {got!r}")
+    validation_fraction = fraction(validation_fraction, "validation_fraction", owner)
+    rng = as_generator(rng, owner)
+    chosen = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        count = round(validation_fraction * len(members))
+        if validation_fraction > 0:
+            count = min(max(count, 1), len(members) - 1)
+        chosen.append(rng.choice(members, size=count, replace=False))
+    validation = np.zeros(len(labels), dtype=bool)
+    validation[np.concatenate(chosen or [np.zeros(0, np.intp)])] = True
+    return np.flatnonzero(~validation).astype(np.int64), np.flatnonzero(validation).astype(np.int64)

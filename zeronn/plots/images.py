@@ -1,6 +1,10 @@
 """Image grids: plain images, first-layer filters, and Grad-CAM maps over their images.
 
 Images may be (N, H, W), (N, 1, H, W), (N, 3, H, W) or flattened (N, D) with ``image_shape``.
+Gray images are shown each from its own min to max. Color (RGB) images are shown as they are
+when their values lie in [0, 1] (what :func:`zeronn.data.load_image_folder` gives); a color
+image with values outside [0, 1] (e.g. standardized) is rescaled to its own [min, max] first,
+since matplotlib would clip it.
 """
 
 from __future__ import annotations
@@ -39,11 +43,27 @@ def _as_images(images: object, image_shape: tuple[int, int] | None, owner: str) 
     if images.ndim == 4 and images.shape[1] == 1:
         return images[:, 0]
     if images.ndim == 4 and images.shape[1] == 3:
-        return images.transpose(0, 2, 3, 1)
+        return _displayable_color(images.transpose(0, 2, 3, 1))
     raise ValueError(
         f"{owner} expected images (N, H, W), (N, 1, H, W), (N, 3, H, W) or flattened (N, D), "
         f"got {shape_text(images.shape)}"
     )
+
+
+def _displayable_color(pictures: NDArray) -> NDArray:
+    """RGB pictures (N, H, W, 3) for imshow: images outside [0, 1] scaled to their own range."""
+    if pictures.dtype == np.uint8:
+        return pictures
+    low = pictures.min(axis=(1, 2, 3), keepdims=True)
+    high = pictures.max(axis=(1, 2, 3), keepdims=True)
+    outside = (low < 0) | (high > 1)
+    if not outside.any():
+        return pictures
+    span = high - low
+    scaled = np.divide(
+        pictures - low, span, out=np.zeros(pictures.shape, dtype=np.float64), where=span > 0
+    )
+    return np.where(outside, scaled, pictures)
 
 
 def _grid_shape(n: int, ncols: int, owner: str) -> tuple[int, int]:
@@ -130,12 +150,14 @@ def gradcam_overlay(
     cams: NDArray,
     *,
     titles: Sequence[str] | None = None,
+    title_colors: Sequence[str] | None = None,
     alpha: float = 0.5,
     ncols: int = 8,
     image_shape: tuple[int, int] | None = None,
     path: PathLike | None = None,
 ) -> Figure:
-    """Grad-CAM maps (N, H, W) in [0, 1] drawn in the "jet" colors over the gray images."""
+    """Grad-CAM maps (N, H, W) in [0, 1] drawn in the "jet" colors over the images (gray or
+    RGB), with ``alpha`` the map's opacity; ``titles`` and ``title_colors``: one per image."""
     pictures = _as_images(images, image_shape, "gradcam_overlay")
     cams = np.asarray(cams)
     if cams.shape != pictures.shape[:3]:
@@ -147,7 +169,7 @@ def gradcam_overlay(
         raise ValueError(f"gradcam_overlay expected 0 <= alpha <= 1, got {alpha!r}")
     n = len(pictures)
     nrows, ncols = _grid_shape(n, ncols, "gradcam_overlay")
-    _check_counts("gradcam_overlay", titles=(titles, n))
+    _check_counts("gradcam_overlay", titles=(titles, n), title_colors=(title_colors, n))
     figure = Figure(figsize=(1.6 * ncols, 1.7 * nrows), layout="constrained")
     grid = figure.subplots(nrows, ncols, squeeze=False)
     for index, axes in enumerate(grid.flat):
@@ -157,5 +179,6 @@ def gradcam_overlay(
         axes.imshow(pictures[index], cmap="gray" if pictures.ndim == 3 else None)
         axes.imshow(cams[index], cmap="jet", alpha=alpha, vmin=0, vmax=1)
         if titles is not None:
-            axes.set_title(titles[index], fontsize="small")
+            style = {} if title_colors is None else {"color": title_colors[index]}
+            axes.set_title(titles[index], fontsize="small", **style)
     return finish(figure, path)

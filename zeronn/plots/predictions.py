@@ -1,4 +1,6 @@
-"""Predictions shown on their images: right in blue, wrong in red, surest mistakes first."""
+"""Predictions shown on their images: right in blue, wrong in red, surest mistakes first;
+Grad-CAM maps titled the same way. Images may be gray or color (RGB), as in
+:mod:`zeronn.plots.images`; ``class_names`` (e.g. an image folder's) name the classes."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from numpy.typing import NDArray
 from zeronn._checks import positive_int, shape_text
 from zeronn.metrics import class_indices
 from zeronn.plots._figure import PathLike, finish
-from zeronn.plots.images import image_grid
+from zeronn.plots.images import gradcam_overlay, image_grid
 
 WRONG_COLOR = "tab:red"
 RIGHT_COLOR = "tab:blue"
@@ -31,22 +33,9 @@ def plot_predictions(
 
     ``probabilities``: (N, K) softmax outputs; the confidence is the predicted class' share.
     """
-    probabilities = np.asarray(probabilities)
-    if probabilities.ndim != 2 or len(probabilities) != len(images):
-        raise ValueError(
-            f"plot_predictions expected probabilities (N, K) for {len(images)} images, "
-            f"got {shape_text(probabilities.shape)}"
-        )
-    labels = class_indices(t, "plot_predictions")
-    predicted = probabilities.argmax(axis=1)
-    names = class_names or [str(k) for k in range(probabilities.shape[1])]
-    titles = [
-        f"{names[p]} ({probabilities[i, p]:.0%})\ntrue: {names[labels[i]]}"
-        for i, p in enumerate(predicted)
-    ]
-    colors = [
-        RIGHT_COLOR if p == y else WRONG_COLOR for p, y in zip(predicted, labels, strict=True)
-    ]
+    titles, colors = _prediction_titles(
+        probabilities, t, len(images), class_names, "plot_predictions"
+    )
     return image_grid(
         images, titles=titles, title_colors=colors, ncols=ncols, image_shape=image_shape, path=path
     )
@@ -93,3 +82,64 @@ def plot_misclassified(
         image_shape=image_shape,
         path=path,
     )
+
+
+def plot_gradcam(
+    images: NDArray,
+    cams: NDArray,
+    probabilities: NDArray,
+    t: NDArray,
+    *,
+    class_names: Sequence[str] | None = None,
+    alpha: float = 0.5,
+    ncols: int = 8,
+    image_shape: tuple[int, int] | None = None,
+    path: PathLike | None = None,
+) -> Figure:
+    """Grad-CAM maps (N, H, W) over their images, titled as in :func:`plot_predictions`.
+
+    ``cams``: from :func:`zeronn.explain.grad_cam`, usually for the predicted classes
+    ``probabilities.argmax(axis=1)``; each title reads ``predicted (confidence)`` over
+    ``true: label``, red if wrong, blue if right.
+    """
+    titles, colors = _prediction_titles(probabilities, t, len(images), class_names, "plot_gradcam")
+    return gradcam_overlay(
+        images,
+        cams,
+        titles=titles,
+        title_colors=colors,
+        alpha=alpha,
+        ncols=ncols,
+        image_shape=image_shape,
+        path=path,
+    )
+
+
+def _prediction_titles(
+    probabilities: object,
+    t: NDArray,
+    count: int,
+    class_names: Sequence[str] | None,
+    owner: str,
+) -> tuple[list[str], list[str]]:
+    """Per image: the title ``predicted (confidence)`` over ``true: label``, and its color."""
+    probabilities = np.asarray(probabilities)
+    if probabilities.ndim != 2 or len(probabilities) != count:
+        raise ValueError(
+            f"{owner} expected probabilities (N, K) for {count} images, "
+            f"got {shape_text(probabilities.shape)}"
+        )
+    labels = class_indices(t, owner)
+    classes = probabilities.shape[1]
+    names = [str(k) for k in range(classes)] if class_names is None else list(class_names)
+    if len(names) != classes:
+        raise ValueError(f"{owner} expected {classes} class names, got {len(names)}")
+    predicted = probabilities.argmax(axis=1)
+    titles = [
+        f"{names[p]} ({probabilities[i, p]:.0%})\ntrue: {names[labels[i]]}"
+        for i, p in enumerate(predicted)
+    ]
+    colors = [
+        RIGHT_COLOR if p == y else WRONG_COLOR for p, y in zip(predicted, labels, strict=True)
+    ]
+    return titles, colors
