@@ -7,9 +7,16 @@ from zeronn.layers.batchnorm import BatchNorm
 from zeronn.layers.conv import Conv2D
 from zeronn.layers.dropout import Dropout
 from zeronn.layers.flatten import Flatten
+from zeronn.layers.gru import GRU
+from zeronn.layers.lstm import LSTM
 from zeronn.layers.pool import MaxPool2D
+from zeronn.layers.recurrent import Recurrent
+from zeronn.layers.rnn import RNN
 
 __all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
     "Affine",
     "BatchNorm",
     "Conv2D",
@@ -18,6 +25,7 @@ __all__ = [
     "Layer",
     "MaxPool2D",
     "ReLU",
+    "Recurrent",
     "Sigmoid",
     "Tanh",
 ]
