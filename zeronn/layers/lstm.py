@@ -50,11 +50,12 @@ class LSTM(Recurrent):
         self.b = self._bias(4 * H)
         self._scale = np.full(4 * H, 0.5, dtype=self.dtype)
         self._scale[2 * H : 3 * H] = 1.0
+        self._shift = 1 - self._scale
         self._cache: tuple[NDArray, ...] | None = None
 
     def _forward_steps(self, x_tm: NDArray, state: State) -> tuple[NDArray, State]:
         T, N, D = x_tm.shape
-        H, s = self.hidden_size, self._scale
+        H, s, shift = self.hidden_size, self._scale, self._shift
         # a for every step: x Wx + b now, h_{t−1} Wh added in the loop; then turned into gates.
         gates = np.matmul(x_tm.reshape(T * N, D), self.Wx.data).reshape(T, N, 4 * H)
         gates += self.b.data
@@ -62,17 +63,18 @@ class LSTM(Recurrent):
         c = np.empty((T + 1, N, H), dtype=self.dtype)
         tanh_c = np.empty((T, N, H), dtype=self.dtype)
         h[0], c[0] = state
-        recurrent = np.empty((N, 4 * H), dtype=self.dtype)
+        recurrent = np.empty((N, 4 * H), dtype=self.dtype)  # scratch, reused every step
+        i_g = np.empty((N, H), dtype=self.dtype)
         for t in range(T):
             a = gates[t]
             a += np.matmul(h[t], self.Wh.data, out=recurrent)
             a *= s  # i, f, g, o = s ⊙ tanh(s ⊙ a) + (1 − s)
             np.tanh(a, out=a)
             a *= s
-            a += 1 - s
+            a += shift
             i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
             np.multiply(f, c[t], out=c[t + 1])
-            c[t + 1] += i * g
+            c[t + 1] += np.multiply(i, g, out=i_g)
             np.tanh(c[t + 1], out=tanh_c[t])
             np.multiply(o, tanh_c[t], out=h[t + 1])
         self._cache = (x_tm, gates, h, c, tanh_c)
@@ -91,9 +93,10 @@ class LSTM(Recurrent):
         da = np.empty_like(gates)
         dh = np.zeros((N, H), dtype=self.dtype)
         dc = np.zeros((N, H), dtype=self.dtype)
+        dh_o_dtanh = np.empty((N, H), dtype=self.dtype)
         for t in reversed(range(T)):
             dh += dh_tm[t]
-            dc += dh * o_dtanh[t]
+            dc += np.multiply(dh, o_dtanh[t], out=dh_o_dtanh)
             np.multiply(dc, g[t], out=da[t, :, :H])
             np.multiply(dc, c[t], out=da[t, :, H : 2 * H])
             np.multiply(dc, i[t], out=da[t, :, 2 * H : 3 * H])
