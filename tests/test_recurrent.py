@@ -326,3 +326,35 @@ def test_a_hand_set_state_of_the_wrong_shape_is_refused(rng):
     layer.state = (np.zeros((2, 4)), np.zeros((2, 5)))
     with pytest.raises(ValueError, match=re.escape("got shapes ['(2, 4)', '(2, 5)']")):
         layer.forward(rng.normal(size=(2, 5, 3)))
+
+
+def test_a_stateless_layer_refuses_a_hand_set_state(rng):
+    layer = GRU(3, 4, rng=0)
+    layer.state = (np.zeros((2, 4)),)
+    with pytest.raises(ValueError, match="is not stateful, so it would ignore the state"):
+        layer.forward(rng.normal(size=(2, 5, 3)))
+
+
+def test_an_lstm_in_a_sequential_learns_the_sign_of_a_sum(rng):
+    from zeronn.layers import Affine
+    from zeronn.losses import SoftmaxCrossEntropy
+    from zeronn.model import Sequential
+    from zeronn.optim import Adam
+
+    model = Sequential(
+        [LSTM(1, 16, return_sequences=False, rng=rng), Affine(16, 2, rng=rng)],
+        loss=SoftmaxCrossEntropy(),
+    )
+    optimizer = Adam(model.parameters(), lr=0.02)
+
+    def batch(size):
+        x = rng.normal(size=(size, 12, 1))
+        return x, (x.sum(axis=(1, 2)) > 0).astype(int)  # needs every step, read one by one
+
+    for _ in range(200):
+        model.loss(*batch(32))
+        model.backward()
+        optimizer.step()
+    x, t = batch(500)
+    accuracy = np.mean(model.predict(x).argmax(axis=1) == t)
+    assert accuracy > 0.9

@@ -100,3 +100,32 @@ def test_errors(rng):
     message = "Residual expected its branch to keep the input's shape (2, 4), got (2, 3)"
     with pytest.raises(ValueError, match=re.escape(message)):
         layer.forward(np.zeros((2, 4)))
+
+
+def test_a_causal_transformer_in_a_sequential_learns_to_copy_the_previous_token(rng):
+    from zeronn.clip import clip_grad_norm
+    from zeronn.layers import PositionEmbedding
+    from zeronn.losses import SoftmaxCrossEntropy
+    from zeronn.model import Sequential
+    from zeronn.optim import Adam
+
+    V, E, T = 5, 16, 8
+    # One-hot floats into a Linear stand in for an Embedding (Sequential refuses integer input).
+    layers = [Linear(V, E, rng=rng), PositionEmbedding(T, E, init=0.1, rng=rng)]
+    layers += [*transformer_block(E, 2, rng), LayerNorm(E), Linear(E, V, rng=rng)]
+    model = Sequential(layers, loss=SoftmaxCrossEntropy())
+    assert "2.1.Wq" in dict(model.named_parameters())
+    optimizer = Adam(model.parameters(), lr=0.01)
+
+    def batch(size):
+        ids = rng.integers(0, V, size=(size, T))
+        previous = np.concatenate([ids[:, :1], ids[:, :-1]], axis=1)
+        return np.eye(V)[ids], previous
+
+    for _ in range(100):
+        model.loss(*batch(32))
+        model.backward()
+        clip_grad_norm(model.parameters(), max_norm=1.0)
+        optimizer.step()
+    x, t = batch(200)
+    assert np.mean(model.predict(x).argmax(axis=-1) == t) > 0.95

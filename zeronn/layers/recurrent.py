@@ -120,7 +120,12 @@ class Recurrent(Layer):
         zeros = tuple(
             np.zeros((batch, self.hidden_size), dtype=self.dtype) for _ in range(self.state_size)
         )
-        if not self.stateful or self.state is None:
+        if not self.stateful and self.state is not None:
+            raise ValueError(
+                f"{self._name} is not stateful, so it would ignore the state it was given; "
+                "build it with stateful=True to start from layer.state"
+            )
+        if self.state is None:
             return zeros
         if len(self.state) != self.state_size or any(
             s.shape != (self.state[0].shape[0], self.hidden_size) for s in self.state
