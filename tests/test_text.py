@@ -77,6 +77,8 @@ def test_split_is_a_contiguous_tail():
         split_held_out(ids, 1.0)
     with pytest.raises(ValueError, match="at least 2 characters on each side, got 3"):
         split_held_out(np.arange(3), 0.5)
+    with pytest.raises(ValueError, match=r"held_out_fraction in \(0, 1\), got .10."):
+        split_held_out(ids, "10")
     with pytest.raises(TypeError, match="1-D integer array of ids, got float64"):
         split_held_out(np.zeros(10), 0.1)
 

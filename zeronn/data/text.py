@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -115,7 +116,11 @@ def split_held_out(
     read, not letters in the middle of words it has. Both parts are views of ``ids``.
     """
     _check_stream(ids, "split_held_out", minimum=2)
-    if isinstance(held_out_fraction, bool) or not 0 < held_out_fraction < 1:
+    if (
+        not isinstance(held_out_fraction, numbers.Real)
+        or isinstance(held_out_fraction, bool)
+        or not 0 < held_out_fraction < 1
+    ):
         raise ValueError(
             f"split_held_out expected held_out_fraction in (0, 1), got {held_out_fraction!r}"
         )
@@ -220,6 +225,6 @@ def _check_baseline(
     for name, ids in (("train", train), ("held_out", held_out)):
         if ids.min() < 0 or ids.max() >= vocab_size:
             raise ValueError(f"{owner} expected {name} ids in [0, {vocab_size}), got {ids.max()}")
-    if isinstance(alpha, bool) or not (isinstance(alpha, int | float) and alpha > 0):
+    if isinstance(alpha, bool) or not (isinstance(alpha, numbers.Real) and alpha > 0):
         raise ValueError(f"{owner} expected alpha > 0 (the smoothing count), got {alpha!r}")
     return vocab_size, float(alpha)
