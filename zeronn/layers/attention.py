@@ -73,12 +73,8 @@ class MultiHeadAttention(Layer):
         self.dtype = as_float_dtype(dtype, owner)
         generator = as_generator(rng, owner)
         bound_in, bound_out = math.sqrt(6.0 / (4 * E)), 1.0 / math.sqrt(E)
-        for name, bound in (
-            ("Wq", bound_in),
-            ("Wk", bound_in),
-            ("Wv", bound_in),
-            ("Wo", bound_out),
-        ):
+        bounds = {"Wq": bound_in, "Wk": bound_in, "Wv": bound_in, "Wo": bound_out}
+        for name, bound in bounds.items():
             weight = generator.uniform(-bound, bound, size=(E, E)).astype(self.dtype)
             setattr(self, name, Parameter(weight))
         for name in ("bq", "bk", "bv", "bo"):
