@@ -129,3 +129,58 @@ def test_backward_errors_and_repr():
     with pytest.raises(ValueError, match="finite dout"):
         loss.backward(float("nan"))
     assert repr(loss) == "SoftmaxCrossEntropy()"
+
+
+# --- sequences: (N, T, K) logits -------------------------------------------------------------
+
+
+def test_sequence_logits_are_the_mean_over_all_positions(rng):
+    logits = rng.normal(scale=2.0, size=(3, 5, 7))
+    labels = rng.integers(0, 7, size=(3, 5))
+    loss = SoftmaxCrossEntropy()
+    per_position = [
+        direct_loss(logits[n, t][None], labels[n, t][None]) for n in range(3) for t in range(5)
+    ]
+    assert loss.forward(logits, labels) == pytest.approx(np.mean(per_position), rel=1e-12)
+    assert loss.probabilities.shape == (3, 5, 7)
+    np.testing.assert_allclose(loss.probabilities.sum(axis=2), 1.0)
+    dout = 0.7
+    numeric = numerical_gradient(
+        lambda z: dout * SoftmaxCrossEntropy().forward(z, labels), logits.copy()
+    )
+    dlogits = loss.backward(dout)
+    assert dlogits.shape == logits.shape
+    assert relative_error(dlogits, numeric) < 1e-7
+
+
+def test_sequence_labels_and_rows_agree_with_the_flat_form(rng):
+    logits = rng.normal(size=(2, 4, 3)).astype(np.float32)
+    labels = rng.integers(0, 3, size=(2, 4))
+    by_label, by_row, flat = SoftmaxCrossEntropy(), SoftmaxCrossEntropy(), SoftmaxCrossEntropy()
+    value = by_label.forward(logits, labels)
+    assert value == pytest.approx(by_row.forward(logits, one_hot(labels, 3)), rel=1e-6)
+    assert value == pytest.approx(flat.forward(logits.reshape(8, 3), labels.reshape(8)), rel=1e-6)
+    dlogits = by_label.backward()
+    assert dlogits.dtype == np.float32
+    np.testing.assert_allclose(dlogits, by_row.backward(), rtol=1e-6)
+    np.testing.assert_allclose(dlogits.reshape(8, 3), flat.backward(), rtol=1e-6)
+
+
+def test_bad_sequence_targets():
+    loss = SoftmaxCrossEntropy()
+    logits = np.zeros((2, 4, 3))
+    message = "expected targets (2, 4) labels or (2, 4, K) rows for logits (2, 4, 3), got (2, 3)"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        loss.forward(logits, np.zeros((2, 3), dtype=int))
+    with pytest.raises(
+        ValueError, match=re.escape("integer class labels for targets of shape (N, T)")
+    ):
+        loss.forward(logits, np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=re.escape("labels in [0, 3), got 1 outside it (e.g. 3)")):
+        loss.forward(logits, np.array([[0, 1, 2, 3], [0, 0, 0, 0]]))
+    with pytest.raises(
+        ValueError, match=re.escape("or logits (N, K) with N, K >= 1, got (2, 0, 3)")
+    ):
+        loss.forward(np.zeros((2, 0, 3)), np.zeros((2, 0), dtype=int))
+    with pytest.raises(ValueError, match=re.escape("got (1, 2, 3, 4)")):
+        loss.forward(np.zeros((1, 2, 3, 4)), np.zeros((1, 2, 3), dtype=int))

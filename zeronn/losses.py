@@ -9,6 +9,10 @@ For logits ``z: (N, K)`` and targets ``t`` (integer labels ``(N,)`` or probabili
 
 Subtracting each row's maximum makes every exponent ≤ 0, so no logit overflows ``exp``;
 ``log p`` is computed directly rather than as ``log(exp(...))``, so it never becomes ``-inf``.
+
+Sequences: logits ``(N, T, K)`` with targets ``(N, T)`` (or ``(N, T, K)`` rows) are the same
+formula over the ``N·T`` positions, each one a row: the loss is the mean over all positions and
+``dL/dz = (p − t) / (N·T)``, returned in the logits' shape.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from zeronn._checks import floating_array, shape_text
 class SoftmaxCrossEntropy:
     """Mean softmax cross-entropy over a batch; ``backward`` returns ``d loss / d logits``.
 
-    After ``forward``, ``probabilities`` holds the softmax of the last logits, ``(N, K)``.
+    After ``forward``, ``probabilities`` holds the softmax of the last logits, in their shape
+    (``(N, K)`` or ``(N, T, K)``).
     """
 
     def __init__(self) -> None:
@@ -38,13 +43,20 @@ class SoftmaxCrossEntropy:
 
         ``logits``: float32/float64 ``(N, K)``. ``t``: integer labels in ``[0, K)`` of shape
         ``(N,)``, or rows of ``K`` non-negative numbers summing to 1 (one-hot or soft labels).
+        For sequences, ``logits (N, T, K)`` and ``t (N, T)`` labels or ``(N, T, K)`` rows: the
+        mean over all N·T positions.
         """
         floating_array(logits, "SoftmaxCrossEntropy", what="logits")
-        if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] == 0:
+        if logits.ndim not in (2, 3) or 0 in logits.shape:
             raise ValueError(
-                f"SoftmaxCrossEntropy expected logits (N, K) with N, K >= 1, "
-                f"got {shape_text(logits.shape)}"
+                "SoftmaxCrossEntropy expected logits (N, T, K) for sequences, or logits (N, K) "
+                f"with N, K >= 1, got {shape_text(logits.shape)}"
             )
+        if logits.ndim == 3:
+            t = self._positions_as_rows(logits, t)
+            loss = self.forward(logits.reshape(-1, logits.shape[2]), t)
+            self.probabilities = self.probabilities.reshape(logits.shape)
+            return loss
         finite = np.isfinite(logits)
         if not finite.all():
             nan_count = int(np.isnan(logits).sum())
@@ -79,14 +91,37 @@ class SoftmaxCrossEntropy:
             raise TypeError(f"SoftmaxCrossEntropy.backward expected a scalar dout, got {dout!r}")
         if not np.isfinite(dout_array):
             raise ValueError(f"SoftmaxCrossEntropy.backward expected a finite dout, got {dout!r}")
-        count = self.probabilities.shape[0]
-        dlogits = self.probabilities.copy()
+        classes = self.probabilities.shape[-1]
+        dlogits = self.probabilities.reshape(-1, classes).copy()  # one row per position
+        count = dlogits.shape[0]
         if self._targets.ndim == 1:
             dlogits[np.arange(count), self._targets] -= 1
         else:
             dlogits -= self._targets
         dlogits *= float(dout_array) / count
-        return dlogits
+        return dlogits.reshape(self.probabilities.shape)
+
+    @staticmethod
+    def _positions_as_rows(logits: NDArray[np.floating], t: object) -> NDArray:
+        """Check sequence targets against ``(N, T, K)`` logits; return them one row per position."""
+        if not isinstance(t, np.ndarray):
+            raise TypeError(
+                f"SoftmaxCrossEntropy expected targets as a numpy array, got {type(t).__name__}"
+            )
+        if t.shape == logits.shape[:2]:
+            if not np.issubdtype(t.dtype, np.integer):
+                raise ValueError(
+                    "SoftmaxCrossEntropy expected integer class labels for targets of shape "
+                    f"(N, T), got dtype {t.dtype}"
+                )
+            return t.reshape(-1)
+        if t.shape == logits.shape:
+            return t.reshape(-1, logits.shape[2])
+        n, steps, _ = logits.shape
+        raise ValueError(
+            f"SoftmaxCrossEntropy expected targets ({n}, {steps}) labels or ({n}, {steps}, K) "
+            f"rows for logits {shape_text(logits.shape)}, got {shape_text(t.shape)}"
+        )
 
     @staticmethod
     def _checked_targets(logits: NDArray[np.floating], t: object) -> NDArray:
