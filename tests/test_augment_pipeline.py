@@ -110,7 +110,7 @@ def test_zoom_and_crop_keep_centre_pixel(rng):
 
 
 def test_bad_transform_arguments(rng):
-    with pytest.raises(ValueError, match="rotation_range to be a finite number >= 0, got -5"):
+    with pytest.raises(ValueError, match="rotation_range to be a number >= 0, got -5"):
         RandomRotation(-5)
     with pytest.raises(ValueError, match=r"fill_mode.* got 'bogus'"):
         ImageDataGenerator(rotation_range=5, fill_mode="bogus")
@@ -120,6 +120,28 @@ def test_bad_transform_arguments(rng):
         Pipeline([RandomRotation(5)]).apply(rng.random((3, 4, 4)), [np.zeros(2)])
     with pytest.raises(ValueError, match="zoom_range"):
         ImageDataGenerator(zoom_range=-0.1)
+
+
+@pytest.mark.parametrize("flag", ["no", "False", 1, None])
+def test_flip_switches_must_be_booleans(flag):
+    # "no" is a non-empty string, so bool("no") would have turned flipping on
+    with pytest.raises(TypeError, match="horizontal_flip to be True or False"):
+        ImageDataGenerator(horizontal_flip=flag)
+    with pytest.raises(TypeError, match="vertical to be True or False"):
+        RandomFlip(horizontal=True, vertical=flag)
+
+
+def test_a_numpy_shift_range_means_what_the_python_number_means():
+    images = np.zeros((1, 1, 10, 10))
+    images[0, 0, 0, 0] = 1.0  # one bright pixel in the corner
+    as_python = RandomShift(0.0, 0.2).matrices(np.array([[0.0, 1.0]]), (10, 10))
+    as_numpy = RandomShift(0.0, np.float32(0.2)).matrices(np.array([[0.0, 1.0]]), (10, 10))
+    np.testing.assert_array_equal(as_numpy, as_python)  # both a fraction of the width
+    pixels = RandomShift(0, np.int64(2))
+    assert pixels.width_shift_range == 2
+    assert isinstance(pixels.width_shift_range, int)
+    with pytest.raises(TypeError, match="width_shift_range to be a number, got True"):
+        RandomShift(0.0, True)
 
 
 def test_generator_flow_covers_every_image_once(rng):

@@ -7,44 +7,45 @@ flattened ``(N, H*W)`` with ``image_shape=(H, W)``.
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from zeronn._checks import floating_array, shape_text
+from zeronn._checks import (
+    choice,
+    floating_array,
+    non_negative_int,
+    non_negative_real,
+    real,
+    shape_text,
+)
 
 MODES = ("nearest", "constant", "reflect", "mirror", "wrap")
 
 
 def check_order(order: object, owner: str) -> int:
     """Return the spline order as an int after checking it lies in 0..5 (scipy's range)."""
-    if not isinstance(order, numbers.Integral) or isinstance(order, bool) or not 0 <= order <= 5:
+    order = non_negative_int(order, "order", owner)
+    if order > 5:
         raise ValueError(f"{owner} expected order to be an integer in 0..5, got {order!r}")
-    return int(order)
+    return order
 
 
 def check_mode(mode: object, owner: str) -> str:
     """Return ``mode`` after checking it is one of the boundary modes in ``MODES``."""
-    if mode not in MODES:
-        raise ValueError(f"{owner} expected mode (fill_mode) to be one of {MODES}, got {mode!r}")
-    return mode
+    return choice(mode, "mode (fill_mode)", owner, MODES)
 
 
 def check_cval(cval: object, owner: str) -> float:
     """Return the fill value for mode="constant" as a finite float."""
-    if not isinstance(cval, numbers.Real) or not math.isfinite(cval):
-        raise ValueError(f"{owner} expected cval to be a finite number, got {cval!r}")
-    return float(cval)
+    return real(cval, "cval", owner)
 
 
 def check_range(value: object, name: str, owner: str) -> float:
     """Return a non-negative finite range such as ``rotation_range`` as a float."""
-    if not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{owner} expected {name} to be a finite number >= 0, got {value!r}")
-    return float(value)
+    return non_negative_real(value, name, owner)
 
 
 def check_angles(angles: ArrayLike, count: int, owner: str) -> NDArray[np.float64]:
@@ -129,7 +130,10 @@ def _image_shape(image_shape: object, owner: str) -> tuple[int, int]:
     if (
         not isinstance(image_shape, tuple | list)
         or len(image_shape) != 2
-        or not all(isinstance(s, numbers.Integral) and s >= 1 for s in image_shape)
+        or not all(
+            isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 1
+            for s in image_shape
+        )
     ):
         raise ValueError(
             f"{owner} expected image_shape=(H, W) of positive ints, got {image_shape!r}"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterator
 
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn._checks import as_generator, floating_array, positive_int, shape_text
+from zeronn._checks import as_generator, boolean, floating_array, positive_int, real, shape_text
 from zeronn.augment.pipeline import Pipeline
 from zeronn.augment.transforms import (
     RandomFlip,
@@ -66,6 +65,9 @@ class ImageDataGenerator:
         chunk_size: int = 256,
         workers: int | None = None,
     ) -> None:
+        owner = "ImageDataGenerator"
+        horizontal_flip = boolean(horizontal_flip, "horizontal_flip", owner)
+        vertical_flip = boolean(vertical_flip, "vertical_flip", owner)
         transforms = []
         if horizontal_flip or vertical_flip:
             transforms.append(RandomFlip(horizontal_flip, vertical_flip))
@@ -77,13 +79,8 @@ class ImageDataGenerator:
             transforms.append(RandomRotation(rotation_range))
         if width_shift_range != 0 or height_shift_range != 0:
             transforms.append(RandomShift(height_shift_range, width_shift_range))
-        if rescale is not None and (
-            not isinstance(rescale, numbers.Real) or not np.isfinite(rescale)
-        ):
-            raise ValueError(
-                f"ImageDataGenerator expected rescale as a finite number, got {rescale!r}"
-            )
-        self.rescale = None if rescale in (None, 0) else float(rescale)
+        rescale = None if rescale is None else real(rescale, "rescale", owner)
+        self.rescale = None if rescale in (None, 0) else rescale
         self.pipeline = Pipeline(
             transforms,
             order=order,

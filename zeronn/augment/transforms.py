@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn._checks import boolean, non_negative_int
 from zeronn.augment import geometry
 from zeronn.augment._inputs import check_range
 from zeronn.augment.pipeline import Pipeline
@@ -64,11 +65,22 @@ class RandomRotation(_Transform):
         return f"RandomRotation({self.rotation_range})"
 
 
+def _shift_range(value: object, name: str) -> int | float:
+    """An int range stays an int (whole pixels), any other real becomes a float.
+
+    NumPy scalars follow the Python number they hold: ``np.int64(2)`` is 2 pixels,
+    ``np.float32(0.1)`` a tenth of the image.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
+        return non_negative_int(value, name, "RandomShift")
+    return check_range(value, name, "RandomShift")
+
+
 def _draw_shift(value: float, count: int, rng: np.random.Generator) -> NDArray[np.float64]:
     # Keras: an int r draws whole pixels from the open interval (-r, r); a float draws uniformly
     if value == 0:
         return np.zeros(count)
-    if isinstance(value, numbers.Integral):
+    if isinstance(value, int):
         return rng.integers(-value + 1, value, size=count, endpoint=False).astype(np.float64)
     return rng.uniform(-value, value, size=count)
 
@@ -84,11 +96,8 @@ class RandomShift(_Transform):
     """
 
     def __init__(self, height_shift_range: float = 0.0, width_shift_range: float = 0.0) -> None:
-        owner = "RandomShift"
-        check_range(height_shift_range, "height_shift_range", owner)
-        check_range(width_shift_range, "width_shift_range", owner)
-        self.height_shift_range = height_shift_range
-        self.width_shift_range = width_shift_range
+        self.height_shift_range = _shift_range(height_shift_range, "height_shift_range")
+        self.width_shift_range = _shift_range(width_shift_range, "width_shift_range")
 
     def sample_params(self, count: int, rng: np.random.Generator) -> NDArray[np.float64]:
         """Shifts (count, 2), (rows, cols), in the units of each range."""
@@ -131,7 +140,8 @@ class RandomZoom(_Transform):
             low, high = 1 - spread, 1 + spread
         if not 0 < low <= high:
             raise ValueError(f"{owner} expected factors 0 < low <= high, got ({low}, {high})")
-        self.low, self.high, self.same_factor = low, high, same_factor
+        self.low, self.high = low, high
+        self.same_factor = boolean(same_factor, "same_factor", owner)
 
     def sample_params(self, count: int, rng: np.random.Generator) -> NDArray[np.float64]:
         """Zoom factors (count, 2), (rows, cols)."""
@@ -177,7 +187,8 @@ class RandomFlip(_Transform):
     """
 
     def __init__(self, horizontal: bool = True, vertical: bool = False) -> None:
-        self.horizontal, self.vertical = bool(horizontal), bool(vertical)
+        self.horizontal = boolean(horizontal, "horizontal", "RandomFlip")
+        self.vertical = boolean(vertical, "vertical", "RandomFlip")
 
     def sample_params(self, count: int, rng: np.random.Generator) -> NDArray[np.bool_]:
         """Flip decisions (count, 2), (vertical, horizontal)."""
