@@ -98,3 +98,10 @@ def test_rotate_rejects_bad_images(rng):
         rotate(bad, 1.0)
     with pytest.raises(TypeError, match="float32 or float64, got int64"):
         rotate(np.zeros((2, 4, 4), dtype=np.int64), 1.0)
+
+
+@pytest.mark.parametrize(("name", "value"), [("chunk_size", -1), ("chunk_size", 0), ("workers", 0)])
+def test_tuning_arguments_below_one_are_refused_not_left_unwritten(name, value):
+    images = np.ones((3, 5, 5))
+    with pytest.raises(ValueError, match=f"{name} to be a positive integer, got {value}"):
+        rotate(images, 10.0, **{name: value})

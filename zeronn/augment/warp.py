@@ -42,6 +42,8 @@ import numpy as np
 import scipy.ndimage as ndi
 from numpy.typing import NDArray
 
+from zeronn._checks import positive_int
+
 # scipy pads "nearest" inputs by this many edge pixels before prefiltering them
 _NEAREST_PREPAD = 12
 # numpy.pad mode that extends a plane the way scipy extends spline taps beyond its border
@@ -73,6 +75,10 @@ def affine_warp(
     order=order, mode=mode, cval=cval)`` for every n. ``workers`` threads (default: up to
     the CPU count, at most 4) each take ``chunk_size`` planes at a time.
     """
+    # Checked here, where they are used: a chunk_size below 1 would leave `output` unwritten.
+    chunk_size = positive_int(chunk_size, "chunk_size", "affine_warp")
+    if workers is not None:
+        workers = positive_int(workers, "workers", "affine_warp")
     output = np.empty_like(planes)
     starts = range(0, planes.shape[0], chunk_size)
 
