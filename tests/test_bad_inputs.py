@@ -1,0 +1,152 @@
+"""Bad input, table-driven: every public entry point and command names what it expected.
+
+Each row is one call with one bad argument and the error it must raise (type and words). The
+command rows also check that a refused run creates no output folder and exits with code 2
+before any data is read.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import zeronn
+from zeronn import augment, data, layers, models, optim
+from zeronn.cli import main
+from zeronn.experiments.fewshot.config import FewshotConfig
+from zeronn.experiments.flip_balance.config import FlipBalanceConfig
+from zeronn.workflows.train_config import TrainConfig
+
+P = zeronn.Parameter(np.zeros(3))
+IMAGES = np.zeros((2, 1, 6, 6))
+
+CASES = [
+    # (call, error, words in the message)
+    (lambda: layers.Affine(0, 3), ValueError, "in_features to be a positive integer, got 0"),
+    (lambda: layers.Affine(3, 2, dtype="int8"), TypeError, "float32 or float64, got int8"),
+    (lambda: layers.Affine(3, 2, rng="seed"), TypeError, "Generator, an int seed or None"),
+    (lambda: layers.Conv2D(1, 2, 3, stride=0), ValueError, "stride to be a positive integer"),
+    (lambda: layers.Dropout(1.0), ValueError, r"ratio in \[0, 1\), got 1.0"),
+    (lambda: layers.Dropout(True), TypeError, "ratio to be a number, got True"),
+    (lambda: layers.BatchNorm(3, momentum=2), ValueError, "momentum to be a probability"),
+    (lambda: layers.BatchNorm(3, eps=0), ValueError, "eps to be a positive number"),
+    (lambda: layers.MaxPool2D(2, pad=2), ValueError, "pad at most half the pool size"),
+    (lambda: models.mlp([784]), ValueError, "at least two widths"),
+    (lambda: models.mlp([4, 2], activation="gelu"), ValueError, "activation to be one of"),
+    (lambda: models.mlp([4, 3, 2], batchnorm="yes"), TypeError, "batchnorm to be True or False"),
+    (lambda: models.mlp([4, 2], dropout=np.nan), ValueError, "dropout to be a finite number"),
+    (lambda: models.simple_convnet((1, 3, 3)), ValueError, "input_shape .* is too small"),
+    (lambda: models.deep_convnet(classes=1), ValueError, "at least 2 classes"),
+    (lambda: optim.SGD([P], lr=0), ValueError, "lr to be a positive number, got 0"),
+    (lambda: optim.SGD([P], lr="0.1"), TypeError, "lr to be a number, got '0.1'"),
+    (lambda: optim.Adam([P], beta1=1.0), ValueError, r"beta1 in \[0, 1\)"),
+    (lambda: optim.SGD([P], lr=0.1, weight_decay=-1), ValueError, "weight_decay to be a number"),
+    (lambda: optim.SGD([P, P], lr=0.1), ValueError, "same Parameter twice"),
+    (lambda: zeronn.manual_seed(-1), ValueError, "non-negative int seed, got -1"),
+    (lambda: zeronn.manual_seed(1.5), ValueError, "non-negative int seed, got 1.5"),
+    (lambda: zeronn.Sequential([]), ValueError, "at least one layer"),
+    (lambda: zeronn.Sequential(layers.ReLU()), TypeError, r"a list of layers"),
+    (
+        lambda: zeronn.Trainer(models.mlp([2, 2]), optim.SGD([P], lr=0.1), loss=np.mean),
+        TypeError,
+        "loss with forward",
+    ),
+    (
+        lambda: zeronn.Trainer(models.mlp([2, 2]), optim.SGD([P], lr=0.1), batch_size=0),
+        ValueError,
+        "batch_size to be a positive integer",
+    ),
+    (lambda: data.iterate_batches(np.zeros((3, 2)), np.zeros(2), 2), ValueError, "same number"),
+    (lambda: data.sample_per_class(np.zeros(3), 1), TypeError, "integer labels"),
+    (lambda: data.load_dataset("cifar"), ValueError, "unknown dataset 'cifar'"),
+    (lambda: augment.rotate(IMAGES, [1.0]), ValueError, "one angle per image"),
+    (lambda: augment.rotate(IMAGES, 5.0, order=6), ValueError, "order to be an integer in 0..5"),
+    (lambda: augment.rotate(IMAGES, 5.0, mode="edge"), ValueError, "mode .* to be one of"),
+    (lambda: augment.rotate(IMAGES, 5.0, cval=np.inf), ValueError, "cval to be a finite number"),
+    (lambda: augment.rotate(IMAGES, 5.0, chunk_size=-1), ValueError, "chunk_size to be a positive"),
+    (lambda: augment.rotate(IMAGES.astype(int), 5.0), TypeError, "float32 or float64"),
+    (lambda: augment.ImageDataGenerator(horizontal_flip="no"), TypeError, "True or False"),
+    (lambda: augment.ImageDataGenerator(rotation_range=-1), ValueError, "rotation_range"),
+    (lambda: augment.ImageDataGenerator(rescale="1/255"), TypeError, "rescale to be a number"),
+    (lambda: augment.RandomShift(0.1, True), TypeError, "width_shift_range to be a number"),
+    (lambda: augment.RandomZoom((0.5, 0.2)), ValueError, "0 < low <= high"),
+    (
+        lambda: zeronn.check_gradients(layers.Affine(2, 2), np.zeros((1, 2), np.float32)),
+        TypeError,
+        "input x in float64",
+    ),
+    (lambda: TrainConfig(out=Path("o"), model="resnet"), ValueError, "model to be one of"),
+    (lambda: TrainConfig(out=Path("o"), val_split=1.0), ValueError, r"val_split in \[0, 1\)"),
+    (lambda: TrainConfig(out=Path("o"), train_subset=60_001), ValueError, "has 60000 training"),
+    (lambda: TrainConfig(out=Path("o"), augment="spin=3"), ValueError, "unknown setting 'spin'"),
+    (lambda: FewshotConfig(out=Path("o"), order=7), ValueError, "spline order from 0 to 5"),
+    (lambda: FewshotConfig(out=Path("o"), sweep=(10, 100_000)), ValueError, "--sweep asked for"),
+    (
+        lambda: FewshotConfig(out=Path("o"), samples=60_000, sampling="per-class"),
+        ValueError,
+        "the smallest class of mnist has 5421",
+    ),
+    (lambda: FewshotConfig(out=Path("o"), literal=True, repeats=3), ValueError, "--repeats"),
+    (lambda: FlipBalanceConfig(out=Path("o"), classes=(3, 3)), ValueError, "two different"),
+    (lambda: FlipBalanceConfig(out=Path("o"), train_per_class=7000), ValueError, "hold 6000"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), CASES)
+def test_bad_arguments_name_what_was_expected_and_what_came(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+COMMAND_CASES = [
+    # (argv, words in the one-line error)
+    (["train", "--train-subset", "70000"], "--train-subset asked for 70000 images"),
+    (["train", "--test-subset", "20000"], "--test-subset asked for 20000 images"),
+    (["train", "--evaluate-only"], "--evaluate-only needs --load"),
+    (["train", "--load", "missing.npz"], "--load expected a model file"),
+    (["train", "--augment", "rotation"], "expected 'rotation=NUMBER'"),
+    (["fewshot", "--sweep", "10,100000"], "--sweep asked for 100000 images"),
+    (["fewshot", "--samples", "12", "--sampling", "per-class"], "multiple of 10, got 12"),
+    (["fewshot", "--literal", "--init", "he"], "--init must be a std"),
+    (["fewshot", "--order", "9"], "spline order from 0 to 5"),
+    (["flip-balance", "--classes", "4,4"], "two different Fashion-MNIST class indices"),
+    (["flip-balance", "--conditions", "flip-c"], "expected conditions from"),
+    (["flip-balance", "--train-per-class", "9000"], "hold 6000 each"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), COMMAND_CASES)
+def test_commands_refuse_bad_values_before_anything_is_read_or_created(
+    argv, message, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    root = tmp_path / "no-data-here"  # a refusal must come before the data is looked for
+    assert main([*argv, "--root", str(root), "--out", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error
+    assert len(error.splitlines()) == 1
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no folder, no probe, nothing left behind
+
+
+def test_an_output_folder_holding_an_earlier_run_is_refused_without_overwrite(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "metrics.json").write_text("{}")
+    assert main(["train", "--out", str(out), "--root", str(tmp_path / "none")]) == 2
+    assert "already holds files" in capsys.readouterr().err
+    assert (out / "metrics.json").read_text() == "{}"
+
+
+def test_a_bug_is_not_reported_as_bad_input(monkeypatch, capsys):
+    """An error raised inside the run that is not about the user's input keeps its traceback."""
+    from zeronn.commands import train as train_command
+
+    def broken(config):
+        raise TypeError("a bug inside a layer")
+
+    monkeypatch.setattr(train_command, "run", broken)
+    with pytest.raises(TypeError, match="a bug inside a layer"):
+        main(["train", "--out", "never-created"])
+    assert not Path("never-created").exists()
