@@ -104,6 +104,23 @@ def add_seeds(parser: argparse.ArgumentParser, default: tuple[int, ...]) -> None
     )
 
 
+def add_parallel(parser: argparse.ArgumentParser) -> None:
+    """``--jobs`` and ``--scheduler``, for every command that runs a study of independent runs."""
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="run the study's independent runs in N processes (same results as 1)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="send the runs to a Dask cluster, e.g. tcp://host:8786 (needs zeronn[dask])",
+    )
+
+
 # -- argparse types: each turns one string into one value or says what it expected --------
 
 

@@ -75,6 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(sizes {','.join(map(str, DEFAULT_SWEEP))} when none are given)",
     )
     add("--init-study", action="store_true", help="0.01 normal vs He vs Xavier at the given lr")
+    options.add_parallel(parser)
 
 
 def config_from_args(args: argparse.Namespace) -> FewshotConfig:
@@ -100,6 +101,8 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
         repeats=args.repeats,
         sweep=None if args.sweep is None else tuple(args.sweep),
         init_study=args.init_study,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
     )
 
 

@@ -69,6 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_out(parser, "flip-balance")
     options.add_dtype(parser, default=defaults.dtype)
     add("--no-figures", action="store_true", help="write results.json and the tables only")
+    options.add_parallel(parser)
 
 
 def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
@@ -89,6 +90,8 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
         overwrite=args.overwrite,
         dtype=args.dtype,
         figures=not args.no_figures,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
     )
 
 

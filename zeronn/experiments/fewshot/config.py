@@ -15,6 +15,7 @@ import numpy as np
 
 from zeronn._checks import as_float_dtype, non_negative_int, positive_int
 from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.parallel import check_parallel
 from zeronn.run_folder import check_output_folder, new_run_folder
 
 DATASETS = ("mnist", "fashion-mnist")
@@ -57,6 +58,8 @@ class FewshotConfig:
     repeats: int = 1
     sweep: tuple[int, ...] | None = None
     init_study: bool = False
+    jobs: int = 1
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         # frozen: normalised values are written through object.__setattr__, once, here.
@@ -76,6 +79,9 @@ class FewshotConfig:
         put("dataset", _choice(self.dataset, "dataset", DATASETS))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
         put("repeats", positive_int(self.repeats, "repeats", _OWNER))
+        jobs, scheduler = check_parallel(self.jobs, self.scheduler, _OWNER)
+        put("jobs", jobs)
+        put("scheduler", scheduler)
         if self.root is not None:
             put("root", Path(self.root))
         put("out", Path(self.out))
@@ -155,7 +161,8 @@ class FewshotConfig:
         defaults = FewshotConfig(out=self.out).as_dict()
         words = ["zeronn", "fewshot"]
         for name, value in self.as_dict().items():
-            if name in ("out", "overwrite") or value == defaults[name]:
+            # where the runs went is not part of the result: --jobs/--scheduler are left out
+            if name in ("out", "overwrite", "jobs", "scheduler") or value == defaults[name]:
                 continue
             if name in ("download", "verify"):
                 words.append(f"--no-{name}")
@@ -199,6 +206,8 @@ class FewshotConfig:
             "repeats": self.repeats,
             "sweep": None if self.sweep is None else list(self.sweep),
             "init_study": self.init_study,
+            "jobs": self.jobs,
+            "scheduler": self.scheduler,
         }
 
 

@@ -15,7 +15,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn.augment import expand
+from zeronn.data import load_dataset
+from zeronn.data.datasets import DATASETS
+from zeronn.data.errors import DataError
 from zeronn.metrics import confusion_matrix
+from zeronn.parallel import cached, remember
 
 from .config import FewshotConfig
 from .draws import draw_indices, literal_draw
@@ -99,6 +103,41 @@ class PairedOutcome:
     with_rotation: RunResult
     plain_set: TrainingSet
     rotated_set: TrainingSet
+
+
+def load_data(config: FewshotConfig) -> Dataset:
+    """Load the dataset of ``config`` (the loader says where to put missing files).
+
+    Also remembered for the process's runs (:func:`zeronn.parallel.cached`), so a study's runs
+    in this process reuse it and a worker process loads it once.
+    """
+    (x_train, t_train), (x_test, t_test) = load_dataset(
+        config.dataset, root=config.root, download=config.download, verify=config.verify
+    )
+    # Checked by the config for the published files; here for unverified ones, before any step.
+    problem = config.size_problem(len(x_train), int(np.bincount(t_train, minlength=10).min()))
+    if problem is not None:
+        raise DataError(problem)
+    data = Dataset(
+        name=config.dataset,
+        x_train=x_train,
+        t_train=t_train,
+        x_test=x_test,
+        t_test=t_test,
+        class_names=tuple(DATASETS[config.dataset].classes),
+    )
+    remember(data_key(config), data)
+    return data
+
+
+def data_key(config: FewshotConfig) -> tuple:
+    """What identifies the loaded data of ``config`` (for the per-process cache)."""
+    return ("fewshot", config.dataset, str(config.root), config.verify)
+
+
+def paired_task(config: FewshotConfig, seed: int) -> PairedOutcome:
+    """One paired run as a study's unit of work: it finds (or loads) the data itself."""
+    return paired_run(cached(data_key(config), lambda: load_data(config)), config, seed)
 
 
 def text_design_sets(

@@ -11,19 +11,14 @@ import io
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 import zeronn
 from zeronn._io import atomic_write_json, atomic_write_with
-from zeronn.data import load_dataset
-from zeronn.data.datasets import DATASETS as DATASET_INFO
-from zeronn.data.errors import DataError
 from zeronn.run_folder import RunFolder
 
 from . import figures, report
 from .blas_threads import single_threaded_blas
 from .config import FewshotConfig
-from .experiment import Dataset, PairedOutcome, TrainingSet, literal_run
+from .experiment import Dataset, PairedOutcome, TrainingSet, literal_run, load_data
 from .study import init_study, repeated_paired_runs, size_sweep
 
 Printer = Callable[[str], None]
@@ -144,25 +139,6 @@ def _studies(
         rendered["prediction_histogram.png"] = _png(
             figures.prediction_histograms(rows, data.class_names)
         )
-
-
-def load_data(config: FewshotConfig) -> Dataset:
-    """Load the dataset of ``config`` (the loader says where to put missing files)."""
-    (x_train, t_train), (x_test, t_test) = load_dataset(
-        config.dataset, root=config.root, download=config.download, verify=config.verify
-    )
-    # Checked by the config for the published files; here for unverified ones, before any step.
-    problem = config.size_problem(len(x_train), int(np.bincount(t_train, minlength=10).min()))
-    if problem is not None:
-        raise DataError(problem)
-    return Dataset(
-        name=config.dataset,
-        x_train=x_train,
-        t_train=t_train,
-        x_test=x_test,
-        t_test=t_test,
-        class_names=tuple(DATASET_INFO[config.dataset].classes),
-    )
 
 
 def _png(figure: object) -> bytes:

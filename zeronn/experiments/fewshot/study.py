@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from zeronn.parallel import remember, run_all
 from zeronn.stats import paired_difference, summarize
 
 from .config import FewshotConfig
-from .experiment import Dataset, PairedOutcome, RunResult, paired_run
+from .experiment import Dataset, PairedOutcome, RunResult, data_key, paired_task
 
 INIT_STUDY_INITS: tuple[float | str, ...] = (0.01, "he", "xavier")
 SWEEP_SAMPLINGS = ("random", "per-class")
@@ -71,12 +72,22 @@ class PairedStudy:
 def repeated_paired_runs(
     data: Dataset, config: FewshotConfig, progress: Progress = _silent
 ) -> tuple[list[PairedOutcome], PairedStudy]:
-    """``config.repeats`` paired runs with seeds ``config.seed, config.seed + 1, ...``."""
+    """``config.repeats`` paired runs with seeds ``config.seed, config.seed + 1, ...``.
+
+    The runs go to ``config.jobs`` processes or ``config.scheduler``'s cluster
+    (:mod:`zeronn.parallel`), with the same results as one after another.
+    """
+    remember(data_key(config), data)
     repeats = config.repeats
     seeds = [config.seed + r for r in range(repeats)]
     outcomes = []
-    for r, repeat_seed in enumerate(seeds):
-        outcome = paired_run(data, config, repeat_seed)
+    runs = run_all(
+        paired_task,
+        [(config, seed) for seed in seeds],
+        jobs=config.jobs,
+        scheduler=config.scheduler,
+    )
+    for r, (repeat_seed, outcome) in enumerate(zip(seeds, runs, strict=True)):
         outcomes.append(outcome)
         if repeats > 1:
             progress(
@@ -92,17 +103,29 @@ def size_sweep(
 ) -> list[dict[str, object]]:
     """For each size of ``config.sweep`` and each sampling scheme, ``config.repeats`` paired
     runs; one JSON-ready row each."""
+    remember(data_key(config), data)
+    seeds = [config.seed + r for r in range(config.repeats)]
+    cells = [
+        (sampling, size, replace(config, samples=size, sampling=sampling))
+        for sampling in SWEEP_SAMPLINGS
+        for size in config.sweep
+    ]
+    runs = run_all(
+        paired_task,
+        [(cell, seed) for _, _, cell in cells for seed in seeds],
+        jobs=config.jobs,
+        scheduler=config.scheduler,
+    )
     rows = []
-    for sampling in SWEEP_SAMPLINGS:
-        for size in config.sweep:
-            cell = replace(config, samples=size, sampling=sampling)
-            _, study = repeated_paired_runs(data, cell)
-            row = {"samples": size, "sampling": sampling, **study.as_dict()}
-            rows.append(row)
-            progress(
-                f"sweep {sampling:>9} n={size:<5}: "
-                f"{row['without']['mean']:.2%} without, {row['with']['mean']:.2%} with rotation"
-            )
+    for sampling, size, _ in cells:
+        outcomes = [next(runs) for _ in seeds]
+        study = PairedStudy.from_outcomes(seeds, outcomes)
+        row = {"samples": size, "sampling": sampling, **study.as_dict()}
+        rows.append(row)
+        progress(
+            f"sweep {sampling:>9} n={size:<5}: "
+            f"{row['without']['mean']:.2%} without, {row['with']['mean']:.2%} with rotation"
+        )
     return rows
 
 
@@ -124,14 +147,20 @@ def init_study(
     repeat's predicted-class counts, so a network that predicts one or two classes for
     everything is shown as such (prediction_histogram.png).
     """
+    remember(data_key(config), data)
+    done = done or {}
+    seeds = [config.seed + r for r in range(config.repeats)]
+    to_run = [init for init in INIT_STUDY_INITS if init not in done]
+    runs = run_all(
+        paired_task,
+        [(replace(config, init=init), seed) for init in to_run for seed in seeds],
+        jobs=config.jobs,
+        scheduler=config.scheduler,
+    )
     rows = []
     for init in INIT_STUDY_INITS:
-        if done and init in done:
-            outcomes = done[init]
-            seeds = [config.seed + r for r in range(config.repeats)]
-            study = PairedStudy.from_outcomes(seeds, outcomes)
-        else:
-            outcomes, study = repeated_paired_runs(data, replace(config, init=init))
+        outcomes = done[init] if init in done else [next(runs) for _ in seeds]
+        study = PairedStudy.from_outcomes(seeds, outcomes)
         first = outcomes[0]
         row: dict[str, object] = {"init": init, **study.as_dict()}
         for arm, run in (("without", first.without), ("with", first.with_rotation)):

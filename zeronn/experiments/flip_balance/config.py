@@ -13,6 +13,7 @@ from pathlib import Path
 from zeronn._checks import as_float_dtype, non_negative_int, positive_int
 from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
+from zeronn.parallel import check_parallel
 from zeronn.run_folder import check_output_folder, new_run_folder
 
 MODELS = ("simple-convnet", "deep-convnet")
@@ -44,6 +45,8 @@ class FlipBalanceConfig:
     overwrite: bool = False
     dtype: str = "float32"
     figures: bool = True
+    jobs: int = 1
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -71,6 +74,9 @@ class FlipBalanceConfig:
         # the baseline comes first: every shift is measured against it
         put("conditions", tuple(name for name in CONDITIONS if name in self.conditions))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        jobs, scheduler = check_parallel(self.jobs, self.scheduler, _OWNER)
+        put("jobs", jobs)
+        put("scheduler", scheduler)
         if self.root is not None:
             put("root", Path(self.root))
         put("out", Path(self.out))

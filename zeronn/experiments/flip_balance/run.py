@@ -30,6 +30,7 @@ from zeronn.data.errors import DataError
 from zeronn.experiments.flip_balance import report
 from zeronn.experiments.flip_balance.conditions import TrainingSet, build_condition
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
+from zeronn.parallel import cached, remember, run_all
 from zeronn.run_folder import RunFolder
 
 Arrays = tuple[NDArray[np.floating], NDArray[np.int64]]
@@ -108,11 +109,38 @@ def train_condition(
     return model, facts
 
 
+def run_condition(config: FlipBalanceConfig, seed: int, condition: str) -> dict[str, Any]:
+    """One (seed, condition) run, the study's unit of work: train, score on the test set.
+
+    Returns the run's record, its test predictions and its trained weights. It finds (or
+    loads, once per process) the data itself, so it can run in a worker process.
+    """
+    (x_train, t_train), (x_test, t_test) = cached(
+        _data_key(config), lambda: load_binary_task(config)
+    )
+    chosen = _training_subset(t_train, config.train_per_class, seed)
+    originals, labels = x_train[chosen], t_train[chosen]
+    training = build_condition(condition, originals, labels, rng=np.random.default_rng([seed, 3]))
+    model, facts = train_condition(training, len(originals), config, seed)
+    predictions = model.predict(x_test, 500).argmax(axis=1)
+    record = {
+        "condition": condition,
+        "seed": seed,
+        **report.score_predictions(t_test, predictions),
+        "train_counts": training.class_counts().tolist(),
+        "held_bytes": training.held_bytes,
+        "peak_bytes": training.peak_bytes(config.batch_size),
+        **facts,
+    }
+    return {"record": record, "predictions": predictions, "state": model.state_dict()}
+
+
 def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> dict[str, Any]:
     """Run every (seed, condition) pair; return the results dict written to results.json.
 
-    The models and test predictions of the first seed are kept under ``"_first_seed"``
-    (not JSON) for the figures.
+    The runs go to ``config.jobs`` processes or ``config.scheduler``'s cluster
+    (:mod:`zeronn.parallel`), with the same results as one after another. The models and test
+    predictions of the first seed are kept under ``"_first_seed"`` (not JSON) for the figures.
     """
     stream = sys.stdout if stream is None else stream
     (x_train, t_train), (x_test, t_test) = load_binary_task(config)
@@ -120,32 +148,26 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
     problem = config.size_problem(int(np.bincount(t_train, minlength=2).min()))
     if problem is not None:
         raise DataError(problem)
+    remember(_data_key(config), ((x_train, t_train), (x_test, t_test)))
+    pairs = [(seed, condition) for seed in config.seeds for condition in config.conditions]
+    results = run_all(
+        run_condition,
+        [(config, seed, condition) for seed, condition in pairs],
+        jobs=config.jobs,
+        scheduler=config.scheduler,
+    )
     runs: list[dict[str, Any]] = []
     first_seed: dict[str, Any] = {"models": {}, "predictions": {}}
-    for seed in config.seeds:
-        chosen = _training_subset(t_train, config.train_per_class, seed)
-        originals, labels = x_train[chosen], t_train[chosen]
-        for condition in config.conditions:
-            training = build_condition(
-                condition, originals, labels, rng=np.random.default_rng([seed, 3])
-            )
-            model, facts = train_condition(training, len(originals), config, seed)
-            pred = model.predict(x_test, 500).argmax(axis=1)
-            record = {
-                "condition": condition,
-                "seed": seed,
-                **report.score_predictions(t_test, pred),
-                "train_counts": training.class_counts().tolist(),
-                "held_bytes": training.held_bytes,
-                "peak_bytes": training.peak_bytes(config.batch_size),
-                **facts,
-            }
-            runs.append(record)
-            stream.write(_progress_line(record, config.class_names))
-            stream.flush()
-            if seed == config.seeds[0]:
-                first_seed["models"][condition] = model
-                first_seed["predictions"][condition] = pred
+    for (seed, condition), result in zip(pairs, results, strict=True):
+        record = result["record"]
+        runs.append(record)
+        stream.write(_progress_line(record, config.class_names))
+        stream.flush()
+        if seed == config.seeds[0]:
+            model = build_model(config, np.random.default_rng(0))
+            model.load_state_dict(result["state"])
+            first_seed["models"][condition] = model
+            first_seed["predictions"][condition] = result["predictions"]
     return {
         "experiment": "flip-balance",
         "config": _config_json(config),
@@ -155,6 +177,10 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
         "summary": report.summarize(runs),
         "_first_seed": {**first_seed, "x_test": x_test, "t_test": t_test},
     }
+
+
+def _data_key(config: FlipBalanceConfig) -> tuple:
+    return ("flip-balance", config.classes, str(config.root), config.verify, config.dtype)
 
 
 def _training_subset(t_train: NDArray[np.int64], per_class: int | None, seed: int) -> NDArray:

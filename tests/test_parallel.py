@@ -1,0 +1,106 @@
+"""Tests for zeronn/parallel.py: a study's runs give the same results wherever they run."""
+
+import json
+
+import numpy as np
+import pytest
+
+from zeronn.data import write_idx
+from zeronn.experiments.fewshot.config import FewshotConfig
+from zeronn.experiments.fewshot.run import run_fewshot
+from zeronn.experiments.flip_balance.config import FlipBalanceConfig
+from zeronn.experiments.flip_balance.run import run_experiment
+from zeronn.parallel import cached, check_parallel, remember, run_all
+
+
+def blas_product(seed: int, size: int) -> np.ndarray:
+    """A module-level run function (a worker must be able to import it)."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((size, size))
+    return a @ a.T
+
+
+def test_runs_come_back_in_order_and_equal_bit_for_bit_in_processes():
+    arguments = [(seed, 60) for seed in range(4)]
+    serial = list(run_all(blas_product, arguments))
+    parallel = list(run_all(blas_product, arguments, jobs=2))
+    for one, other in zip(serial, parallel, strict=True):
+        np.testing.assert_array_equal(one, other)
+
+
+def test_the_per_process_cache_makes_once():
+    calls = []
+    key = ("test", object())
+    for _ in range(3):
+        cached(key, lambda: calls.append(1) or "data")
+    assert calls == [1]
+    remember(key, "other")
+    assert cached(key, lambda: "never") == "other"
+
+
+def test_parallel_options_are_checked_before_any_run():
+    assert check_parallel(2, None, "study") == (2, None)
+    with pytest.raises(ValueError, match="jobs to be a positive integer, got 0"):
+        check_parallel(0, None, "study")
+    with pytest.raises(ValueError, match="both --jobs 2 and --scheduler"):
+        check_parallel(2, "tcp://localhost:8786", "study")
+    with pytest.raises(TypeError, match="scheduler as an address"):
+        check_parallel(1, 8786, "study")
+
+
+def write_tiny(root, count=(150, 60), classes=10):
+    rng = np.random.default_rng(0)
+    for split, n in zip(("train", "t10k"), count, strict=True):
+        labels = (np.arange(n) % classes).astype(np.uint8)
+        images = rng.integers(0, 40, size=(n, 28, 28), dtype=np.uint8)
+        for index, label in enumerate(labels):
+            row, col = 4 + 10 * (label // 4), 2 + 6 * (label % 4)
+            images[index, row : row + 4, col : col + 4] = 250
+        write_idx(root / f"{split}-images-idx3-ubyte.gz", images)
+        write_idx(root / f"{split}-labels-idx1-ubyte.gz", labels)
+    return root
+
+
+def test_a_fewshot_study_in_two_processes_equals_the_serial_one(tmp_path):
+    root = write_tiny(tmp_path / "data")
+    settings = {"root": root, "verify": False, "steps": 30, "lr": 0.1, "init": "he", "repeats": 3}
+    results = []
+    for jobs in (1, 2):
+        config = FewshotConfig(**settings, sweep=(10,), jobs=jobs, out=tmp_path / f"jobs{jobs}")
+        payload = run_fewshot(config, printer=lambda _: None)
+        results.append(json.dumps([payload["repeats"], payload["sweep"]], sort_keys=True))
+    assert results[0] == results[1]
+
+
+def test_a_flip_balance_study_in_two_processes_equals_the_serial_one(tmp_path):
+    root = write_tiny(tmp_path / "data", count=(200, 60))
+    settings = {
+        "root": root,
+        "verify": False,
+        "train_per_class": 15,
+        "epochs": 1,
+        "batch_size": 10,
+        "seeds": (0, 1),
+        "conditions": ("none", "flip-a"),
+        "figures": False,
+    }
+    runs = []
+    for jobs in (1, 2):
+        config = FlipBalanceConfig(**settings, jobs=jobs, out=tmp_path / f"jobs{jobs}")
+        result = run_experiment(config, stream=open(tmp_path / "log", "w"))  # noqa: SIM115
+        for record in result["runs"]:
+            del record["wall_time_s"]
+        runs.append(json.dumps(result["runs"], sort_keys=True))
+    assert runs[0] == runs[1]
+
+
+def test_a_dask_cluster_gives_the_same_results(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    arguments = [(seed, 40) for seed in range(3)]
+    serial = list(run_all(blas_product, arguments))
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        on_cluster = list(run_all(blas_product, arguments, scheduler=cluster.scheduler_address))
+    for one, other in zip(serial, on_cluster, strict=True):
+        np.testing.assert_array_equal(one, other)
