@@ -155,3 +155,27 @@ def test_train_on_a_real_mnist_subset(tmp_path):
     # (0.88 when this test was written; the floor leaves room for other seeds and BLAS).
     assert metrics["test"]["accuracy"] > 0.7
     assert (out / "misclassified.png").stat().st_size > 0
+
+
+def test_fine_tuning_in_place_keeps_the_original_until_the_run_has_finished(
+    fake_root, tmp_path, monkeypatch
+):
+    out = tmp_path / "s1"
+    assert run_train(fake_root, out, "--epochs", "1", "--hidden", "16") == 0
+    original = (out / "model.npz").read_bytes()
+    seen_during_the_run = []
+
+    from zeronn.workflows import train as workflow
+
+    real_fit = workflow.Trainer.fit
+
+    def fit_and_look(self, *args, **kwargs):
+        seen_during_the_run.append((out / "model.npz").read_bytes())
+        return real_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(workflow.Trainer, "fit", fit_and_look)
+    flags = ("--load", str(out / "model.npz"), "--overwrite", "--epochs", "1", "--hidden", "16")
+    assert run_train(fake_root, out, *flags) == 0
+    assert seen_during_the_run == [original]  # the checkpoint went to the temporary folder
+    assert (out / "model.npz").read_bytes() != original  # replaced, whole, at the end
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
