@@ -18,6 +18,7 @@ from zeronn._checks import as_float_dtype, existing_folder, non_negative_int, po
 from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.data.image_decode import COLORS
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
+from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.run_folder import check_output_folder
 
 MODELS = ("mlp", "simple-convnet", "deep-convnet")
@@ -44,10 +45,8 @@ AUGMENT_KEYS = {
     "vflip": ("vertical_flip",),
 }
 _OWNER = "train"
-# image folders (--data): the side length when none is given, and the smallest side each
-# network can process (models.py's factories refuse smaller, naming the layer)
+# image folders (--data): the side length when none is given
 DEFAULT_IMAGE_SIZE = 64
-MIN_IMAGE_SIZE = {"simple-convnet": 6, "deep-convnet": 4}
 
 
 def parse_augment(spec: str) -> dict[str, Any]:
@@ -190,7 +189,7 @@ class TrainConfig:
                 raise ValueError(f"{flag} and --data exclude each other: {why}")
         size = DEFAULT_IMAGE_SIZE if self.image_size is None else self.image_size
         put("image_size", positive_int(size, "image_size", _OWNER))
-        smallest = MIN_IMAGE_SIZE.get(self.model, 1)
+        smallest = SMALLEST_IMAGE_SIDE.get(self.model.replace("-", "_"), 1)
         if self.image_size < smallest:
             raise ValueError(
                 f"--image-size {self.image_size} is too small for {self.model}, which needs "
