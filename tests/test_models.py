@@ -16,7 +16,7 @@ from zeronn.layers import (
     Tanh,
 )
 from zeronn.losses import SoftmaxCrossEntropy
-from zeronn.models import deep_convnet, mlp, simple_convnet
+from zeronn.models import SMALLEST_IMAGE_SIDE, deep_convnet, mlp, simple_convnet
 from zeronn.optim import SGD, Adam
 
 
@@ -196,3 +196,11 @@ def test_convnets_take_color_input_and_learn_what_only_color_tells(factory):
         optimizer.step()
     assert loss_fn(model.forward(x), labels) < 0.5 * first_loss
     assert np.mean(model.predict(x).argmax(axis=1) == labels) >= 0.9
+
+
+@pytest.mark.parametrize("factory", [simple_convnet, deep_convnet])
+def test_smallest_image_side_is_where_the_factory_starts_to_build(factory):
+    side = SMALLEST_IMAGE_SIDE[factory.__name__]
+    factory((3, side, side), rng=0)
+    with pytest.raises(ValueError, match="is too small"):
+        factory((3, side - 1, side - 1), rng=0)

@@ -26,14 +26,18 @@ from zeronn.commands._options import HelpFormatter
 
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "train": ("zeronn.commands.train", "train and evaluate a network on MNIST or Fashion-MNIST"),
+    "train": (
+        "zeronn.commands.train",
+        "train and evaluate a network on MNIST, Fashion-MNIST or a folder of your images",
+    ),
     "fewshot": (
         "zeronn.commands.fewshot",
         "few-sample MNIST: does rotating ten digits help? (a blog experiment, reproduced)",
     ),
     "flip-balance": (
         "zeronn.commands.flip_balance",
-        "flip augmentation and class balance: the cats-and-dogs lesson on Fashion-MNIST",
+        "flip augmentation and class balance: the cats-and-dogs lesson on Fashion-MNIST or "
+        "two folders of your images",
     ),
 }
 

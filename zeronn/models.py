@@ -51,6 +51,10 @@ from zeronn.layers import (
 from zeronn.model import Sequential
 
 ACTIVATIONS: dict[str, type[Layer]] = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
+# The smallest square images (side H = W) each convnet factory builds a network for with its
+# default options: their max-pools need 2×2 inputs. Configs check image sizes against it
+# before any data is read; tests/test_models.py checks it against the factories.
+SMALLEST_IMAGE_SIDE = {"simple_convnet": 6, "deep_convnet": 4}
 
 
 def mlp(

@@ -11,6 +11,10 @@ An epoch visits every sample once, in a fresh random order drawn from the traine
 with the last batch smaller when ``batch_size`` does not divide N. Training loss and accuracy
 are running means over the epoch (weighted by batch size), so they mix the model's states
 along the epoch; validation metrics are measured after the epoch in eval mode.
+
+``fit(x, t, ...)`` trains on arrays in memory; ``fit_batches(source, ...)`` on a dataset that
+yields its own batches (:class:`zeronn.data.BatchSource`, e.g. an image folder decoded batch
+by batch). Both run the same epoch and the same step; only where the batches come from differs.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 import numpy as np
@@ -27,6 +31,7 @@ from numpy.typing import NDArray
 from zeronn._checks import as_generator, positive_int
 from zeronn.callbacks import Callback
 from zeronn.data import iterate_batches
+from zeronn.data.batches import BatchSource, check_batch_source
 from zeronn.history import History
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.metrics import accuracy, class_indices
@@ -49,6 +54,8 @@ class Loss(Protocol):
 __all__ = ["History", "NonFiniteLossError", "Trainer"]
 
 Augment = Callable[[NDArray[np.floating], np.random.Generator], NDArray[np.floating]]
+# validation data: (x_val, t_val) arrays, or a BatchSource
+Validation = tuple[NDArray[np.floating], NDArray] | BatchSource
 PROGRESS_METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
@@ -149,13 +156,63 @@ class Trainer:
         """
         epochs = positive_int(epochs, "epochs", "Trainer.fit")
         _check_pair(x, t, "Trainer.fit")
-        if validation is not None:
-            if not isinstance(validation, tuple | list) or len(validation) != 2:
+        validate = self._validation(validation, "Trainer.fit")
+
+        def epoch_batches() -> Iterator[tuple[NDArray, NDArray]]:
+            return iterate_batches(
+                x, t, self.batch_size, self.rng, shuffle=True, augment=self.augment
+            )
+
+        return self._fit(epoch_batches, math.ceil(len(x) / self.batch_size), epochs, validate)
+
+    def fit_batches(
+        self, source: BatchSource, epochs: int, *, validation: Validation | None = None
+    ) -> History:
+        """Train for ``epochs`` passes over a dataset that yields its own batches.
+
+        ``source``: e.g. :class:`zeronn.data.ImageFolderDataset`; each epoch is
+        ``source.batches(batch_size, rng=self.rng, shuffle=True, augment=self.augment)``, so
+        the order, the augmentation and the step are those of :meth:`fit`. ``validation``:
+        another such dataset or ``(x_val, t_val)`` arrays, evaluated after each epoch.
+        """
+        epochs = positive_int(epochs, "epochs", "Trainer.fit_batches")
+        check_batch_source(source, "Trainer.fit_batches")
+        validate = self._validation(validation, "Trainer.fit_batches")
+        steps = source.num_batches(self.batch_size)
+        if steps < 1:
+            raise ValueError(f"Trainer.fit_batches expected a source with batches, got {source!r}")
+
+        def epoch_batches() -> Iterator[tuple[NDArray, NDArray]]:
+            return source.batches(self.batch_size, rng=self.rng, shuffle=True, augment=self.augment)
+
+        return self._fit(epoch_batches, steps, epochs, validate)
+
+    def _validation(
+        self, validation: object, owner: str
+    ) -> Callable[[int], tuple[float, float]] | None:
+        """``epoch -> (val_loss, val_accuracy)`` for the validation data, or None without it."""
+        if validation is None:
+            return None
+        if isinstance(validation, tuple | list):
+            if len(validation) != 2:
                 raise TypeError(
-                    f"Trainer.fit expected validation=(x_val, t_val) or None, got {validation!r}"
+                    f"{owner} expected validation=(x_val, t_val), a dataset or None, "
+                    f"got {len(validation)} items"
                 )
-            _check_pair(*validation, "Trainer.fit", what="validation")
-        steps = math.ceil(len(x) / self.batch_size)
+            x_val, t_val = validation
+            _check_pair(x_val, t_val, owner, what="validation")
+            return lambda epoch: self._evaluate(x_val, t_val, epoch=epoch)
+        check_batch_source(validation, owner, what="validation=(x_val, t_val) or a dataset")
+        return lambda epoch: self._score(*self.predict_batches(validation), epoch=epoch)
+
+    def _fit(
+        self,
+        epoch_batches: Callable[[], Iterator[tuple[NDArray, NDArray]]],
+        steps: int,
+        epochs: int,
+        validate: Callable[[int], tuple[float, float]] | None,
+    ) -> History:
+        """The loop of :meth:`fit` and :meth:`fit_batches`: epochs, callbacks, the History."""
         self.history = history = History()
         self.stop_training = False
         self._last_finite = None
@@ -166,7 +223,7 @@ class Trainer:
                 callback.on_epoch_begin(self, epoch)
             if self.verbose:
                 self.stream.write(f"Epoch {epoch}/{epochs}\n")
-            logs = self._train_epoch(x, t, epoch, steps, history, validation)
+            logs = self._train_epoch(epoch_batches(), epoch, steps, history, validate)
             history.record_epoch(logs)
             for callback in self.callbacks:
                 callback.on_epoch_end(self, epoch, logs)
@@ -176,16 +233,13 @@ class Trainer:
             callback.on_train_end(self, history)
         return history
 
-    def _train_epoch(self, x, t, epoch, steps, history, validation) -> dict[str, float]:
+    def _train_epoch(self, batches, epoch, steps, history, validate) -> dict[str, float]:
         """One pass over the data; returns the epoch's logs (metrics, lr, epoch_time)."""
         start = time.perf_counter()
         progress = ProgressLine(steps, stream=self.stream, verbose=self.verbose)
         lr = float(self.optimizer.lr)
         self.model.train()
         loss_sum, correct, seen = 0.0, 0, 0
-        batches = iterate_batches(
-            x, t, self.batch_size, self.rng, shuffle=True, augment=self.augment
-        )
         for step, (x_batch, t_batch) in enumerate(batches, start=1):
             loss, batch_correct = self._train_step(x_batch, t_batch, epoch, step, steps)
             history.step_loss.append(loss)
@@ -194,9 +248,11 @@ class Trainer:
             correct += batch_correct
             seen += count
             progress.update(step, {"loss": loss_sum / seen, "accuracy": correct / seen})
+        if seen == 0:  # a batch source whose files all failed to decode, say
+            raise ValueError(f"Trainer: epoch {epoch} got no training batches from its source")
         logs = {"loss": loss_sum / seen, "accuracy": correct / seen}
-        if validation is not None:
-            logs["val_loss"], logs["val_accuracy"] = self._evaluate(*validation, epoch=epoch)
+        if validate is not None:
+            logs["val_loss"], logs["val_accuracy"] = validate(epoch)
         logs["lr"] = lr
         logs["epoch_time"] = time.perf_counter() - start
         progress.finish({name: logs[name] for name in PROGRESS_METRICS if name in logs})
@@ -288,8 +344,19 @@ class Trainer:
         _check_pair(x, t, "Trainer.evaluate")
         return self._evaluate(x, t, epoch=None, batch_size=batch_size)
 
+    def evaluate_batches(
+        self, source: BatchSource, batch_size: int | None = None
+    ) -> tuple[float, float]:
+        """Mean loss and accuracy over every sample of a dataset that yields its own batches
+        (in order, unshuffled, not augmented), in eval mode; as :meth:`evaluate`."""
+        check_batch_source(source, "Trainer.evaluate_batches")
+        return self._score(*self.predict_batches(source, batch_size), epoch=None)
+
     def _evaluate(self, x, t, *, epoch: int | None, batch_size: int | None = None):
-        logits = self.predict(x, batch_size)
+        return self._score(self.predict(x, batch_size), t, epoch=epoch)
+
+    def _score(self, logits, t, *, epoch: int | None) -> tuple[float, float]:
+        """Loss and accuracy of all the logits at once; after an epoch, checked finite first."""
         if epoch is not None:
             self._check_finite_logits(logits, f"the validation after epoch {epoch}", epoch, None)
         # The loss is a mean over rows, so one call on all logits equals the size-weighted
@@ -300,6 +367,21 @@ class Trainer:
     def predict(self, x: NDArray[np.floating], batch_size: int | None = None) -> NDArray:
         """The model's outputs (N, K) for all inputs, in eval mode, ``batch_size`` at a time."""
         return self.model.predict(x, self.batch_size if batch_size is None else batch_size)
+
+    def predict_batches(
+        self, source: BatchSource, batch_size: int | None = None
+    ) -> tuple[NDArray, NDArray]:
+        """``(logits, t)``: the outputs (N, K) for every batch of ``source``, in its unshuffled
+        order, with the targets it yielded beside them; eval mode, ``batch_size`` at a time."""
+        check_batch_source(source, "Trainer.predict_batches")
+        size = self.batch_size if batch_size is None else batch_size
+        logits, targets = [], []
+        for x, t in source.batches(size, rng=self.rng, shuffle=False):
+            logits.append(self.model.predict(x, size))
+            targets.append(t)
+        if not logits:
+            raise ValueError(f"Trainer.predict_batches got no batches from {source!r}")
+        return np.concatenate(logits), np.concatenate(targets)
 
     def __repr__(self) -> str:
         return (

@@ -7,17 +7,21 @@ Argparse in, a :class:`~zeronn.experiments.flip_balance.config.FlipBalanceConfig
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from zeronn.commands import _options as options
 from zeronn.data.datasets import FASHION_MNIST_CLASSES
+from zeronn.data.image_decode import COLORS
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
-from zeronn.experiments.flip_balance.config import MODELS, FlipBalanceConfig
+from zeronn.experiments.flip_balance.config import DEFAULT_IMAGE_SIZE, MODELS, FlipBalanceConfig
 
 DESCRIPTION = """\
 Train the same network on five versions of a two-class Fashion-MNIST training set (no flips,
 flipped copies of class A only, of both classes, random flips on the fly, class A flipped and
 class B oversampled to balance), with several seeds and the same number of steps each, and
-report per-class recall and precision, the shift in predicted class shares, memory and time."""
+report per-class recall and precision, the shift in predicted class shares, memory and time.
+With --data DIR --classes A,B the two classes are folders of your own images, as the
+original post's cats and dogs were."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,11 +31,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add(
         "--classes",
-        type=options.int_list,
-        default=defaults.classes,
+        type=options.name_list,
+        default=None,
         metavar="A,B",
-        help=f"the two classes; A gets the one-class flips ({names})",
+        help=f"the two classes; A gets the one-class flips. Fashion-MNIST indices ({names}; "
+        "default: 0,6), or with --data two class folder names (default: its two folders)",
     )
+    add(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a folder of class folders (or of train/ and test/ holding them) instead of "
+        "Fashion-MNIST; loaded whole into memory, as the stored copies of the lesson are. "
+        "Without test/, 20%% of each class is held out as the test set",
+    )
+    add(
+        "--image-size",
+        type=options.positive_int,
+        default=None,
+        metavar="N",
+        help=f"--data images are resized to N×N (default: {DEFAULT_IMAGE_SIZE})",
+    )
+    add("--color", choices=COLORS, default=None, help="--data images as (default: rgb)")
     add(
         "--model",
         choices=MODELS,
@@ -57,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=options.positive_int,
         default=None,
         metavar="N",
-        help="original training images per class (default: all 6000)",
+        help="original training images per class (default: all, 6000 in Fashion-MNIST)",
     )
     add(
         "--conditions",
@@ -74,8 +96,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
     """The validated config of a parsed command line."""
+    classes = args.classes
+    if classes is not None and args.data is None and all(c.isdigit() for c in classes):
+        classes = tuple(int(c) for c in classes)  # Fashion-MNIST indices
     return FlipBalanceConfig(
-        classes=args.classes,
+        classes=classes,
+        data=args.data,
+        image_size=args.image_size,
+        color=args.color,
         model=args.model,
         epochs=args.epochs,
         batch_size=args.batch_size,

@@ -1,4 +1,4 @@
-"""``zeronn train``: train and evaluate a model on MNIST or Fashion-MNIST.
+"""``zeronn train``: train and evaluate a model on MNIST, Fashion-MNIST or a folder of images.
 
 Argparse in, a :class:`~zeronn.workflows.train_config.TrainConfig` out, then
 :func:`zeronn.workflows.train.train_and_evaluate` (imported only when the command runs).
@@ -7,12 +7,22 @@ Argparse in, a :class:`~zeronn.workflows.train_config.TrainConfig` out, then
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from zeronn.commands import _options as options
-from zeronn.workflows.train_config import DATASETS, MODELS, OPTIMIZER_LR, SCHEDULES, TrainConfig
+from zeronn.data.image_decode import COLORS
+from zeronn.workflows.train_config import (
+    DATASETS,
+    DEFAULT_IMAGE_SIZE,
+    MODELS,
+    OPTIMIZER_LR,
+    SCHEDULES,
+    TrainConfig,
+)
 
 DESCRIPTION = """\
-Train a network on MNIST or Fashion-MNIST, keep the weights of the best validation epoch,
+Train a network on MNIST, Fashion-MNIST or your own images (--data DIR: one folder per
+class, or train/ and test/ each holding them), keep the weights of the best validation epoch,
 evaluate them on the test set, and write model.npz, history.json, metrics.json, curves.png,
 confusion_matrix.png and misclassified.png into --out."""
 
@@ -22,7 +32,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add("--model", choices=MODELS, default="mlp", help="the network")
     add("--hidden", type=options.int_list, default=(100, 100), help="hidden widths of the mlp")
-    add("--dataset", choices=DATASETS, default="mnist", help="the dataset")
+    add("--dataset", choices=DATASETS, default=None, help="the dataset (default: mnist)")
+    add(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="train on this folder of class folders instead of --dataset (streamed: only the "
+        "batch at hand is decoded); with train/ and test/ inside, test/ is the test set, "
+        "else the test report is on the validation share",
+    )
+    add(
+        "--image-size",
+        type=options.positive_int,
+        default=None,
+        metavar="N",
+        help=f"--data images are resized to N×N (default: {DEFAULT_IMAGE_SIZE})",
+    )
+    add("--color", choices=COLORS, default=None, help="--data images as (default: rgb)")
     add("--epochs", type=options.positive_int, default=5, help="passes over the training set")
     add("--batch-size", type=options.positive_int, default=100, help="images per step")
     add("--optimizer", choices=tuple(OPTIMIZER_LR), default="adam", help="the optimizer")
@@ -85,6 +112,9 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         model=args.model,
         hidden=args.hidden,
         dataset=args.dataset,
+        data=args.data,
+        image_size=args.image_size,
+        color=args.color,
         epochs=args.epochs,
         batch_size=args.batch_size,
         optimizer=args.optimizer,

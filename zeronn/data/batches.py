@@ -7,16 +7,51 @@ unless ``drop_last`` asks otherwise, so that evaluation over batches sees every 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import as_generator, non_negative_int, positive_int
 
-__all__ = ["Augment", "apply_augment", "check_augment", "iterate_batches", "num_batches"]
+__all__ = [
+    "Augment",
+    "BatchSource",
+    "apply_augment",
+    "check_augment",
+    "check_batch_source",
+    "iterate_batches",
+    "num_batches",
+]
 
 # augment(images, rng) -> new images of the same shape and dtype
 Augment = Callable[[NDArray, np.random.Generator], NDArray]
+
+
+class BatchSource(Protocol):
+    """A dataset that yields its own batches, e.g. :class:`zeronn.data.ImageFolderDataset`,
+    which decodes only the batch at hand. ``batches`` yields one epoch of ``(x, t)`` as
+    :func:`iterate_batches` does; ``num_batches`` says how many (for progress lines)."""
+
+    def batches(
+        self,
+        batch_size: int,
+        rng: np.random.Generator | int | None = None,
+        shuffle: bool = True,
+        augment: Augment | None = None,
+    ) -> Iterator[tuple[NDArray, NDArray]]: ...
+
+    def num_batches(self, batch_size: int) -> int: ...
+
+
+def check_batch_source(source: object, owner: str, what: str = "source") -> None:
+    """Refuse a ``source`` without callable ``batches`` and ``num_batches`` methods."""
+    if not all(callable(getattr(source, name, None)) for name in ("batches", "num_batches")):
+        raise TypeError(
+            f"{owner} expected {what} with batches(batch_size, rng, shuffle, augment) and "
+            f"num_batches(batch_size), e.g. a zeronn.data.ImageFolderDataset, "
+            f"got {type(source).__name__}"
+        )
 
 
 def num_batches(n: int, batch_size: int, drop_last: bool = False) -> int:

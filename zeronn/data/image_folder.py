@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from zeronn._checks import choice, existing_folder, pair, positive_int
+from zeronn.data.errors import DataError
 from zeronn.data.image_decode import COLORS, channels_of, decode_image
 from zeronn.data.image_scan import BadFile, ImageFiles, scan_image_folder
 
@@ -43,8 +44,10 @@ __all__ = [
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
 
 
-class ImageFolderError(ValueError):
-    """Files of an image folder could not be read; ``bad_files`` holds (path, reason) pairs."""
+class ImageFolderError(DataError):
+    """Files of an image folder could not be read; ``bad_files`` holds (path, reason) pairs.
+
+    A :class:`~zeronn.data.errors.DataError` (so a ``ValueError``): the user can fix it."""
 
     def __init__(self, message: str, bad_files: Sequence[BadFile]) -> None:
         super().__init__(message)

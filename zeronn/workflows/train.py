@@ -1,4 +1,5 @@
-"""Train a model on MNIST or Fashion-MNIST, evaluate it on the test set, write everything.
+"""Train a model on MNIST, Fashion-MNIST or a folder of class folders, evaluate it on the test
+set, write everything.
 
 ``train_and_evaluate(TrainConfig(...))`` is what ``zeronn train`` runs. Into ``config.out``
 it writes::
@@ -9,8 +10,9 @@ it writes::
     curves.png            loss and accuracy per epoch
     confusion_matrix.png  misclassified.png
 
-``evaluate_only`` skips training and evaluates the ``load`` weights (the model options must
-describe the same architecture).
+A folder (``config.data``) is streamed, never loaded whole; how its parts are chosen:
+:mod:`zeronn.workflows.train_folder`. ``evaluate_only`` skips training and evaluates the
+``load`` weights (the model options must describe the same architecture).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
 from zeronn.data.errors import DataError
 from zeronn.metrics import (
+    accuracy,
     classification_report,
     confusion_matrix,
     precision_recall_f1,
@@ -38,6 +41,7 @@ from zeronn.metrics import (
 from zeronn.model import Sequential
 from zeronn.run_folder import RunFolder
 from zeronn.train import Trainer
+from zeronn.workflows import train_folder
 from zeronn.workflows.train_config import TrainConfig
 
 IMAGE_SHAPE = (1, 28, 28)
@@ -62,15 +66,22 @@ def train_and_evaluate(
     the payload of metrics.json.
     """
     rng = np.random.default_rng(config.seed)
-    (x_train, t_train), (x_test, t_test) = load_splits(config, rng)
-    model = build_model(config, rng)
+    if config.data is None:
+        train, test = load_splits(config, rng)
+        parts, image_shape = None, IMAGE_SHAPE
+        class_names = data.DATASETS[config.dataset].classes
+    else:  # the files are listed here, and decoded batch by batch while training
+        parts = train_folder.open_folder(config)
+        train, test = parts.train, parts.test
+        image_shape, class_names = parts.image_shape, parts.class_names
+    model = build_model(config, rng, image_shape, len(class_names))
     if config.load is not None:
         serialize.load(model, config.load)
     optimizer = OPTIMIZERS[config.optimizer](model.parameters(), lr=config.learning_rate)
 
     with RunFolder(config.out, overwrite=config.overwrite) as folder:
         metrics, report = _train_and_write(
-            config, model, optimizer, folder, rng, (x_train, t_train), (x_test, t_test)
+            config, model, optimizer, folder, rng, train, test, class_names, parts
         )
     printer(report)
     test = metrics["test"]
@@ -81,10 +92,12 @@ def train_and_evaluate(
     return metrics
 
 
-def _train_and_write(config, model, optimizer, folder, rng, train, test):
-    """Train, evaluate, and write every output into ``folder`` (the run's temporary folder)."""
-    (x_train, t_train), (x_test, t_test) = train, test
-    class_names = data.DATASETS[config.dataset].classes
+def _train_and_write(config, model, optimizer, folder, rng, train, test, class_names, parts):
+    """Train, evaluate, and write every output into ``folder`` (the run's temporary folder).
+
+    ``train`` and ``test``: arrays ``(x, t)``, or image-folder datasets (``parts``, the folder's,
+    with ``test`` None when it has no test/ folder: the validation images stand in).
+    """
     model_path = folder / "model.npz"
     augment = config.augment_options()
     generator = None
@@ -92,8 +105,12 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test):
         image_shape = IMAGE_SHAPE[1:] if config.flat_images else None
         generator = ImageDataGenerator(**augment, image_shape=image_shape)
     validation, callbacks = None, []
+    if parts is not None:
+        train, validation = train_folder.hold_out_images(train, config.val_split, rng)
+        test = validation if test is None else test
+    elif not config.evaluate_only:
+        train, validation = hold_out(*train, config.val_split, rng)
     if not config.evaluate_only:
-        (x_train, t_train), validation = hold_out(x_train, t_train, config.val_split, rng)
         callbacks = _callbacks(config, model_path, validation is not None)
     trainer = Trainer(
         model,
@@ -108,7 +125,7 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test):
     best_epoch, train_seconds = None, 0.0
     if not config.evaluate_only:
         start = time.perf_counter()
-        history = trainer.fit(x_train, t_train, config.epochs, validation=validation)
+        history = train_folder.fit(trainer, train, config.epochs, validation)
         train_seconds = time.perf_counter() - start
         if validation is not None:
             serialize.load(model, model_path)  # the checkpoint holds the best validation epoch
@@ -120,18 +137,22 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test):
     else:
         serialize.save(model, model_path)  # the evaluated weights travel with their metrics
 
-    test_loss, test_accuracy = trainer.evaluate(x_test, t_test)
-    probabilities = _softmax(trainer.predict(x_test))
+    logits, t_test = train_folder.predict(trainer, test)  # what trainer.evaluate computes
+    test_loss, test_accuracy = float(trainer.loss.forward(logits, t_test)), accuracy(logits, t_test)
+    probabilities = _softmax(logits)
     predicted = probabilities.argmax(axis=1)
     cm = confusion_matrix(t_test, predicted, len(class_names))
-    metrics = _metrics(config, cm, predicted, class_names, test_loss, test_accuracy, len(x_test))
+    metrics = _metrics(config, cm, predicted, class_names, test_loss, test_accuracy, len(t_test))
     metrics["best_epoch"], metrics["train_seconds"] = best_epoch, train_seconds
+    if parts is not None:
+        metrics["dataset"] = str(config.data)
+        metrics["data"] = train_folder.folder_facts(config, parts, train, validation, test)
+        if parts.test is None:
+            metrics["test"]["note"] = train_folder.TEST_ON_VALIDATION
     atomic_write_json(folder / "metrics.json", metrics)
     plots.plot_confusion_matrix(cm, class_names, path=folder / "confusion_matrix.png")
     plots.plot_misclassified(
-        x_test,
-        probabilities,
-        t_test,
+        *train_folder.misclassified_inputs(test, probabilities, t_test),
         class_names=class_names,
         image_shape=IMAGE_SHAPE[1:],
         path=folder / "misclassified.png",
@@ -179,13 +200,19 @@ def hold_out(
     return (x[kept], t[kept]), (x[held], t[held])
 
 
-def build_model(config: TrainConfig, rng: np.random.Generator) -> Sequential:
-    """The config's network for 28×28 images and 10 classes."""
+def build_model(
+    config: TrainConfig,
+    rng: np.random.Generator,
+    image_shape: tuple[int, int, int] = IMAGE_SHAPE,
+    classes: int = 10,
+) -> Sequential:
+    """The config's network for images ``image_shape`` (C, H, W) and ``classes`` classes
+    (MNIST's 1×28×28 and 10 by default); the MLP reads the C·H·W pixels as one vector."""
     if config.model == "mlp":
-        sizes = [int(np.prod(IMAGE_SHAPE)), *config.hidden, 10]
+        sizes = [int(np.prod(image_shape)), *config.hidden, classes]
         return models.mlp(sizes, activation="relu", init="he", rng=rng, dtype=config.dtype)
     factory = models.simple_convnet if config.model == "simple-convnet" else models.deep_convnet
-    return factory(IMAGE_SHAPE, rng=rng, dtype=config.dtype)
+    return factory(image_shape, classes=classes, rng=rng, dtype=config.dtype)
 
 
 def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:

@@ -1,7 +1,9 @@
 """The options of a training run (``zeronn train``) as one frozen, validated value.
 
 Every check runs when the config is built, before any data is read or any file written; an
-error names the option, what it expected and what arrived.
+error names the option, what it expected and what arrived. An image folder (``data``) is
+looked at, not read: it must exist and hold class folders; its files are listed and decoded
+only when the run starts.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from zeronn._checks import as_float_dtype, non_negative_int, positive_int
+from zeronn._checks import as_float_dtype, existing_folder, non_negative_int, positive_int
 from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.data.image_decode import COLORS
+from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
+from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.run_folder import check_output_folder
 
 MODELS = ("mlp", "simple-convnet", "deep-convnet")
@@ -40,6 +45,8 @@ AUGMENT_KEYS = {
     "vflip": ("vertical_flip",),
 }
 _OWNER = "train"
+# image folders (--data): the side length when none is given
+DEFAULT_IMAGE_SIZE = 64
 
 
 def parse_augment(spec: str) -> dict[str, Any]:
@@ -82,12 +89,18 @@ class TrainConfig:
     :func:`parse_augment`, or None; ``train_subset`` / ``test_subset``: how many random
     images to use (None: all); ``val_split``: the share of training images held out to choose
     the best epoch (0: train on all, keep the last epoch); ``load``: weights to start from.
+
+    ``data``: a folder of class folders to train on instead of ``dataset`` (MNIST when neither
+    is given); with ``train/`` and ``test/`` inside, the validation share is drawn from
+    ``train/`` and the test set is ``test/``, else both come from the one folder and the test
+    report is on the validation images. ``image_size`` (default 64) and ``color`` ("rgb" or
+    "grayscale", default "rgb") say how its images are decoded: (C, size, size).
     """
 
     out: Path
     model: str = "mlp"
     hidden: tuple[int, ...] = (100, 100)
-    dataset: str = "mnist"
+    dataset: str | None = None
     epochs: int = 5
     batch_size: int = 100
     optimizer: str = "adam"
@@ -107,13 +120,21 @@ class TrainConfig:
     evaluate_only: bool = False
     verbose: bool = True
     overwrite: bool = False
+    data: Path | None = None
+    image_size: int | None = None
+    color: str | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
 
         put("model", _choice(self.model, "model", MODELS))
-        put("dataset", _choice(self.dataset, "dataset", DATASETS))
+        if self.data is None:
+            put("dataset", _choice(self.dataset or "mnist", "dataset", DATASETS))
+            if self.image_size is not None or self.color is not None:
+                raise ValueError(
+                    f"--image-size and --color go with --data; {self.dataset} images are 1×28×28"
+                )
         put("optimizer", _choice(self.optimizer, "optimizer", tuple(OPTIMIZER_LR)))
         put("schedule", _choice(self.schedule, "schedule", SCHEDULES))
         put(
@@ -142,13 +163,52 @@ class TrainConfig:
                 put(name, Path(getattr(self, name)))
         if self.evaluate_only and self.load is None:
             raise ValueError("--evaluate-only needs --load MODEL.npz: there is nothing to evaluate")
-        if self.verify:  # the published files' sizes are known before reading them
+        if self.verify and self.data is None:  # the published files' sizes are known
             info = DATASET_INFO[self.dataset]
             problem = self.size_problem(info.train_size, info.test_size)
             if problem is not None:
                 raise ValueError(problem)
         if self.load is not None and not self.load.is_file():
             raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
+        if self.data is not None:
+            self._check_image_folder()
+
+    def _check_image_folder(self) -> None:
+        """The ``data`` options, and a look at the folder (its folders only, no file is read)."""
+
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        for flag, value, why in (
+            ("--dataset", self.dataset, "train on a built-in dataset or on a folder"),
+            ("--root", self.root, "--root is where the MNIST-family files are"),
+            ("--train-subset", self.train_subset, "the folder is used whole"),
+            ("--test-subset", self.test_subset, "the folder is used whole"),
+        ):
+            if value is not None:
+                raise ValueError(f"{flag} and --data exclude each other: {why}")
+        size = DEFAULT_IMAGE_SIZE if self.image_size is None else self.image_size
+        put("image_size", positive_int(size, "image_size", _OWNER))
+        smallest = SMALLEST_IMAGE_SIDE.get(self.model.replace("-", "_"), 1)
+        if self.image_size < smallest:
+            raise ValueError(
+                f"--image-size {self.image_size} is too small for {self.model}, which needs "
+                f"images of at least {smallest}×{smallest}"
+            )
+        put("color", _choice("rgb" if self.color is None else self.color, "color", COLORS))
+        folder = existing_folder(self.data, "--data", _OWNER)
+        put("data", folder)
+        if has_split_folders(folder):
+            train, test = (folder / name for name in SPLIT_FOLDERS)
+            names = _check_class_folders(train, "--data")
+            check_classes(test, names, f"{_OWNER} --data")  # every class is in test/ too
+        else:
+            _check_class_folders(folder, "--data")
+            if self.val_split == 0:
+                raise ValueError(
+                    f"--val-split 0 leaves no images to evaluate on: {folder} has no train/ and "
+                    "test/ folders, so the test report is on the validation share"
+                )
 
     def size_problem(self, train_size: int, test_size: int) -> str | None:
         """Why the subsets asked for do not fit splits of these sizes, or None when they do."""
@@ -170,8 +230,10 @@ class TrainConfig:
 
     @property
     def flat_images(self) -> bool:
-        """Whether the model reads images as vectors of 784 (the MLP) or as (1, 28, 28)."""
-        return self.model == "mlp"
+        """Whether the model reads images as vectors of 784 (the MLP on MNIST) or as (1, 28, 28).
+
+        Images of a folder stay (C, H, W) for every model (the MLP's Affine flattens them)."""
+        return self.model == "mlp" and self.data is None
 
     def augment_options(self) -> dict[str, Any] | None:
         """The ImageDataGenerator keyword arguments of ``augment`` (None without augmentation)."""
@@ -180,10 +242,21 @@ class TrainConfig:
     def as_dict(self) -> dict[str, object]:
         """The options as JSON-ready values."""
         payload = asdict(self)
-        for name in ("out", "root", "load"):
+        for name in ("out", "root", "load", "data"):
             payload[name] = None if payload[name] is None else str(payload[name])
         payload["hidden"] = list(self.hidden)
         return payload
+
+
+def _check_class_folders(folder: Path, flag: str) -> tuple[str, ...]:
+    """The class folders of ``folder``: at least two, else an error saying what it holds."""
+    names = check_classes(folder, None, f"{_OWNER} {flag}")
+    if len(names) < 2:
+        raise ValueError(
+            f"{_OWNER} {flag} expected at least 2 class folders in {folder}, found only "
+            f"{names[0]!r}"
+        )
+    return names
 
 
 def _is_real(value: object) -> bool:

@@ -1,7 +1,8 @@
 """The options of ``zeronn flip-balance`` as one frozen, validated value.
 
 Every check runs before any data is read, so a typo costs nothing and the message names the
-option, what it expected and what arrived.
+option, what it expected and what arrived. An image folder (``data``) is looked at, not read:
+it must exist and hold the two class folders.
 """
 
 from __future__ import annotations
@@ -10,27 +11,42 @@ import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zeronn._checks import as_float_dtype, non_negative_int, positive_int
+from zeronn._checks import (
+    as_float_dtype,
+    choice,
+    existing_folder,
+    non_negative_int,
+    positive_int,
+)
 from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
+from zeronn.data.image_decode import COLORS
+from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
+from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.parallel import check_parallel
 from zeronn.run_folder import check_output_folder, new_run_folder
 
 MODELS = ("simple-convnet", "deep-convnet")
 _OWNER = "flip-balance"
+DEFAULT_IMAGE_SIZE = 64
 
 
 @dataclass(frozen=True)
 class FlipBalanceConfig:
     """Options of the flip-balance experiment.
 
-    ``classes`` are Fashion-MNIST class indices ``(A, B)``; A is the class whose flipped
-    copies are added alone. ``train_per_class`` counts original training images per class
-    (``None``: all 6000). ``epochs`` are epochs of the ``none`` training set: every condition
-    takes the same number of optimizer steps, ``epochs × ⌈2·per_class / batch_size⌉``.
+    ``classes`` are Fashion-MNIST class indices ``(A, B)``, default (0, 6); A is the class
+    whose flipped copies are added alone. With ``data``, a folder of class folders (with
+    ``train/`` and ``test/`` inside, or not), they are two of its class folder names (default:
+    its two folders, when it has exactly two), and its images are loaded whole, resized to
+    ``image_size`` × ``image_size`` (default 64) in ``color`` ("rgb" by default).
+    ``train_per_class`` counts original training images per class (``None``: all of them,
+    6000 in Fashion-MNIST). ``epochs`` are epochs of the ``none`` training set: every
+    condition takes the same number of optimizer steps,
+    ``epochs × ⌈2·per_class / batch_size⌉``.
     """
 
-    classes: tuple[int, int] = (0, 6)
+    classes: tuple[int, int] | tuple[str, str] | None = None
     model: str = "simple-convnet"
     epochs: int = 4
     batch_size: int = 100
@@ -47,14 +63,25 @@ class FlipBalanceConfig:
     figures: bool = True
     jobs: int = 1
     scheduler: str | None = None
+    data: Path | None = None
+    image_size: int | None = None
+    color: str | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
 
-        put("classes", _classes(self.classes))
         if self.model not in MODELS:
             raise ValueError(f"{_OWNER} expected --model in {MODELS}, got {self.model!r}")
+        if self.data is None:
+            put("classes", _classes((0, 6) if self.classes is None else self.classes))
+            if self.image_size is not None or self.color is not None:
+                raise ValueError(
+                    f"{_OWNER}: --image-size and --color go with --data; Fashion-MNIST images "
+                    "are 1×28×28"
+                )
+        else:
+            self._check_image_folder()
         put("epochs", positive_int(self.epochs, "epochs", _OWNER))
         put("batch_size", positive_int(self.batch_size, "batch_size", _OWNER))
         if not isinstance(self.lr, numbers.Real) or not 0 < self.lr < float("inf"):
@@ -81,23 +108,76 @@ class FlipBalanceConfig:
             put("root", Path(self.root))
         put("out", Path(self.out))
         check_output_folder(self.out, overwrite=self.overwrite)
-        if self.verify:  # the published files' sizes are known before reading them
+        if self.verify and self.data is None:  # the published files' sizes are known
             problem = self.size_problem(FASHION_MNIST.smallest_train_class)
             if problem is not None:
                 raise ValueError(problem)
 
+    def _check_image_folder(self) -> None:
+        """The ``data`` options, and a look at the folder's class folders (no file is read)."""
+
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        if self.root is not None:
+            raise ValueError(
+                f"{_OWNER}: --root and --data exclude each other: --root is where the "
+                "Fashion-MNIST files are"
+            )
+        size = DEFAULT_IMAGE_SIZE if self.image_size is None else self.image_size
+        put("image_size", positive_int(size, "image_size", _OWNER))
+        smallest = SMALLEST_IMAGE_SIDE[self.model.replace("-", "_")]
+        if self.image_size < smallest:
+            raise ValueError(
+                f"{_OWNER}: --image-size {self.image_size} is too small for {self.model}, "
+                f"which needs images of at least {smallest}×{smallest}"
+            )
+        put("color", choice("rgb" if self.color is None else self.color, "color", _OWNER, COLORS))
+        folder = existing_folder(self.data, "--data", _OWNER)
+        put("data", folder)
+        split = has_split_folders(folder)
+        train = folder / SPLIT_FOLDERS[0] if split else folder
+        owner = f"{_OWNER} --data"
+        found = check_classes(train, None, owner)
+        if self.classes is None:
+            if len(found) != 2:
+                raise ValueError(
+                    f"{owner} expected two class folders in {train} (or --classes A,B), "
+                    f"found {len(found)}: {', '.join(found)}"
+                )
+            put("classes", found)
+        elif (
+            not isinstance(self.classes, tuple | list)
+            or len(self.classes) != 2
+            or self.classes[0] == self.classes[1]
+        ):
+            raise ValueError(
+                f"{_OWNER} expected --classes as two different class folder names such as "
+                f"cat,dog, got {self.classes!r}"
+            )
+        put("classes", check_classes(train, self.classes, owner))
+        if split:  # the test images of both classes are needed too
+            check_classes(folder / SPLIT_FOLDERS[1], self.classes, owner)
+
     def size_problem(self, smallest_class: int) -> str | None:
         """Why ``train_per_class`` cannot be drawn when a class holds ``smallest_class`` images."""
         if self.train_per_class is not None and self.train_per_class > smallest_class:
+            holds = (
+                f"the classes of Fashion-MNIST hold {smallest_class} each"
+                if self.data is None
+                else f"the smaller class of {self.data}'s training images holds {smallest_class}"
+            )
             return (
                 f"{_OWNER} --train-per-class asked for {self.train_per_class} images of each "
-                f"class, but the classes of Fashion-MNIST hold {smallest_class} each"
+                f"class, but {holds}"
             )
         return None
 
     @property
     def class_names(self) -> tuple[str, str]:
-        """The Fashion-MNIST names of classes A and B."""
+        """The names of classes A and B: Fashion-MNIST's, or the folder's own."""
+        if self.data is not None:
+            return self.classes
         return FASHION_MNIST_CLASSES[self.classes[0]], FASHION_MNIST_CLASSES[self.classes[1]]
 
 
@@ -109,8 +189,10 @@ def _classes(value: object) -> tuple[int, int]:
         or not all(isinstance(c, numbers.Integral) and 0 <= c < count for c in value)
         or value[0] == value[1]
     ):
+        names = isinstance(value, tuple | list) and any(isinstance(c, str) for c in value)
         raise ValueError(
             f"{_OWNER} expected --classes as two different Fashion-MNIST class indices "
             f"in [0, {count}) such as 0,6, got {value!r}"
+            + ("; class names go with --data DIR" if names else "")
         )
     return int(value[0]), int(value[1])

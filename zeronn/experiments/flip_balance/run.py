@@ -1,9 +1,11 @@
 """Train every condition with every seed, score it on the test set, and write the results.
 
 The task is binary: Fashion-MNIST class A (label 0) against class B (label 1), all 2000 test
-images of the two classes. Each seed draws its own stratified training subset, shared by all
-conditions (a paired design: conditions differ only in how they treat the same originals),
-and each condition starts from the same initial weights for that seed.
+images of the two classes. With ``config.data`` the two classes are folders of the user's
+images, loaded whole (see :func:`load_folder_task`). Each seed draws its own stratified
+training subset, shared by all conditions (a paired design: conditions differ only in how
+they treat the same originals), and each condition starts from the same initial weights for
+that seed.
 
 Training budget: every condition makes the same number of sample visits, ``epochs × N₀`` for
 ``N₀`` original images, hence (up to the last partial batch) the same number of optimizer
@@ -25,8 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._io import atomic_write_json
-from zeronn.data import load_fashion_mnist, sample_per_class
+from zeronn.data import load_fashion_mnist, load_image_folder, sample_per_class, split_per_class
 from zeronn.data.errors import DataError
+from zeronn.data.image_scan import has_split_folders
 from zeronn.experiments.flip_balance import report
 from zeronn.experiments.flip_balance.conditions import TrainingSet, build_condition
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
@@ -34,6 +37,10 @@ from zeronn.parallel import cached, remember, run_all
 from zeronn.run_folder import RunFolder
 
 Arrays = tuple[NDArray[np.floating], NDArray[np.int64]]
+# a folder without test/: the share of each class held out as the test set, drawn once (the
+# same for every seed, so the seeds' runs stay paired)
+FOLDER_TEST_FRACTION = 0.2
+FOLDER_TEST_SEED = 0
 
 
 def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
@@ -41,6 +48,8 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
 
     Images: (N, 1, 28, 28) in [0, 1]. Returns ``((x_train, t_train), (x_test, t_test))``.
     """
+    if config.data is not None:
+        return load_folder_task(config)
     (x_train, t_train), (x_test, t_test) = load_fashion_mnist(
         normalize=True,
         flatten=False,
@@ -58,6 +67,36 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
     return select(x_train, t_train), select(x_test, t_test)
 
 
+def load_folder_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
+    """Train and test images of the folder's classes A and B, labelled 0 and 1.
+
+    Loaded whole into memory with :func:`zeronn.data.load_image_folder`, not streamed: this
+    lesson is about stored copies, and its conditions build them as arrays. Images:
+    (N, C, image_size, image_size) in [0, 1]. With ``train/`` and ``test/`` folders they are
+    the two parts; otherwise :data:`FOLDER_TEST_FRACTION` of each class, drawn once with
+    :data:`FOLDER_TEST_SEED`, is the test set.
+    """
+    assert config.data is not None, "load_folder_task is for configs with data"
+    folder, classes = config.data, config.classes
+
+    def load(root) -> Arrays:
+        try:
+            loaded = load_image_folder(root, config.image_size, config.color, classes)
+        except DataError:  # files that are not images, named one by one
+            raise
+        except ValueError as error:  # the arguments were checked: the folder's content
+            raise DataError(f"--data: {error}") from error
+        return loaded.images.astype(config.dtype, copy=False), loaded.labels
+
+    if has_split_folders(folder):
+        return load(folder / "train"), load(folder / "test")
+    x, t = load(folder)
+    train, test = split_per_class(t, FOLDER_TEST_FRACTION, FOLDER_TEST_SEED)
+    if len(test) == 0:
+        raise DataError(f"--data: {folder} has too few images to hold out a test set")
+    return (x[train], t[train]), (x[test], t[test])
+
+
 def visit_plan(originals: int, condition_size: int, epochs: int) -> tuple[int, int]:
     """Whole epochs and extra samples giving ``epochs × originals`` visits of a set.
 
@@ -67,12 +106,16 @@ def visit_plan(originals: int, condition_size: int, epochs: int) -> tuple[int, i
     return divmod(epochs * originals, condition_size)
 
 
-def build_model(config: FlipBalanceConfig, rng: np.random.Generator):
-    """A fresh two-class SimpleConvNet or DeepConvNet for 1 × 28 × 28 inputs."""
+def build_model(
+    config: FlipBalanceConfig,
+    rng: np.random.Generator,
+    image_shape: tuple[int, int, int] = (1, 28, 28),
+):
+    """A fresh two-class SimpleConvNet or DeepConvNet for ``image_shape`` (C, H, W) inputs."""
     from zeronn import models
 
     factory = models.simple_convnet if config.model == "simple-convnet" else models.deep_convnet
-    return factory((1, 28, 28), classes=2, rng=rng, dtype=config.dtype)
+    return factory(image_shape, classes=2, rng=rng, dtype=config.dtype)
 
 
 def train_condition(
@@ -82,7 +125,7 @@ def train_condition(
     from zeronn.optim import Adam
     from zeronn.train import Trainer
 
-    model = build_model(config, np.random.default_rng([seed, 1]))
+    model = build_model(config, np.random.default_rng([seed, 1]), training.images.shape[1:])
     trainer = Trainer(
         model,
         Adam(model.parameters(), lr=config.lr),
@@ -164,7 +207,7 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
         stream.write(_progress_line(record, config.class_names))
         stream.flush()
         if seed == config.seeds[0]:
-            model = build_model(config, np.random.default_rng(0))
+            model = build_model(config, np.random.default_rng(0), x_test.shape[1:])
             model.load_state_dict(result["state"])
             first_seed["models"][condition] = model
             first_seed["predictions"][condition] = result["predictions"]
@@ -180,7 +223,9 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
 
 
 def _data_key(config: FlipBalanceConfig) -> tuple:
-    return ("flip-balance", config.classes, str(config.root), config.verify, config.dtype)
+    """What identifies the loaded data of ``config`` (for the per-process cache)."""
+    source = (str(config.data), config.image_size, config.color) if config.data else None
+    return ("flip-balance", config.classes, str(config.root), config.verify, config.dtype, source)
 
 
 def _training_subset(t_train: NDArray[np.int64], per_class: int | None, seed: int) -> NDArray:
@@ -202,6 +247,7 @@ def _progress_line(record: dict[str, Any], class_names: tuple[str, str]) -> str:
 def _config_json(config: FlipBalanceConfig) -> dict[str, Any]:
     payload = asdict(config)
     payload["root"] = None if config.root is None else str(config.root)
+    payload["data"] = None if config.data is None else str(config.data)
     payload["out"] = str(config.out)
     return payload
 
