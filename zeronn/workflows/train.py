@@ -29,6 +29,7 @@ from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
 from zeronn.data.errors import DataError
+from zeronn.layers import GRU, LSTM, RNN, Affine
 from zeronn.metrics import (
     classification_report,
     confusion_matrix,
@@ -49,6 +50,7 @@ OPTIMIZERS: dict[str, type[optim.Optimizer]] = {
     "rmsprop": optim.RMSprop,
     "adam": optim.Adam,
 }
+RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
 Split = tuple[NDArray[np.floating], NDArray[np.integer]]
 
 
@@ -102,6 +104,7 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test):
         rng=rng,
         augment=generator,
         callbacks=callbacks,
+        clip_grad_norm=config.clip_grad_norm,
         verbose=int(config.verbose),
     )
 
@@ -161,6 +164,8 @@ def load_splits(config: TrainConfig, rng: np.random.Generator) -> tuple[Split, S
         if subset is not None:
             chosen = data.sample_random(len(x), subset, rng)
             x, t = x[chosen], t[chosen]
+        if config.row_sequences:  # (N, 1, 28, 28) -> (N, 28, 28): time steps = rows
+            x = x.reshape(len(x), *x.shape[2:])
         splits.append((x.astype(config.dtype, copy=False), t))
     return splits[0], splits[1]
 
@@ -180,12 +185,41 @@ def hold_out(
 
 
 def build_model(config: TrainConfig, rng: np.random.Generator) -> Sequential:
-    """The config's network for 28×28 images and 10 classes."""
+    """The config's network for 28×28 images and 10 classes.
+
+    ``lstm``, ``gru`` and ``rnn`` read an image as a sequence of its 28 rows (T = 28 steps of
+    D = 28 pixels) through one recurrent layer per ``hidden`` width; the last layer's final
+    state goes into an Affine over the 10 classes.
+    """
+    if config.model in RECURRENT_LAYERS:
+        return recurrent_classifier(config.model, config.hidden, rng=rng, dtype=config.dtype)
     if config.model == "mlp":
         sizes = [int(np.prod(IMAGE_SHAPE)), *config.hidden, 10]
         return models.mlp(sizes, activation="relu", init="he", rng=rng, dtype=config.dtype)
     factory = models.simple_convnet if config.model == "simple-convnet" else models.deep_convnet
     return factory(IMAGE_SHAPE, rng=rng, dtype=config.dtype)
+
+
+def recurrent_classifier(
+    kind: str,
+    hidden: tuple[int, ...],
+    *,
+    input_size: int = IMAGE_SHAPE[2],
+    classes: int = 10,
+    rng: np.random.Generator | int | None = None,
+    dtype: str = "float32",
+) -> Sequential:
+    """``(N, T, input_size)`` → logits ``(N, classes)``: stacked RNN/LSTM/GRU layers of the
+    ``hidden`` widths, the last one returning only its final state, then an Affine."""
+    layer_type = RECURRENT_LAYERS[kind]
+    widths = (input_size, *hidden)
+    layers = [
+        layer_type(
+            widths[k], widths[k + 1], return_sequences=k < len(hidden) - 1, rng=rng, dtype=dtype
+        )
+        for k in range(len(hidden))
+    ]
+    return Sequential([*layers, Affine(hidden[-1], classes, rng=rng, dtype=dtype)])
 
 
 def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:
