@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "zeronn.commands.flip_balance",
         "flip augmentation and class balance: the cats-and-dogs lesson on Fashion-MNIST",
     ),
+    "charlm": ("zeronn.commands.charlm", "a character-level language model on Python's help text"),
 }
 
 
