@@ -29,7 +29,6 @@ from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
 from zeronn.data.errors import DataError
-from zeronn.layers import GRU, LSTM, RNN, Affine
 from zeronn.metrics import (
     classification_report,
     confusion_matrix,
@@ -50,7 +49,6 @@ OPTIMIZERS: dict[str, type[optim.Optimizer]] = {
     "rmsprop": optim.RMSprop,
     "adam": optim.Adam,
 }
-RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
 Split = tuple[NDArray[np.floating], NDArray[np.integer]]
 
 
@@ -191,35 +189,15 @@ def build_model(config: TrainConfig, rng: np.random.Generator) -> Sequential:
     D = 28 pixels) through one recurrent layer per ``hidden`` width; the last layer's final
     state goes into an Affine over the 10 classes.
     """
-    if config.model in RECURRENT_LAYERS:
-        return recurrent_classifier(config.model, config.hidden, rng=rng, dtype=config.dtype)
+    if config.row_sequences:
+        return models.recurrent_classifier(
+            config.model, config.hidden, input_size=IMAGE_SHAPE[2], rng=rng, dtype=config.dtype
+        )
     if config.model == "mlp":
         sizes = [int(np.prod(IMAGE_SHAPE)), *config.hidden, 10]
         return models.mlp(sizes, activation="relu", init="he", rng=rng, dtype=config.dtype)
     factory = models.simple_convnet if config.model == "simple-convnet" else models.deep_convnet
     return factory(IMAGE_SHAPE, rng=rng, dtype=config.dtype)
-
-
-def recurrent_classifier(
-    kind: str,
-    hidden: tuple[int, ...],
-    *,
-    input_size: int = IMAGE_SHAPE[2],
-    classes: int = 10,
-    rng: np.random.Generator | int | None = None,
-    dtype: str = "float32",
-) -> Sequential:
-    """``(N, T, input_size)`` → logits ``(N, classes)``: stacked RNN/LSTM/GRU layers of the
-    ``hidden`` widths, the last one returning only its final state, then an Affine."""
-    layer_type = RECURRENT_LAYERS[kind]
-    widths = (input_size, *hidden)
-    layers = [
-        layer_type(
-            widths[k], widths[k + 1], return_sequences=k < len(hidden) - 1, rng=rng, dtype=dtype
-        )
-        for k in range(len(hidden))
-    ]
-    return Sequential([*layers, Affine(hidden[-1], classes, rng=rng, dtype=dtype)])
 
 
 def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:
