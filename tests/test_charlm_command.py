@@ -5,8 +5,12 @@ import json
 import numpy as np
 import pytest
 
+from zeronn import serialize
 from zeronn.cli import main
+from zeronn.data.text import CharVocabulary, load_python_help, split_held_out
 from zeronn.experiments.charlm.config import CharLMConfig
+from zeronn.experiments.charlm.run import build_model
+from zeronn.experiments.charlm.training import bits_per_char
 
 TINY = (
     "--steps", "6", "--eval-every", "3", "--batch-size", "8", "--seq-len", "16",
@@ -38,6 +42,18 @@ def test_charlm_writes_results_curve_samples_and_weights(tmp_path, capsys, model
     with np.load(out / "model.npz") as weights:
         assert weights["0.W"].shape == (vocabulary, 8)
         assert weights["0.W"].dtype == np.float32
+
+    # The saved weights, loaded into a freshly built model, score the same bits per character.
+    config = CharLMConfig(**{**results["config"], "out": tmp_path / "unused"})
+    model = serialize.load(
+        build_model(config, vocabulary, np.random.default_rng(9)), out / "model.npz"
+    )
+    corpus = load_python_help()
+    ids = CharVocabulary(corpus.text).encode(corpus.text)
+    _, held_out = split_held_out(ids, config.held_out_fraction)
+    model.eval()
+    score = bits_per_char(model, held_out, config.batch_size, config.seq_len)
+    assert score == pytest.approx(bpc["model"], rel=1e-5)
 
 
 def test_bad_options_are_refused_before_any_compute(tmp_path, capsys):
