@@ -7,6 +7,8 @@ Argparse in, a :class:`~zeronn.experiments.charlm.config.CharLMConfig` out, then
 from __future__ import annotations
 
 import argparse
+from dataclasses import fields
+from types import SimpleNamespace
 
 from zeronn.commands import _options as options
 from zeronn.experiments.charlm.config import MODELS, CharLMConfig
@@ -22,7 +24,8 @@ a quick check."""
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``zeronn charlm``; the defaults are the documented LSTM run."""
-    defaults = CharLMConfig(out="unused")
+    # The dataclass' defaults, read without building a config (which would read the corpus).
+    defaults = SimpleNamespace(**{field.name: field.default for field in fields(CharLMConfig)})
     add = parser.add_argument
     add("--model", choices=MODELS, default=defaults.model, help="the language model")
     add("--steps", type=options.positive_int, default=defaults.steps, help="optimizer steps")
