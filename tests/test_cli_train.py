@@ -10,7 +10,8 @@ from zeronn import serialize
 from zeronn.cli import main
 from zeronn.data import load_mnist, write_idx
 from zeronn.models import mlp
-from zeronn.workflows.train_config import parse_augment
+from zeronn.workflows.train import build_model
+from zeronn.workflows.train_config import TrainConfig, parse_augment
 
 OUTPUTS = (
     "model.npz",
@@ -127,6 +128,39 @@ def test_bad_inputs_give_clear_errors(fake_root, tmp_path, capsys):
     with pytest.raises(SystemExit):
         run_train(fake_root, tmp_path / "x", "--epochs", "0")
     assert "expected a positive integer, got '0'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("model", "hidden"), [("lstm", "16"), ("gru", "12"), ("rnn", "8,8")])
+def test_recurrent_models_read_images_row_by_row(fake_root, tmp_path, model, hidden):
+    out = tmp_path / model
+    flags = ("--model", model, "--hidden", hidden, "--epochs", "6", "--batch-size", "12")
+    assert run_train(fake_root, out, *flags, "--clip-grad-norm", "1", "--lr", "0.01") == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["config"]["clip_grad_norm"] == 1.0
+    assert metrics["test"]["samples"] == 40
+    assert metrics["test"]["accuracy"] > 0.2  # bars at one row each: learnable, 0.1 is chance
+    widths = [int(width) for width in hidden.split(",")]
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[model]
+    with np.load(out / "model.npz") as weights:
+        assert weights["0.Wx"].shape == (28, gates * widths[0])  # D = 28 pixels per row
+        assert weights["0.Wx"].dtype == np.float32
+        assert weights[f"{len(widths)}.W"].shape == (widths[-1], 10)
+
+
+def test_recurrent_config_defaults_and_model():
+    config = TrainConfig(out="unused", model="lstm")
+    assert config.hidden == (128,)
+    assert config.row_sequences
+    assert not config.flat_images
+    assert TrainConfig(out="unused").hidden == (100, 100)
+    model = build_model(TrainConfig(out="unused", model="gru", hidden=(6, 5)), rng=0)
+    x = np.zeros((3, 28, 28), dtype=np.float32)
+    assert model.forward(x).shape == (3, 10)
+    assert model.forward(x).dtype == np.float32
+    assert model[0].return_sequences
+    assert not model[1].return_sequences
+    with pytest.raises(ValueError, match="clip_grad_norm to be a positive number, got 0"):
+        TrainConfig(out="unused", clip_grad_norm=0)
 
 
 def test_parse_augment_maps_to_generator_keywords():

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from conftest import requires_real_data
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 
 
 def run_example(name: str, *args: str, cwd: Path | None = None) -> str:
-    env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1")
+    # The examples import the zeronn of this checkout, whichever one is installed.
+    python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1", PYTHONPATH=python_path)
     completed = subprocess.run(
         [sys.executable, str(EXAMPLES / name), *args],
         capture_output=True,
@@ -62,6 +65,13 @@ def test_gradcam_example_draws_the_figure(tmp_path):
     out = run_example("gradcam.py", "--subset", "2000", "--out", str(figure))
     assert accuracy_in(out) > 0.7  # 0.86 when written
     assert figure.stat().st_size > 10_000
+
+
+@requires_real_data
+def test_sequence_example_reads_digits_row_by_row():
+    out = run_example("sequence_models.py", "--subset", "5000", "--epochs", "3", "--hidden", "64")
+    assert "LSTM(28 -> 64" in out
+    assert accuracy_in(out) > 0.6  # 0.78 when written
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))

@@ -8,7 +8,10 @@ from zeronn.layers.affine import Affine
 from zeronn.layers.batchnorm import BatchNorm
 from zeronn.layers.conv import Conv2D
 from zeronn.layers.dropout import Dropout
+from zeronn.layers.embedding import Embedding
 from zeronn.layers.flatten import Flatten
+from zeronn.layers.linear import Linear
+from zeronn.layers.lstm import LSTM
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 
@@ -142,6 +145,57 @@ def test_integer_input_is_refused(rng):
         model.forward(np.zeros((2, 4), dtype=np.uint8))
     with pytest.raises(TypeError, match="numpy array, got list"):
         model.forward([[0.0] * 4])
+
+
+def language_model(rng, dtype=np.float64, vocab=7):
+    """Embedding → LSTM → Linear: integer ids (N, T) in, logits (N, T, vocab) out."""
+    return Sequential(
+        [
+            Embedding(vocab, 5, rng=rng, dtype=dtype),
+            LSTM(5, 6, rng=rng, dtype=dtype),
+            Linear(6, vocab, rng=rng, dtype=dtype),
+        ]
+    )
+
+
+@pytest.mark.parametrize("id_dtype", [np.int64, np.int32, np.uint8])
+def test_integer_ids_pass_through_when_the_first_layer_takes_ids(rng, id_dtype):
+    model = language_model(rng, dtype=np.float32)
+    ids = rng.integers(0, 7, size=(3, 4)).astype(id_dtype)
+    logits = model.forward(ids)
+    assert logits.shape == (3, 4, 7)
+    assert logits.dtype == np.float32
+    # The Embedding saw the ids themselves: row (n, t) of its output is W[ids[n, t]].
+    np.testing.assert_array_equal(model[0].forward(ids), model[0].W.data[ids])
+    loss_fn = SoftmaxCrossEntropy()
+    loss_fn.forward(logits, ids.astype(np.int64))
+    assert model.backward(loss_fn.backward()) is None  # ids have no gradient
+    assert all(p.grad.dtype == np.float32 for p in model.parameters())
+    assert np.abs(model[0].W.grad).sum() > 0
+    assert model.predict(ids, batch_size=2).shape == (3, 4, 7)
+    np.testing.assert_allclose(model.predict(ids), logits, rtol=1e-6)
+
+
+def test_a_model_taking_ids_refuses_floats_and_others_still_refuse_integers(rng):
+    model = language_model(rng)
+    with pytest.raises(
+        TypeError,
+        match=r"integer ids for its first layer \(Embedding\), got "
+        "dtype float64",
+    ):
+        model.forward(np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="integer ids"):
+        model.predict(np.zeros((2, 3), dtype=np.float32))
+    # An Embedding later in the chain does not open the door to integer input.
+    later = Sequential([Tanh(), Embedding(4, 2, rng=rng)])
+    with pytest.raises(TypeError, match="normalize first"):
+        later.forward(np.zeros((2, 3), dtype=np.int64))
+
+
+def test_summary_of_a_model_taking_ids(rng):
+    text = language_model(rng).summary((10,))
+    assert "(N, 10, 5)" in text  # the Embedding's output
+    assert "(N, 10, 7)" in text
 
 
 @pytest.mark.parametrize(("n", "batch_size"), [(7, 3), (6, 3), (1, 5), (10, 10)])

@@ -16,7 +16,13 @@ from zeronn.layers import (
     Tanh,
 )
 from zeronn.losses import SoftmaxCrossEntropy
-from zeronn.models import SMALLEST_IMAGE_SIDE, deep_convnet, mlp, simple_convnet
+from zeronn.models import (
+    SMALLEST_IMAGE_SIDE,
+    deep_convnet,
+    mlp,
+    recurrent_classifier,
+    simple_convnet,
+)
 from zeronn.optim import SGD, Adam
 
 
@@ -204,3 +210,29 @@ def test_smallest_image_side_is_where_the_factory_starts_to_build(factory):
     factory((3, side, side), rng=0)
     with pytest.raises(ValueError, match="is too small"):
         factory((3, side - 1, side - 1), rng=0)
+
+
+@pytest.mark.parametrize(("kind", "gates"), [("rnn", 1), ("lstm", 4), ("gru", 3)])
+def test_recurrent_classifier_stacks_layers_and_reads_the_last_state(kind, gates):
+    model = recurrent_classifier(kind, (6, 5), input_size=4, classes=3, rng=0, dtype=np.float64)
+    assert [type(layer).__name__ for layer in model] == [kind.upper(), kind.upper(), "Affine"]
+    assert model[0].return_sequences
+    assert not model[1].return_sequences
+    assert model[0].Wx.shape == (4, gates * 6)
+    assert model[1].Wx.shape == (6, gates * 5)
+    x = np.random.default_rng(1).normal(size=(2, 5, 4))
+    assert model.forward(x).shape == (2, 3)
+    t = np.array([0, 2])
+    report = check_gradients(model, x, t=t, loss=SoftmaxCrossEntropy())
+    assert report.max_error < 1e-6
+
+
+def test_recurrent_classifier_defaults_and_errors():
+    model = recurrent_classifier("lstm", (8,), rng=0)
+    x = np.zeros((3, 28, 28), dtype=np.float32)
+    assert model.forward(x).shape == (3, 10)
+    assert model.forward(x).dtype == np.float32
+    with pytest.raises(ValueError, match="kind to be one of 'rnn', 'lstm', 'gru'"):
+        recurrent_classifier("transformer", (8,))
+    with pytest.raises(ValueError, match="at least one hidden width"):
+        recurrent_classifier("rnn", ())

@@ -234,3 +234,60 @@ def test_the_layer_where_non_finite_values_start_is_named():
     x, t = blobs(20)
     with pytest.raises(NonFiniteLossError, match=r"at layer 1 \(ReLU\(\)\), whose output"):
         make_trainer(model).fit(x, t, 1)
+
+
+class RecordingSGD(SGD):
+    """SGD that records the global norm of the gradients each step receives."""
+
+    def __init__(self, params, lr):
+        super().__init__(params, lr=lr)
+        self.norms = []
+
+    def step(self):
+        self.norms.append(np.sqrt(sum(float((p.grad**2).sum()) for p in self.params)))
+        super().step()
+
+
+def test_clip_grad_norm_caps_what_the_optimizer_receives():
+    x, t = blobs()
+    model = tiny_model()
+    free = RecordingSGD(model.parameters(), lr=0.1)
+    Trainer(model, free, batch_size=10, rng=0, verbose=0).fit(x, t, 1)
+    max_norm = 0.5 * float(np.median(free.norms))  # so that some steps are clipped
+    model = tiny_model()
+    clipped = RecordingSGD(model.parameters(), lr=0.1)
+    trainer = Trainer(model, clipped, batch_size=10, rng=0, verbose=0, clip_grad_norm=max_norm)
+    assert trainer.clip_grad_norm == max_norm
+    assert f"clip_grad_norm={max_norm!r}" in repr(trainer)
+    trainer.fit(x, t, 1)
+    # The first step sees the same gradients in both runs: clipped to max_norm exactly.
+    assert free.norms[0] > max_norm
+    assert clipped.norms[0] == pytest.approx(max_norm, rel=1e-5)
+    assert max(clipped.norms) <= max_norm * (1 + 1e-6)
+
+
+def test_clip_grad_norm_keeps_float32_and_refuses_bad_values():
+    x, t = blobs(dtype=np.float32)
+    model = tiny_model(dtype=np.float32)
+    make_trainer(model, clip_grad_norm=1e-3).fit(x, t, 1)
+    assert all(p.grad.dtype == np.float32 for p in model.parameters())
+    for bad in (0, -1.0, float("nan"), "1"):
+        with pytest.raises((ValueError, TypeError), match="clip_grad_norm"):
+            make_trainer(tiny_model(), clip_grad_norm=bad)
+
+
+def test_clipping_a_non_finite_gradient_names_the_parameter_and_changes_nothing():
+    class InfGradient(SoftmaxCrossEntropy):
+        def backward(self, dout=1.0):
+            grad = super().backward(dout)
+            grad[0, 0] = np.inf
+            return grad
+
+    x, t = blobs(30)
+    model = batchnorm_model()
+    trainer = make_trainer(model, loss=InfGradient(), clip_grad_norm=1.0)
+    before = model.state_dict()
+    with pytest.raises(NonFiniteLossError, match=r"gradient of parameter '3\.b' is not finite"):
+        trainer.fit(x, t, 1)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name], err_msg=name)

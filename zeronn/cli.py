@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "flip augmentation and class balance: the cats-and-dogs lesson on Fashion-MNIST or "
         "two folders of your images",
     ),
+    "charlm": ("zeronn.commands.charlm", "a character-level language model on Python's help text"),
 }
 
 

@@ -35,8 +35,11 @@ class Sequential:
     Input dtype policy: ``forward`` casts a floating input to the parameters' dtype
     (``x.astype(dtype, copy=False)``, free when it already matches), so float32 data can feed a
     float64 model and the reverse. Integer input (e.g. raw uint8 pixels) raises TypeError:
-    silently feeding 0…255 to a network trained on 0…1 is the bug we want to catch.
-    A model without parameters (only activations, say) keeps the input's float dtype.
+    silently feeding 0…255 to a network trained on 0…1 is the bug we want to catch. The one
+    exception is a first layer that declares ``takes_ids`` (an Embedding): then integer ids
+    pass through uncast, floating input is refused instead, and ``backward`` returns None
+    (ids have no gradient). A model without parameters (only activations, say) keeps the
+    input's float dtype.
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
@@ -77,7 +80,7 @@ class Sequential:
 
         Each layer writes its parameters' ``grad`` on the way down. ``input_grad=False``
         skips dℓ/dx (the first layer's largest product, which a training step never reads)
-        and returns None.
+        and returns None; so does a model whose first layer takes integer ids.
         """
         *later_layers, first_layer = self._reversed
         for layer in later_layers:
@@ -116,19 +119,29 @@ class Sequential:
             self.training = training
         return outputs
 
-    def _as_input(self, x: object) -> NDArray[np.floating]:
-        """``x`` in the model's dtype (see the class docstring for the policy)."""
-        if isinstance(x, np.ndarray) and x.dtype == self._dtype:
+    def _as_input(self, x: object) -> NDArray:
+        """``x`` in the model's dtype, or integer ids as they are (see the class docstring)."""
+        if isinstance(x, np.ndarray) and x.dtype == self._dtype and not self._takes_ids:
             return x
         self._check_input(x)
-        if self._dtype is None:
+        if self._dtype is None or self._takes_ids:
             return x
         return x.astype(self._dtype, copy=False)
 
-    @staticmethod
-    def _check_input(x: object) -> None:
+    @property
+    def _takes_ids(self) -> bool:
+        return self._layers[0].takes_ids
+
+    def _check_input(self, x: object) -> None:
         if not isinstance(x, np.ndarray):
             raise TypeError(f"Sequential expected input as a numpy array, got {type(x).__name__}")
+        if self._takes_ids:
+            if not np.issubdtype(x.dtype, np.integer):
+                raise TypeError(
+                    f"Sequential expected integer ids for its first layer "
+                    f"({type(self._layers[0]).__name__}), got dtype {x.dtype}"
+                )
+            return
         if x.dtype.kind != "f":
             raise TypeError(
                 f"Sequential expected floating input, got dtype {x.dtype}; normalize first, "

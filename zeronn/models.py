@@ -9,6 +9,8 @@ uses one by default).
   conv 30×5×5 - ReLU - maxpool 2×2 - Affine 100 - ReLU - Affine 10.
 - ``deep_convnet()``: the book's DeepConvNet, six 3×3 convs (16, 16, pool, 32, 32, pool, 64, 64,
   pool) with a ReLU after each, then Affine 50 - ReLU - Dropout - Affine 10 - Dropout.
+- ``recurrent_classifier("lstm", (128,))``: RNN, LSTM or GRU layers over ``(N, T, D)``
+  sequences (e.g. an image's rows), the last one's final state into an Affine.
 
 The factories work out every layer's image size before building it, so an ``input_shape`` the
 network cannot process fails at once, naming the layer and the size it would get.
@@ -37,6 +39,9 @@ from zeronn._checks import (
 from zeronn.im2col import output_size
 from zeronn.init import InitSpec
 from zeronn.layers import (
+    GRU,
+    LSTM,
+    RNN,
     Affine,
     BatchNorm,
     Conv2D,
@@ -55,6 +60,8 @@ ACTIVATIONS: dict[str, type[Layer]] = {"relu": ReLU, "sigmoid": Sigmoid, "tanh":
 # default options: their max-pools need 2×2 inputs. Configs check image sizes against it
 # before any data is read; tests/test_models.py checks it against the factories.
 SMALLEST_IMAGE_SIDE = {"simple_convnet": 6, "deep_convnet": 4}
+
+RECURRENT_LAYERS: dict[str, type[Layer]] = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 
 
 def mlp(
@@ -231,6 +238,41 @@ class _ConvBuilder:
                 f"layer {len(self.layers)} ({description}) would get {height}×{width} images "
                 f"but needs at least {smallest}×{smallest}"
             )
+
+
+def recurrent_classifier(
+    kind: str,
+    hidden: Sequence[int],
+    *,
+    input_size: int = 28,
+    classes: int = 10,
+    rng: np.random.Generator | int | None = None,
+    dtype: DTypeLike = np.float32,
+) -> Sequential:
+    """``(N, T, input_size)`` → class scores ``(N, classes)``: one ``kind`` layer (``"rnn"``,
+    ``"lstm"`` or ``"gru"``) per width in ``hidden``, stacked, the last returning only its final
+    state, then an Affine. The defaults read a 28×28 image row by row.
+    """
+    owner = "recurrent_classifier"
+    layer_type = RECURRENT_LAYERS[choice(kind, "kind", owner, tuple(RECURRENT_LAYERS))]
+    widths = [positive_int(input_size, "input_size", owner)]
+    widths += [positive_int(width, "each hidden width", owner) for width in hidden]
+    if len(widths) < 2:
+        raise ValueError(f"{owner} expected at least one hidden width, got none")
+    classes = _check_classes(classes, owner)
+    generator = as_generator(rng, owner)
+    layers: list[Layer] = [
+        layer_type(
+            widths[k],
+            widths[k + 1],
+            return_sequences=k < len(widths) - 2,
+            rng=generator,
+            dtype=dtype,
+        )
+        for k in range(len(widths) - 1)
+    ]
+    layers.append(Affine(widths[-1], classes, rng=generator, dtype=dtype))
+    return Sequential(layers)
 
 
 def _check_classes(classes: object, owner: str) -> int:

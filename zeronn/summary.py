@@ -33,7 +33,9 @@ def model_summary(model: Sequential, input_shape: tuple[int, ...]) -> str:
         )
     input_shape = tuple(positive_int(size, "input_shape", owner) for size in input_shape)
     dtype = model.dtype or np.float64
-    x = np.zeros((1, *input_shape), dtype=dtype)
+    # A model starting with an Embedding reads integer ids; id 0 is in every vocabulary.
+    first_takes_ids = model[0].takes_ids
+    x = np.zeros((1, *input_shape), dtype=np.int64 if first_takes_ids else dtype)
     rows = [("input", _batch_shape(x.shape), "")]
     modes = [layer.training for layer in model]
     try:

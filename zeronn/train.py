@@ -5,6 +5,7 @@ One step on a batch ``(x, t)``, the same protocol a hand-written loop uses::
     logits = model.forward(x)          (training mode: Dropout on, BatchNorm on batch stats)
     loss   = loss_fn.forward(logits, t)
     model.backward(loss_fn.backward(), input_grad=False)   writes every parameter's grad
+    clip_grad_norm(optimizer.params, max_norm)             only with clip_grad_norm=max_norm
     optimizer.step()
 
 An epoch visits every sample once, in a fresh random order drawn from the trainer's ``rng``,
@@ -28,8 +29,9 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn._checks import as_generator, positive_int
+from zeronn._checks import as_generator, positive_int, positive_real
 from zeronn.callbacks import Callback
+from zeronn.clip import clip_grad_norm
 from zeronn.data import iterate_batches
 from zeronn.data.batches import BatchSource, check_batch_source
 from zeronn.history import History
@@ -78,7 +80,10 @@ class Trainer:
     by default). ``rng`` (a Generator, an int seed, or None for zeronn's default generator)
     draws the batch order and feeds ``augment``, a
     callable ``(images, rng) -> images`` applied to each training batch. ``callbacks`` see
-    the hooks of :class:`zeronn.callbacks.Callback`. ``verbose=1`` prints an ``Epoch i/n``
+    the hooks of :class:`zeronn.callbacks.Callback`. ``clip_grad_norm`` (a positive number, or
+    None for no clipping) caps the global norm of each step's gradients before the optimizer
+    reads them (:func:`zeronn.clip.clip_grad_norm`), what recurrent networks need against an
+    exploding gradient. ``verbose=1`` prints an ``Epoch i/n``
     header and the progress line on ``stream`` (stdout by default); ``verbose=0`` is silent.
     """
 
@@ -92,6 +97,7 @@ class Trainer:
         rng: np.random.Generator | int | None = None,
         augment: Augment | None = None,
         callbacks: Sequence[Callback] = (),
+        clip_grad_norm: float | None = None,
         verbose: int = 1,
         stream: TextIO | None = None,
     ) -> None:
@@ -132,6 +138,11 @@ class Trainer:
         self.rng = as_generator(rng, "Trainer")
         self.augment = augment
         self.callbacks = callbacks
+        self.clip_grad_norm = (
+            None
+            if clip_grad_norm is None
+            else positive_real(clip_grad_norm, "clip_grad_norm", "Trainer")
+        )
         self.verbose = verbose
         self.stream = sys.stdout if stream is None else stream
         self.history = History()
@@ -282,6 +293,8 @@ class Trainer:
             predicted = logits.argmax(axis=1)
             correct = int(np.count_nonzero(predicted == class_indices(t_batch, "Trainer")))
             self.model.backward(self.loss.backward(), input_grad=False)
+            if self.clip_grad_norm is not None:
+                self._clip_gradients()
             self.optimizer.step()
         except NonFiniteGradientError as error:
             _restore(saved)
@@ -294,6 +307,15 @@ class Trainer:
             raise
         self._last_finite = (loss, epoch, step)
         return loss, correct
+
+    def _clip_gradients(self) -> None:
+        params = self.optimizer.params
+        try:
+            clip_grad_norm(params, self.clip_grad_norm)
+        except ValueError as error:  # a NaN or inf gradient: reported as the optimizer would,
+            # naming the last such parameter, which the backward pass reached first.
+            index = max(i for i, p in enumerate(params) if not np.isfinite(p.grad).all())
+            raise NonFiniteGradientError(str(error), index=index) from error
 
     def _parameter_name(self, index: int) -> str:
         """The model's name for the optimizer's parameter ``index`` (e.g. ``'3.W'``)."""
@@ -386,7 +408,7 @@ class Trainer:
     def __repr__(self) -> str:
         return (
             f"Trainer(optimizer={self.optimizer!r}, loss={self.loss!r}, "
-            f"batch_size={self.batch_size}, "
+            f"batch_size={self.batch_size}, clip_grad_norm={self.clip_grad_norm!r}, "
             f"augment={self.augment!r}, callbacks={list(self.callbacks)!r})"
         )
 

@@ -31,7 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``zeronn train``."""
     add = parser.add_argument
     add("--model", choices=MODELS, default="mlp", help="the network")
-    add("--hidden", type=options.int_list, default=(100, 100), help="hidden widths of the mlp")
+    add(
+        "--hidden",
+        type=options.int_list,
+        default=None,
+        metavar="W,W,...",
+        help="hidden widths of the mlp (default: 100,100), or the width of each recurrent "
+        "layer of lstm, gru and rnn, which read an image row by row (default: 128)",
+    )
     add("--dataset", choices=DATASETS, default=None, help="the dataset (default: mnist)")
     add(
         "--data",
@@ -95,6 +102,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATIENCE",
         help="stop after PATIENCE epochs without a better validation loss",
     )
+    add(
+        "--clip-grad-norm",
+        type=options.positive_float,
+        default=None,
+        metavar="MAX",
+        help="scale each step's gradients down to this global norm when larger (default: off)",
+    )
     options.add_seed(parser)
     options.add_dtype(parser)
     options.add_data(parser)
@@ -125,6 +139,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         test_subset=args.test_subset,
         val_split=args.val_split,
         early_stopping=args.early_stopping,
+        clip_grad_norm=args.clip_grad_norm,
         seed=args.seed,
         dtype=args.dtype,
         root=args.root,

@@ -19,10 +19,13 @@ class Layer:
 
     Subclasses list their parameter attribute names in ``param_names`` (a fixed order) and
     their non-trainable saved state (e.g. BatchNorm's running statistics) in ``buffer_names``.
+    A layer whose input is integer ids rather than numbers to compute with (Embedding) sets
+    ``takes_ids = True``: a Sequential it starts then passes integer input through uncast.
     """
 
     param_names: tuple[str, ...] = ()
     buffer_names: tuple[str, ...] = ()
+    takes_ids: bool = False
 
     training: bool = True
 

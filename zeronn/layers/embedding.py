@@ -28,6 +28,7 @@ class Embedding(Layer):
     """
 
     param_names = ("W",)
+    takes_ids = True  # a Sequential starting with it passes integer input through
 
     def __init__(
         self,

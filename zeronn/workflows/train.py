@@ -119,6 +119,7 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         rng=rng,
         augment=generator,
         callbacks=callbacks,
+        clip_grad_norm=config.clip_grad_norm,
         verbose=int(config.verbose),
     )
 
@@ -182,6 +183,8 @@ def load_splits(config: TrainConfig, rng: np.random.Generator) -> tuple[Split, S
         if subset is not None:
             chosen = data.sample_random(len(x), subset, rng)
             x, t = x[chosen], t[chosen]
+        if config.row_sequences:  # (N, 1, 28, 28) -> (N, 28, 28): time steps = rows
+            x = x.reshape(len(x), *x.shape[2:])
         splits.append((x.astype(config.dtype, copy=False), t))
     return splits[0], splits[1]
 
@@ -207,7 +210,16 @@ def build_model(
     classes: int = 10,
 ) -> Sequential:
     """The config's network for images ``image_shape`` (C, H, W) and ``classes`` classes
-    (MNIST's 1×28×28 and 10 by default); the MLP reads the C·H·W pixels as one vector."""
+    (MNIST's 1×28×28 and 10 by default); the MLP reads the C·H·W pixels as one vector.
+
+    ``lstm``, ``gru`` and ``rnn`` read an MNIST image as a sequence of its 28 rows (T = 28 steps
+    of D = 28 pixels) through one recurrent layer per ``hidden`` width; the last layer's final
+    state goes into an Affine over the 10 classes.
+    """
+    if config.row_sequences:
+        return models.recurrent_classifier(
+            config.model, config.hidden, input_size=IMAGE_SHAPE[2], rng=rng, dtype=config.dtype
+        )
     if config.model == "mlp":
         sizes = [int(np.prod(image_shape)), *config.hidden, classes]
         return models.mlp(sizes, activation="relu", init="he", rng=rng, dtype=config.dtype)

@@ -21,7 +21,11 @@ from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folde
 from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.run_folder import check_output_folder
 
-MODELS = ("mlp", "simple-convnet", "deep-convnet")
+MODELS = ("mlp", "simple-convnet", "deep-convnet", "lstm", "gru", "rnn")
+# The recurrent models read an image row by row: 28 time steps of 28 pixels.
+RECURRENT_MODELS = ("lstm", "gru", "rnn")
+# --hidden when not given: the MLP's hidden widths, or the recurrent layer's width.
+DEFAULT_HIDDEN = {"mlp": (100, 100), "recurrent": (128,)}
 DATASETS = ("mnist", "fashion-mnist")
 SCHEDULES = ("none", "step", "cosine")
 # optimizer name -> its default learning rate
@@ -84,8 +88,11 @@ def parse_augment(spec: str) -> dict[str, Any]:
 class TrainConfig:
     """How to train and evaluate one model.
 
-    ``hidden``: the MLP's hidden widths; ``lr`` None means the optimizer's default
-    (:data:`OPTIMIZER_LR`); ``augment``: an on-the-fly augmentation spec for
+    ``hidden``: the MLP's hidden widths, or for ``lstm``/``gru``/``rnn`` the width of each
+    recurrent layer (one width: one layer; several: a stack), None for the default of
+    :data:`DEFAULT_HIDDEN`; ``clip_grad_norm``: the largest global gradient norm of a step
+    (None: no clipping, see :func:`zeronn.clip.clip_grad_norm`); ``lr`` None means the
+    optimizer's default (:data:`OPTIMIZER_LR`); ``augment``: an on-the-fly augmentation spec for
     :func:`parse_augment`, or None; ``train_subset`` / ``test_subset``: how many random
     images to use (None: all); ``val_split``: the share of training images held out to choose
     the best epoch (0: train on all, keep the last epoch); ``load``: weights to start from.
@@ -99,7 +106,7 @@ class TrainConfig:
 
     out: Path
     model: str = "mlp"
-    hidden: tuple[int, ...] = (100, 100)
+    hidden: tuple[int, ...] | None = None
     dataset: str | None = None
     epochs: int = 5
     batch_size: int = 100
@@ -111,6 +118,7 @@ class TrainConfig:
     test_subset: int | None = None
     val_split: float = 0.1
     early_stopping: int | None = None
+    clip_grad_norm: float | None = None
     seed: int = 0
     dtype: str = "float32"
     root: Path | None = None
@@ -129,6 +137,11 @@ class TrainConfig:
             object.__setattr__(self, name, value)
 
         put("model", _choice(self.model, "model", MODELS))
+        if self.data is not None and self.model in RECURRENT_MODELS:
+            raise ValueError(
+                f"--model {self.model} reads a 28×28 MNIST-family image row by row; with --data "
+                "use mlp, simple-convnet or deep-convnet"
+            )
         if self.data is None:
             put("dataset", _choice(self.dataset or "mnist", "dataset", DATASETS))
             if self.image_size is not None or self.color is not None:
@@ -137,6 +150,9 @@ class TrainConfig:
                 )
         put("optimizer", _choice(self.optimizer, "optimizer", tuple(OPTIMIZER_LR)))
         put("schedule", _choice(self.schedule, "schedule", SCHEDULES))
+        if self.hidden is None:
+            kind = "recurrent" if self.model in RECURRENT_MODELS else "mlp"
+            put("hidden", DEFAULT_HIDDEN[kind])
         put(
             "hidden",
             tuple(positive_int(width, "each hidden width", _OWNER) for width in self.hidden),
@@ -150,6 +166,11 @@ class TrainConfig:
                 put(name, positive_int(getattr(self, name), name, _OWNER))
         if self.lr is not None and not _is_positive_real(self.lr):
             raise ValueError(f"{_OWNER} expected lr to be a positive number, got {self.lr!r}")
+        if self.clip_grad_norm is not None and not _is_positive_real(self.clip_grad_norm):
+            raise ValueError(
+                f"{_OWNER} expected clip_grad_norm to be a positive number, "
+                f"got {self.clip_grad_norm!r}"
+            )
         if not (_is_real(self.val_split) and 0 <= self.val_split < 1):
             raise ValueError(f"{_OWNER} expected val_split in [0, 1), got {self.val_split!r}")
         if self.augment is not None:
@@ -234,6 +255,11 @@ class TrainConfig:
 
         Images of a folder stay (C, H, W) for every model (the MLP's Affine flattens them)."""
         return self.model == "mlp" and self.data is None
+
+    @property
+    def row_sequences(self) -> bool:
+        """Whether the model reads images as (28, 28) sequences: one time step per row."""
+        return self.model in RECURRENT_MODELS
 
     def augment_options(self) -> dict[str, Any] | None:
         """The ImageDataGenerator keyword arguments of ``augment`` (None without augmentation)."""

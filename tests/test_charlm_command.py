@@ -1,0 +1,86 @@
+"""``zeronn charlm`` end to end on tiny budgets, and its config's checks."""
+
+import json
+
+import numpy as np
+import pytest
+
+from zeronn import serialize
+from zeronn.cli import main
+from zeronn.data.text import CharVocabulary, load_python_help, split_held_out
+from zeronn.experiments.charlm.config import CharLMConfig
+from zeronn.experiments.charlm.run import build_model
+from zeronn.experiments.charlm.training import bits_per_char
+
+TINY = (
+    "--steps", "6", "--eval-every", "3", "--batch-size", "8", "--seq-len", "16",
+    "--embed-dim", "8", "--hidden", "16", "--heads", "2", "--sample-chars", "40",
+    "--temperature", "0.5,1.5", "--quiet",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("model", ["lstm", "transformer"])
+def test_charlm_writes_results_curve_samples_and_weights(tmp_path, capsys, model):
+    out = tmp_path / model
+    assert main(["charlm", "--model", model, *TINY, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "held-out bits per character" in printed
+    for name in ("results.json", "curves.png", "samples.txt", "model.npz"):
+        assert (out / name).stat().st_size > 0, name
+    results = json.loads((out / "results.json").read_text())
+    bpc = results["bits_per_char"]
+    vocabulary = results["corpus"]["vocabulary"]
+    assert 3 < bpc["bigram"] < bpc["unigram"] < np.log2(vocabulary)
+    assert bpc["model"] == results["curve"]["held_out_bpc"][-1]
+    assert results["curve"]["eval_steps"] == [3, 6]
+    assert len(results["curve"]["train_bpc"]) == 6
+    assert results["corpus"]["name"] == "pydoc_data.topics"
+    assert results["config"]["model"] == model
+    samples = (out / "samples.txt").read_text(encoding="utf-8")
+    assert "--- temperature 0.5 ---\nThe " in samples
+    assert "--- temperature 1.5 ---\nThe " in samples
+    with np.load(out / "model.npz") as weights:
+        assert weights["0.W"].shape == (vocabulary, 8)
+        assert weights["0.W"].dtype == np.float32
+
+    # The saved weights, loaded into a freshly built model, score the same bits per character.
+    config = CharLMConfig(**{**results["config"], "out": tmp_path / "unused"})
+    model = serialize.load(
+        build_model(config, vocabulary, np.random.default_rng(9)), out / "model.npz"
+    )
+    corpus = load_python_help()
+    ids = CharVocabulary(corpus.text).encode(corpus.text)
+    _, held_out = split_held_out(ids, config.held_out_fraction)
+    model.eval()
+    score = bits_per_char(model, held_out, config.batch_size, config.seq_len)
+    assert score == pytest.approx(bpc["model"], rel=1e-5)
+
+
+def test_bad_options_are_refused_before_any_compute(tmp_path, capsys):
+    def error(*flags):
+        assert main(["charlm", *TINY, "--out", str(tmp_path / "x"), *flags]) == 2
+        return capsys.readouterr().err
+
+    assert "prompt made of the corpus' characters" in error("--prompt", "\u263a")
+    assert "divisible by num_heads" in error("--model", "transformer", "--heads", "3")
+    assert "below the" in error("--batch-size", "4096")
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "results.json").write_text("{}")
+    assert main(["charlm", *TINY, "--out", str(taken)]) == 2
+    assert "already holds files" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["charlm", "--temperature", "warm"])
+    assert "comma-separated numbers" in capsys.readouterr().err
+
+
+def test_config_checks_values(tmp_path):
+    with pytest.raises(ValueError, match="temperature to be a positive number, got 0"):
+        CharLMConfig(out=tmp_path / "a", temperatures=(0,))
+    with pytest.raises(ValueError, match=r"held_out_fraction in \(0, 0\.5\)"):
+        CharLMConfig(out=tmp_path / "a", held_out_fraction=0.7)
+    with pytest.raises(ValueError, match="model to be one of 'lstm', 'transformer'"):
+        CharLMConfig(out=tmp_path / "a", model="gpt")
+    config = CharLMConfig(out=tmp_path / "a")
+    assert config.as_dict()["temperatures"] == [0.5, 1.0]
+    assert config.as_dict()["out"] == str(tmp_path / "a")

@@ -1,0 +1,128 @@
+"""The options of ``zeronn charlm`` as one frozen, validated value.
+
+Every check runs before the corpus is read or a weight drawn: a typo costs nothing, and the
+message names the option, what it expected and what arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zeronn._checks import (
+    as_float_dtype,
+    boolean,
+    choice,
+    non_negative_int,
+    positive_int,
+    positive_real,
+)
+from zeronn.data.text import load_python_help
+from zeronn.run_folder import check_output_folder, new_run_folder
+
+MODELS = ("lstm", "transformer")
+_OWNER = "charlm"
+
+
+@dataclass(frozen=True)
+class CharLMConfig:
+    """Options of one character-level language-model run.
+
+    Data: the last ``held_out_fraction`` of the corpus is held out. Training: ``steps``
+    optimizer steps on batches of ``batch_size`` windows of ``seq_len`` characters, walking the
+    training text in order (passes repeat as needed), Adam at ``lr`` with gradients clipped to
+    a global norm of ``clip_grad_norm``; the held-out bits per character are measured every
+    ``eval_every`` steps and at the end. Model: ``lstm`` (an ``embed_dim`` embedding, one
+    stateful LSTM of ``hidden`` units) or ``transformer`` (``blocks`` pre-norm blocks of width
+    ``embed_dim`` with ``num_heads`` heads, attending over at most ``seq_len`` characters).
+    Sampling: ``sample_chars`` characters at each temperature of ``temperatures``, after
+    ``prompt``.
+    """
+
+    model: str = "lstm"
+    steps: int = 3000
+    batch_size: int = 32
+    seq_len: int = 64
+    embed_dim: int = 64
+    hidden: int = 256
+    num_heads: int = 4
+    blocks: int = 2
+    lr: float = 0.002
+    clip_grad_norm: float = 1.0
+    held_out_fraction: float = 0.1
+    eval_every: int = 250
+    temperatures: tuple[float, ...] = (0.5, 1.0)
+    sample_chars: int = 600
+    prompt: str = "The "
+    seed: int = 0
+    dtype: str = "float32"
+    verbose: bool = True
+    out: Path = field(default_factory=lambda: new_run_folder("charlm"))
+    overwrite: bool = False
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("model", choice(self.model, "model", _OWNER, MODELS))
+        for name in ("steps", "batch_size", "seq_len", "embed_dim", "hidden", "num_heads"):
+            put(name, positive_int(getattr(self, name), name, _OWNER))
+        for name in ("blocks", "eval_every"):
+            put(name, positive_int(getattr(self, name), name, _OWNER))
+        put("sample_chars", non_negative_int(self.sample_chars, "sample_chars", _OWNER))
+        for name in ("lr", "clip_grad_norm"):
+            put(name, positive_real(getattr(self, name), name, _OWNER))
+        fraction = positive_real(self.held_out_fraction, "held_out_fraction", _OWNER)
+        if not fraction < 0.5:
+            raise ValueError(
+                f"{_OWNER} expected held_out_fraction in (0, 0.5), got {self.held_out_fraction!r}"
+            )
+        put("held_out_fraction", fraction)
+        temperatures = tuple(
+            positive_real(value, "each temperature", _OWNER) for value in self.temperatures
+        )
+        if not temperatures:
+            raise ValueError(f"{_OWNER} expected at least one temperature, got none")
+        put("temperatures", temperatures)
+        if not isinstance(self.prompt, str):
+            raise TypeError(f"{_OWNER} expected prompt to be a str, got {self.prompt!r}")
+        if self.model == "transformer" and self.embed_dim % self.num_heads:
+            raise ValueError(
+                f"{_OWNER} expected embed_dim divisible by num_heads for the transformer, got "
+                f"{self.embed_dim} and {self.num_heads}"
+            )
+        put("seed", non_negative_int(self.seed, "seed", _OWNER))
+        put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        put("verbose", boolean(self.verbose, "verbose", _OWNER))
+        put("overwrite", boolean(self.overwrite, "overwrite", _OWNER))
+        put("out", Path(self.out))
+        check_output_folder(self.out, overwrite=self.overwrite)
+        corpus = load_python_help()  # a fraction of a second: checked before any compute
+        problem = self.corpus_problem(corpus.num_chars, set(corpus.text))
+        if problem is not None:
+            raise ValueError(problem)
+
+    def corpus_problem(self, num_chars: int, chars: set[str]) -> str | None:
+        """Why a corpus of ``num_chars`` characters from ``chars`` cannot serve this run."""
+        unknown = sorted(set(self.prompt) - chars)
+        if unknown:
+            return (
+                f"{_OWNER} expected a prompt made of the corpus' characters, got "
+                f"{''.join(unknown)!r} that it never uses"
+            )
+        held_out = round(num_chars * self.held_out_fraction)
+        window = self.batch_size * self.seq_len
+        if num_chars - held_out <= window or held_out <= window:
+            return (
+                f"{_OWNER} expected --batch-size × --seq-len ({window}) below the "
+                f"{num_chars - held_out} training and {held_out} held-out characters"
+            )
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The options as JSON-ready values."""
+        payload = asdict(self)
+        payload["out"] = str(self.out)
+        payload["temperatures"] = list(self.temperatures)
+        return payload
