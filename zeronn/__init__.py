@@ -63,7 +63,7 @@ _EXPORTS: dict[str, str] = {
     "Adam": "zeronn.optim",
     "Trainer": "zeronn.train",
     "History": "zeronn.train",
-    "NonFiniteLossError": "zeronn.train",
+    "NonFiniteLossError": "zeronn.divergence",
     # data
     "load_mnist": "zeronn.data",
     "load_fashion_mnist": "zeronn.data",

@@ -1,4 +1,4 @@
-"""Trainer: the training loop, its History, and the guard against a diverging loss.
+"""Trainer: the training loop and its History (the guard against a diverging step: divergence.py).
 
 One step on a batch ``(x, t)``, the same protocol a hand-written loop uses::
 
@@ -34,6 +34,14 @@ from zeronn.callbacks import Callback
 from zeronn.clip import clip_grad_norm
 from zeronn.data import iterate_batches
 from zeronn.data.batches import BatchSource, check_batch_source
+from zeronn.divergence import (
+    NonFiniteLossError,
+    diverged,
+    first_non_finite,
+    named_buffers,
+    non_finite_logits,
+    restore,
+)
 from zeronn.history import History
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.metrics import accuracy, class_indices
@@ -59,18 +67,6 @@ Augment = Callable[[NDArray[np.floating], np.random.Generator], NDArray[np.float
 # validation data: (x_val, t_val) arrays, or a BatchSource
 Validation = tuple[NDArray[np.floating], NDArray] | BatchSource
 PROGRESS_METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
-
-
-class NonFiniteLossError(ValueError):
-    """Training produced a NaN or infinite loss (or logits); ``epoch``/``step`` say where."""
-
-    def __init__(
-        self, message: str, *, epoch: int, step: int | None, last_finite_loss: float | None
-    ) -> None:
-        super().__init__(message)
-        self.epoch = epoch
-        self.step = step
-        self.last_finite_loss = last_finite_loss
 
 
 class Trainer:
@@ -277,7 +273,7 @@ class Trainer:
         running statistics) are put back, so the model in the user's hands is still usable.
         """
         where = f"epoch {epoch}, step {step}/{steps}"
-        saved = [(buffer, buffer.copy()) for _, buffer in _named_buffers(self.model)]
+        saved = [(buffer, buffer.copy()) for _, buffer in named_buffers(self.model)]
         # NumPy's overflow warnings are replaced by the checks below, which stop the step.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return self._checked_step(x_batch, t_batch, where, epoch, step, saved)
@@ -297,13 +293,13 @@ class Trainer:
                 self._clip_gradients()
             self.optimizer.step()
         except NonFiniteGradientError as error:
-            _restore(saved)
+            restore(saved)
             name = self._parameter_name(error.index)
             raise self._diverged(
                 f"the gradient of parameter {name} is not finite ({error})", where, epoch, step
             ) from error
         except NonFiniteLossError:
-            _restore(saved)
+            restore(saved)
             raise
         self._last_finite = (loss, epoch, step)
         return loss, correct
@@ -327,33 +323,14 @@ class Trainer:
         self, logits, where: str, epoch: int, step: int | None, x_batch=None
     ) -> None:
         # Checked here, before the loss sees them, so the error can say where training broke.
-        finite = np.isfinite(logits)
-        if not finite.all():
-            samples = int(np.count_nonzero(~finite.reshape(len(logits), -1).all(axis=1)))
-            nan_count = int(np.isnan(logits).sum())
-            inf_count = int(finite.size - finite.sum()) - nan_count
-            what = (
-                f"the logits of {samples} of {len(logits)} samples are not finite "
-                f"({nan_count} NaN, {inf_count} inf values)"
-            )
+        what = non_finite_logits(logits)
+        if what is not None:
             if x_batch is not None:
-                what += f"; it started {_first_non_finite(self.model, x_batch)}"
+                what += f"; it started {first_non_finite(self.model, x_batch)}"
             raise self._diverged(what, where, epoch, step)
 
     def _diverged(self, what: str, where: str, epoch: int, step: int | None) -> NonFiniteLossError:
-        if self._last_finite is None:
-            last = "no finite loss was seen before"
-            last_loss = None
-        else:
-            last_loss, last_epoch, last_step = self._last_finite
-            last = (
-                f"the last finite loss was {last_loss:.6g} (epoch {last_epoch}, step {last_step})"
-            )
-        message = (
-            f"training diverged at {where}: {what}; {last}. Try a smaller learning rate "
-            f"(now {self.optimizer.lr:g}), check the inputs for NaN, or use float64"
-        )
-        return NonFiniteLossError(message, epoch=epoch, step=step, last_finite_loss=last_loss)
+        return diverged(what, where, epoch, step, self._last_finite, self.optimizer.lr)
 
     def evaluate(
         self, x: NDArray[np.floating], t: NDArray, batch_size: int | None = None
@@ -411,34 +388,6 @@ class Trainer:
             f"batch_size={self.batch_size}, clip_grad_norm={self.clip_grad_norm!r}, "
             f"augment={self.augment!r}, callbacks={list(self.callbacks)!r})"
         )
-
-
-def _named_buffers(model: object) -> list[tuple[str, NDArray]]:
-    named = getattr(model, "named_buffers", None)
-    return named() if callable(named) else []
-
-
-def _restore(saved: list[tuple[NDArray, NDArray]]) -> None:
-    for buffer, copy in saved:
-        buffer[...] = copy
-
-
-def _first_non_finite(model: object, x: NDArray) -> str:
-    """Where the NaN or inf values first appear: in the input batch, or after which layer.
-
-    Reruns the forward pass layer by layer (the caller restores the buffers afterwards).
-    """
-    bad = int(np.count_nonzero(~np.isfinite(x)))
-    if bad:
-        return f"in the input batch itself ({bad} of its {x.size} values are NaN or inf)"
-    if not hasattr(model, "__iter__"):
-        return "inside the model"
-    x = model._as_input(x) if hasattr(model, "_as_input") else x
-    for index, layer in enumerate(model):
-        x = layer.forward(x)
-        if not np.isfinite(x).all():
-            return f"at layer {index} ({layer!r}), whose output is the first with NaN or inf"
-    return "inside the model (a rerun of the forward pass was finite)"
 
 
 def _check_pair(x: object, t: object, owner: str, *, what: str = "data") -> None:
