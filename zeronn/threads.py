@@ -24,9 +24,12 @@ from __future__ import annotations
 import contextlib
 import numbers
 import os
+import statistics
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np  # noqa: F401  (loads NumPy's BLAS before threadpoolctl looks for it)
@@ -48,15 +51,58 @@ def available_cores() -> int:
 
 
 def default_thread_count() -> int:
-    """The thread count zeronn uses when none is asked for: every available core, at most 2.
+    """The thread count zeronn uses when none is asked for: the cores no other process is
+    using right now, at least 1 and at most 2.
 
     Chosen by measurement (``benchmarks/bench_threads.py``, table in ``benchmarks/README.md``):
-    a SimpleConvNet epoch and a fewshot-like training loop on 2 cores, quiet and with one
-    competing busy process, at 1, 2 and this count. zeronn's own batch split runs each part on
-    one BLAS thread with no busy-waiting, so a second thread still pays when another process
-    shares the cores; beyond 2 the small products of the book's networks stop gaining.
+    on 2 cores, a SimpleConvNet epoch and a fewshot-like loop run fastest on both cores when
+    the machine is quiet, but with one competing busy process a second thread makes them
+    slower, up to several times (BLAS threads spin waiting for a core the neighbour holds).
+    So the default looks before it leaps: it counts the runnable threads of other processes
+    (``busy_cores``) and takes the cores left. Beyond 2 the book's small products stop gaining.
     """
-    return min(2, available_cores())
+    free = available_cores() - busy_cores()
+    return max(1, min(2, free))
+
+
+def busy_cores(samples: int = 5, interval: float = 0.002) -> int:
+    """How many cores other processes keep busy now: the median, over ``samples`` looks
+    ``interval`` seconds apart, of the runnable threads on the machine minus this process's.
+
+    Linux only (``/proc/stat``'s ``procs_running``); elsewhere 0. Takes ~10 ms.
+    """
+    counts = []
+    for sample in range(samples):
+        if sample:
+            time.sleep(interval)
+        running = _runnable_threads()
+        if running is None:
+            return 0
+        counts.append(max(0, running - _own_runnable_threads()))
+    return int(statistics.median_low(counts))
+
+
+def _runnable_threads() -> int | None:
+    try:
+        text = Path("/proc/stat").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("procs_running"):
+            return int(line.split()[1])
+    return None
+
+
+def _own_runnable_threads() -> int:
+    """Threads of this process in state R (running or runnable), this one included."""
+    running = 0
+    for task in Path("/proc/self/task").glob("*/stat"):
+        try:
+            # the state follows the command name in parentheses, which may hold spaces
+            running += task.read_text().rsplit(")", 1)[1].split()[0] == "R"
+        except (OSError, IndexError):
+            continue
+    return max(1, running)
 
 
 def check_threads(threads: object, owner: str = "blas_threads") -> int:
@@ -80,6 +126,20 @@ def _blas():
 def blas_info() -> list[dict[str, object]]:
     """What threadpoolctl sees: one dict per BLAS library (name, version, num_threads, path)."""
     return [library.info() for library in _blas()]
+
+
+def describe_blas() -> str:
+    """One line naming each BLAS library, its version, kernels and threads (for reports).
+
+    e.g. ``"openblas 0.3.31 (Haswell kernels), 2 threads"``.
+    """
+    parts = []
+    for info in blas_info():
+        kernels = f" ({info['architecture']} kernels)" if info.get("architecture") else ""
+        parts.append(
+            f"{info['internal_api']} {info['version']}{kernels}, {info['num_threads']} threads"
+        )
+    return "; ".join(parts) or "no BLAS found by threadpoolctl"
 
 
 def current_threads() -> int:
