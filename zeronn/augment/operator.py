@@ -33,10 +33,12 @@ from numpy.typing import NDArray
 from zeronn.augment import geometry
 from zeronn.augment.warp import affine_warp
 
-# Measured in benchmarks/bench_augment.py (28×28 digits, orders 1 and 3, 1 and 2 threads):
-# building costs about as much as warping H·W images, and applying costs a fifth (order 3)
-# to a tenth (order 1) of warping, so the operator wins from ~1.2·H·W images at one angle.
-OPERATOR_MIN_SHARE = 1.25
+# Measured with benchmarks/bench_augment.py's "operator or warp" table (28×28 MNIST digits,
+# float64, 2 threads, one angle): an operator built for the call overtakes the warp between
+# 1,000 and 2,000 images at orders 1 and 3 (0.96-1.13× the warp's time at 1,000, 0.67-0.71×
+# at 2,000); a cached operator is 3-10× faster than the warp from 500 images on and on a par
+# below. Hence: build from 1.5·H·W images at one angle, and use a cached one for any count.
+OPERATOR_MIN_SHARE = 1.5
 CACHE_SIZE = 16
 MAX_DENSE_PIXELS = 40 * 40  # a 1600 × 1600 float64 matrix, 20 MB
 MAX_SPARSE_PIXELS = 128 * 128
