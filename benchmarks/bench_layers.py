@@ -3,6 +3,8 @@
     python benchmarks/bench_layers.py                   # 1 and 2 threads, float32, ~1 min
     python benchmarks/bench_layers.py --threads 2 --dtype float64
     python benchmarks/bench_layers.py --reference       # also the loops (slow: +1 min)
+    git show REV:zeronn/layers/conv.py > /tmp/conv_rev.py
+    python benchmarks/bench_layers.py --previous /tmp/conv_rev.py   # also that Conv2D
 
 Each thread count applies to both libraries: zeronn through ``zeronn.threads.blas_threads``
 (BLAS and zeronn's own pool), PyTorch through ``torch.set_num_threads``. The implementations
@@ -17,11 +19,14 @@ Implementations compared, each computing y, dW, db and dx (dx only for pooling):
 - reference:  zeronn.reference's loops (with --reference), too slow for N=100: timed on N=2
               and scaled ×50 (the loops are linear in N).
 - torch:      PyTorch CPU (torch.nn.functional), if importable; x.requires_grad so it computes dx.
+- previous:   with --previous FILE, the Conv2D class of FILE (another revision's conv.py), to
+              show a change's effect in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 
 import numpy as np
@@ -111,7 +116,17 @@ def _check_same(ours, theirs):
 # --- cases -----------------------------------------------------------------------------------
 
 
-def conv_timings(C, H, W_, F, k, pad, dtype, rng, with_reference):
+def load_conv2d(path: str | None):
+    """The Conv2D class defined in the file ``path`` (None: no previous version to time)."""
+    if path is None:
+        return None
+    spec = importlib.util.spec_from_file_location("previous_conv", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Conv2D
+
+
+def conv_timings(C, H, W_, F, k, pad, dtype, rng, with_reference, previous=None):
     x = rng.standard_normal((N, C, H, W_)).astype(dtype)
     layer = Conv2D(C, F, k, pad=pad, rng=rng, dtype=dtype)
     dout = rng.standard_normal(layer.forward(x).shape).astype(dtype)
@@ -124,6 +139,10 @@ def conv_timings(C, H, W_, F, k, pad, dtype, rng, with_reference):
 
     _check_same(zeronn_step(), book_conv(x, W, b, dout, pad))
     steps = {"zeronn": zeronn_step, "book": lambda: book_conv(x, W, b, dout, pad)}
+    if previous is not None:
+        old = previous(C, F, k, pad=pad, rng=0, dtype=dtype)
+        old.W.data[...], old.b.data[...] = W, b
+        steps["previous"] = lambda: (old.forward(x), old.backward(dout))
     small_x, small_dout = x[:REFERENCE_N], dout[:REFERENCE_N]
 
     def reference_step():
@@ -187,7 +206,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--dtype", choices=["float32", "float64"], nargs="+", default=["float32"])
     parser.add_argument("--reference", action="store_true", help="also time the loops")
+    parser.add_argument("--previous", metavar="FILE", help="a conv.py whose Conv2D to time too")
     args = parser.parse_args()
+    previous = load_conv2d(args.previous)
     rng = np.random.default_rng(0)
     versions = f"numpy {np.__version__}, {describe_blas()} before limits"
     if torch is not None:
@@ -199,7 +220,7 @@ def main() -> None:
         for dtype in args.dtype:
             with blas_threads(threads):
                 results = {
-                    name: conv_timings(*config, np.dtype(dtype), rng, args.reference)
+                    name: conv_timings(*config, np.dtype(dtype), rng, args.reference, previous)
                     for name, config in CONV_CASES.items()
                 }
                 results["maxpool 2x2/2 on 30x24x24"] = pool_timings(dtype, rng, args.reference)
