@@ -14,8 +14,9 @@ has the same shapes and work, so the cost is linear in the number of steps.
 
 Three tables:
 
-1. The epoch. zeronn: ``Trainer.fit(x, t, 1)`` (shuffle, batch gather, forward, loss, backward,
-   Adam, the trainer's finite checks and accuracy count). torch: the same network, started from
+1. The epoch, the two libraries timed in turns (one pass each per round). zeronn:
+   ``Trainer.fit(x, t, 1)`` (shuffle, batch gather, forward, loss, backward, Adam, the
+   trainer's finite checks and accuracy count). torch: the same network, started from
    the same weights, in the loop one writes by hand (randperm, gather, zero_grad, forward,
    cross-entropy, backward, Adam, ``loss.item()`` and the correct count). The targets:
    zeronn/torch <= 1.0 for SimpleConvNet, <= 1.5 for DeepConvNet.
@@ -41,7 +42,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 import numpy as np
-from _timing import format_table, measure
+from _timing import format_table, interleaved, measure
 
 import zeronn.train
 from zeronn import data, models, optim
@@ -396,14 +397,14 @@ def run(args: argparse.Namespace, threads: int) -> None:
         trainer.model.train()
         network.train()
     trainer.fit(x[: 5 * BATCH_SIZE], t[: 5 * BATCH_SIZE], 1)  # warm: buffers, caches
-    epoch = {
-        "zeronn": measure(lambda: trainer.fit(x_steps, t_steps, 1), repeats=args.repeats, warmup=0)
-        * scale
-    }
-    epoch["torch"] = None
+    runs = {"zeronn": lambda: trainer.fit(x_steps, t_steps, 1)}
     if torch is not None:
-        run_torch = torch_epoch(network, x_steps, t_steps)
-        epoch["torch"] = measure(run_torch, repeats=args.repeats) * scale
+        runs["torch"] = torch_epoch(network, x_steps, t_steps)
+    # in turns, one pass each per round, so that both see the same minutes
+    epoch = {
+        name: seconds * scale
+        for name, seconds in interleaved(runs, rounds=args.repeats, repeats=1).items()
+    }
     print("### The epoch (600 steps)\n")
     print(format_table({f"{title} epoch": epoch}, subject="zeronn"))
 
