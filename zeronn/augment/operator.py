@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 
 from zeronn.augment import geometry
 from zeronn.augment.warp import affine_warp
+from zeronn.threads import map_parts
 
 # Measured with benchmarks/bench_augment.py's "operator or warp" table (28×28 MNIST digits,
 # float64, 2 threads, one angle): an operator built for the call overtakes the warp between
@@ -42,6 +43,8 @@ OPERATOR_MIN_SHARE = 1.5
 CACHE_SIZE = 16
 MAX_DENSE_PIXELS = 40 * 40  # a 1600 × 1600 float64 matrix, 20 MB
 MAX_SPARSE_PIXELS = 128 * 128
+# rows per part of a product: a few MB of images per part, and parts for every thread
+ROWS_PER_PART = 512
 
 
 class RotationOperator:
@@ -52,16 +55,26 @@ class RotationOperator:
         self.constant = constant  # c, (H·W,), or None when it is zero
 
     def apply(self, planes: NDArray[np.floating]) -> NDArray[np.floating]:
-        """``planes (P, H, W) -> (P, H, W)``: every plane rotated, in the planes' dtype."""
+        """``planes (P, H, W) -> (P, H, W)``: every plane rotated, in the planes' dtype.
+
+        The rows are split into parts of ``ROWS_PER_PART`` run on zeronn's threads, each with
+        a one-thread BLAS (``zeronn.threads.map_parts``).
+        """
         count, height, width = planes.shape
         rows = planes.reshape(count, height * width)
-        if sparse.issparse(self.matrix):
-            # (Rᵀ xᵀ)ᵀ: scipy multiplies a sparse matrix by a dense one fastest in this order
-            rotated = np.ascontiguousarray((self.matrix @ rows.T).T)
-        else:
-            rotated = rows @ self.matrix
-        if self.constant is not None:
-            rotated += self.constant
+        rotated = np.empty_like(rows)
+
+        def rotate_part(part: slice) -> None:
+            if sparse.issparse(self.matrix):
+                # (Rᵀ xᵀ)ᵀ: scipy multiplies a sparse matrix by a dense one in this order
+                rotated[part] = (self.matrix @ rows[part].T).T
+            else:
+                np.matmul(rows[part], self.matrix, out=rotated[part])
+            if self.constant is not None:
+                rotated[part] += self.constant
+
+        starts = range(0, count, ROWS_PER_PART)
+        map_parts(rotate_part, [slice(start, start + ROWS_PER_PART) for start in starts])
         return rotated.reshape(count, height, width)
 
     def __repr__(self) -> str:
