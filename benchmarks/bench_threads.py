@@ -1,6 +1,6 @@
 """Which thread count to default to: 1, 2 and zeronn's default, quiet and with a busy neighbour.
 
-    ZERONN_DATA=... python benchmarks/bench_threads.py        # about 1-2 minutes
+    ZERONN_DATA=... python benchmarks/bench_threads.py   # 1-2 minutes; longer when 2 threads stall
 
 Two workloads, each timed at 1 thread, 2 threads and ``zeronn.threads.default_thread_count()``
 (set with ``zeronn.threads.blas_threads``, which also sizes zeronn's own pool):
@@ -10,9 +10,10 @@ Two workloads, each timed at 1 thread, 2 threads and ``zeronn.threads.default_th
 - **fewshot loop**: 300 full-batch SGD steps of the fewshot network (784-200-200-10 ReLU,
   float64) on 30 images, the ``zeronn fewshot`` workload.
 
-Two situations: quiet, and with one competing busy process (a Python loop spinning on one core,
-started by this script and stopped at the end), the way a second program on a 2-core machine
-competes. In each situation the thread counts are interleaved round by round (each round times
+Two situations: the machine as it is ("no added process": run it on a quiet machine for the
+quiet case), and with one competing busy process (a Python loop spinning on one core, started
+by this script and stopped at the end), the way a second program on a 2-core machine competes.
+In each situation the thread counts are interleaved round by round (each round times
 every count once) and the table gives medians over the rounds, so a drift of the machine hits
 all counts alike. The last column is the default's time over the best count's time: the target
 is <= 1.10 in both situations.
@@ -124,9 +125,9 @@ def main() -> None:
     )
     results, defaults = {}, {}
     # The default is what a command starting now would pick: looked up in each situation.
-    defaults["quiet"] = default_thread_count()
-    counts = {"1 thread": 1, "2 threads": 2, "default": defaults["quiet"]}
-    results["quiet"] = measure_counts(workloads, counts, args.rounds)
+    defaults["no added process"] = default_thread_count()
+    counts = {"1 thread": 1, "2 threads": 2, "default": defaults["no added process"]}
+    results["no added process"] = measure_counts(workloads, counts, args.rounds)
     busy = subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
     try:
         time.sleep(0.5)
