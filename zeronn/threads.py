@@ -55,11 +55,12 @@ def default_thread_count() -> int:
     using right now, at least 1 and at most 2.
 
     Chosen by measurement (``benchmarks/bench_threads.py``, table in ``benchmarks/README.md``):
-    on 2 cores, a SimpleConvNet epoch and a fewshot-like loop run fastest on both cores when
-    the machine is quiet, but with one competing busy process a second thread makes them
-    slower, up to several times (BLAS threads spin waiting for a core the neighbour holds).
-    So the default looks before it leaps: it counts the runnable threads of other processes
-    (``busy_cores``) and takes the cores left. Beyond 2 the book's small products stop gaining.
+    on 2 cores, a SimpleConvNet epoch and a fewshot-like loop took 2.9–26× longer on two
+    threads than on one whenever another process wanted a core (BLAS threads spin waiting for
+    a core the other process holds). When no other process runs, the second core can only help
+    (zeronn's convolutions split their batch over it). So the default looks before it leaps:
+    it counts the runnable threads of other processes (``busy_cores``) and takes the cores
+    left. At most 2: the only counts measured so far (on a 2-core machine).
     """
     free = available_cores() - busy_cores()
     return max(1, min(2, free))
