@@ -56,10 +56,10 @@ def rotate(
 
     settings = {"order": order, "mode": mode, "cval": cval}
     by_operator = _operator_groups(angles, stack, settings)
-    warped = np.empty_like(stack.planes)
+    pieces = []  # (planes, their rotated images)
     for angle, index in by_operator:
-        operator = rotation_operator(stack.image_shape, angle, **settings, dtype=warped.dtype)
-        warped[index] = operator.apply(stack.planes[index])
+        operator = rotation_operator(stack.image_shape, angle, **settings, dtype=stack.planes.dtype)
+        pieces.append((index, operator.apply(stack.planes[index])))
     rest = np.ones(len(angles), dtype=bool)
     for _, index in by_operator:
         rest[index] = False
@@ -69,7 +69,7 @@ def rotate(
         # scipy's own centre arithmetic (offset = c - R c, with the same matmul), bit for bit
         centre = (np.asarray(stack.image_shape, dtype=np.float64) - 1) / 2
         offsets = centre - matrices @ centre
-        warped[index] = affine_warp(
+        warp = affine_warp(
             stack.planes[index],
             matrices,
             offsets,
@@ -77,9 +77,21 @@ def rotate(
             chunk_size=chunk_size,
             workers=workers,
         )
+        pieces.append((index, warp))
+    warped = _assemble(pieces, stack.planes)
     if order > 1 and clip:
         clip_to_input_range(warped, stack.planes, stack.planes_per_image)
     return stack.restore(warped)
+
+
+def _assemble(pieces: list, planes: NDArray[np.floating]) -> NDArray[np.floating]:
+    """One array from ``(planes index, rotated)`` pieces; a piece covering all planes as is."""
+    if len(pieces) == 1 and isinstance(pieces[0][0], slice):
+        return pieces[0][1]
+    warped = np.empty_like(planes)
+    for index, rotated in pieces:
+        warped[index] = rotated
+    return warped
 
 
 def _operator_groups(
