@@ -1,7 +1,10 @@
 """A tiny timing helper shared by the benchmark scripts.
 
-Two functions:
+Three functions:
 
+- ``interleaved({name: fn})`` -> ``{name: median seconds}``, the implementations timed in turns
+  (a few calls of each per round, several rounds), so that a drift of a shared machine hits
+  them alike; what ratios should be computed from.
 - ``measure(fn)`` -> the median wall time of ``fn()`` in seconds. It first rests ``pause``
   seconds: after a matrix product OpenBLAS threads keep spinning for ~0.1 s, and whatever is
   measured next would pay for them. Then it makes ``warmup`` untimed calls (buffers, caches).
@@ -41,6 +44,24 @@ def measure(
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def interleaved(
+    functions: dict[str, Callable[[], object]], *, rounds: int = 5, repeats: int = 3
+) -> dict[str, float]:
+    """Median seconds per call of each function, timed in turns: every round times
+    ``repeats`` calls of each (after one warm-up call each), ``rounds`` rounds."""
+    for fn in functions.values():
+        fn()
+    samples: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, fn in functions.items():
+            time.sleep(0.02)
+            for _ in range(repeats):
+                start = time.perf_counter()
+                fn()
+                samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def format_table(results: dict[str, dict[str, float | None]], *, subject: str) -> str:

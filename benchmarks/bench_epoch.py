@@ -1,21 +1,25 @@
-"""One training epoch of SimpleConvNet on MNIST: zeronn against PyTorch CPU, and where it goes.
+"""One training epoch of SimpleConvNet or DeepConvNet on MNIST: zeronn against PyTorch CPU.
 
-    ZERONN_DATA=/work/shared/data OPENBLAS_NUM_THREADS=1 python benchmarks/bench_epoch.py
-    # about 1 minute; --steps 600 times whole epochs, --repeats sets the median's sample
+    ZERONN_DATA=... python benchmarks/bench_epoch.py --threads 2              # ~1 minute
+    ZERONN_DATA=... python benchmarks/bench_epoch.py --model deep --steps 30  # ~1.5 minutes
+    # --steps 600 times whole epochs, --repeats sets the median's sample
 
-The network is the book's SimpleConvNet (conv 30×5×5 - ReLU - maxpool 2×2 - Affine 100 - ReLU
-- Affine 10, softmax cross-entropy), float32, batch 100, Adam(lr=0.001). An epoch of the 60,000
+The networks are the book's SimpleConvNet (conv 30×5×5 - ReLU - maxpool 2×2 - Affine 100 - ReLU
+- Affine 10) and DeepConvNet (six 3×3 convs 16, 16, 32, 32, 64, 64 with ReLUs and three
+max-pools, Affine 50 - ReLU - Dropout 0.5 - Affine 10 - Dropout 0.5), softmax cross-entropy,
+float32, batch 100, Adam(lr=0.001). An epoch of the 60,000
 MNIST training images is 600 steps. To keep the run short, each measurement trains ``--steps``
 steps (default 100) on the first ``steps × 100`` images and is scaled by 600 / steps: every step
 has the same shapes and work, so the cost is linear in the number of steps.
 
 Three tables:
 
-1. The epoch. zeronn: ``Trainer.fit(x, t, 1)`` (shuffle, batch gather, forward, loss, backward,
-   Adam, the trainer's finite checks and accuracy count). torch: the same network, started from
+1. The epoch, the two libraries timed in turns (one pass each per round). zeronn:
+   ``Trainer.fit(x, t, 1)`` (shuffle, batch gather, forward, loss, backward, Adam, the
+   trainer's finite checks and accuracy count). torch: the same network, started from
    the same weights, in the loop one writes by hand (randperm, gather, zero_grad, forward,
-   cross-entropy, backward, Adam, ``loss.item()`` and the correct count). The target is
-   zeronn/torch <= 1.5.
+   cross-entropy, backward, Adam, ``loss.item()`` and the correct count). The targets:
+   zeronn/torch <= 1.0 for SimpleConvNet, <= 1.5 for DeepConvNet.
 2. Where zeronn's epoch goes: the same ``Trainer.fit`` with every layer's forward/backward, the
    loss, the optimizer and the batch iterator wrapped in timers (here, not in the library).
    "trainer bookkeeping" is the rest: finite checks, argmax, running means.
@@ -24,27 +28,28 @@ Three tables:
    over the same inputs the network differentiates: not the images for the first conv, whose
    zeronn backward is ``backward_params`` (no dx), as in the Trainer's steps.
 
-Both libraries use the same number of threads: OPENBLAS_NUM_THREADS if set, else all cores.
-Compare ratios within one run; on a shared machine absolute times drift from run to run.
+Both libraries use the same number of threads: ``--threads N`` (default: zeronn's
+``default_thread_count()``), through ``zeronn.threads.blas_threads`` and
+``torch.set_num_threads``. Compare ratios within one run: absolute times drift between runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 import numpy as np
-from _timing import format_table, measure
+from _timing import format_table, interleaved, measure
 
 import zeronn.train
 from zeronn import data, models, optim
 from zeronn.data.download import DownloadError
-from zeronn.layers import Affine, Conv2D, MaxPool2D, ReLU
+from zeronn.layers import Affine, Conv2D, Dropout, Flatten, MaxPool2D, ReLU
 from zeronn.losses import SoftmaxCrossEntropy
+from zeronn.threads import blas_threads, default_thread_count, describe_blas
 from zeronn.train import Trainer
 
 try:
@@ -76,33 +81,45 @@ def load_images(count: int) -> tuple[np.ndarray, np.ndarray, str]:
         return x, rng.integers(0, 10, count), "random images (MNIST not found: set ZERONN_DATA)"
 
 
-def zeronn_trainer() -> Trainer:
-    """A fresh SimpleConvNet (float32, seed 0) with Adam and a silent Trainer."""
-    model = models.simple_convnet(rng=SEED, dtype=np.float32)
+MODELS = {
+    "simple": ("SimpleConvNet", models.simple_convnet),
+    "deep": ("DeepConvNet", models.deep_convnet),
+}
+
+
+def zeronn_trainer(model_name: str) -> Trainer:
+    """A fresh network (float32, seed 0) with Adam and a silent Trainer."""
+    model = MODELS[model_name][1](rng=SEED, dtype=np.float32)
     return Trainer(
         model, optim.Adam(model.parameters(), lr=LR), batch_size=BATCH_SIZE, rng=SEED, verbose=0
     )
 
 
-def torch_network(model) -> nn.Sequential:
-    """SimpleConvNet in torch with the zeronn ``model``'s weights (Affine W is Linear weightᵀ)."""
-    network = nn.Sequential(
-        nn.Conv2d(1, 30, 5),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(4320, 100),
-        nn.ReLU(),
-        nn.Linear(100, 10),
-    )
-    targets = [network[0], network[4], network[6]]
-    sources = [layer for layer in model if isinstance(layer, Conv2D | Affine)]
+def torch_layer(layer):
+    """The torch module computing what the zeronn ``layer`` computes, with its weights."""
+    if isinstance(layer, Conv2D):
+        module = nn.Conv2d(
+            layer.in_channels, layer.out_channels, layer.kernel_size, layer.stride, layer.pad
+        )
+        weights = layer.W.data
+    elif isinstance(layer, Affine):
+        module = nn.Linear(*layer.W.data.shape)
+        weights = layer.W.data.T  # Affine's W is Linear's weightᵀ
+    elif isinstance(layer, MaxPool2D):
+        return nn.MaxPool2d(layer.pool_size, layer.stride, layer.pad)
+    elif isinstance(layer, Dropout):
+        return nn.Dropout(layer.ratio)
+    else:
+        return {ReLU: nn.ReLU, Flatten: nn.Flatten}[type(layer)]()
     with torch.no_grad():
-        for target, source in zip(targets, sources, strict=True):
-            W = source.W.data if isinstance(source, Conv2D) else source.W.data.T
-            target.weight.copy_(torch.from_numpy(np.ascontiguousarray(W)))
-            target.bias.copy_(torch.from_numpy(source.b.data))
-    return network
+        module.weight.copy_(torch.from_numpy(np.ascontiguousarray(weights)))
+        module.bias.copy_(torch.from_numpy(layer.b.data))
+    return module
+
+
+def torch_network(model) -> nn.Sequential:
+    """The zeronn ``model`` in torch, layer for layer, with the same weights."""
+    return nn.Sequential(*(torch_layer(layer) for layer in model))
 
 
 def torch_epoch(network: nn.Sequential, x: np.ndarray, t: np.ndarray) -> Callable[[], float]:
@@ -340,42 +357,56 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100, help="steps timed (600 = an epoch)")
     parser.add_argument("--repeats", type=int, default=3, help="timed passes per median")
+    parser.add_argument("--model", choices=sorted(MODELS), default="simple")
+    parser.add_argument("--threads", type=int, default=None, help="both libraries' threads")
     args = parser.parse_args()
     if not 1 <= args.steps <= STEPS_PER_EPOCH:
         parser.error(f"--steps expected 1..{STEPS_PER_EPOCH}, got {args.steps}")
-    threads = int(os.environ.get("OPENBLAS_NUM_THREADS") or os.cpu_count() or 1)
+    threads = default_thread_count() if args.threads is None else args.threads
     if torch is not None:
         torch.set_num_threads(threads)
+    with blas_threads(threads):
+        run(args, threads)
+
+
+def run(args: argparse.Namespace, threads: int) -> None:
+    """Time the epoch, its breakdown and the pieces, and print the three tables."""
+    title = MODELS[args.model][0]
     count = args.steps * BATCH_SIZE
     x, t, source = load_images(EPOCH_IMAGES)
     x_steps, t_steps = x[:count], t[:count]
     scale = STEPS_PER_EPOCH / args.steps
     print(
-        f"SimpleConvNet, float32, batch {BATCH_SIZE}, Adam: {args.steps} steps on {source}, "
-        f"scaled ×{scale:g} to a {STEPS_PER_EPOCH}-step epoch; {threads} thread(s); "
+        f"{title}, float32, batch {BATCH_SIZE}, Adam: {args.steps} steps on {source}, "
+        f"scaled ×{scale:g} to a {STEPS_PER_EPOCH}-step epoch; {threads} thread(s) "
+        f"(numpy {np.__version__}, {describe_blas()}); "
         f"torch {torch.__version__ if torch is not None else 'not installed'}\n"
     )
 
-    trainer = zeronn_trainer()
+    trainer = zeronn_trainer(args.model)
     if torch is not None:
-        # Same start, same first batch: the two networks compute the same loss.
+        # Same start, same first batch: the two networks compute the same loss (no dropout).
         network = torch_network(trainer.model)
+        trainer.model.eval()
+        network.eval()
         ours = trainer.loss(trainer.model.forward(x[:BATCH_SIZE]), t[:BATCH_SIZE])
         theirs = torch_functional.cross_entropy(
             network(torch.from_numpy(x[:BATCH_SIZE])), torch.from_numpy(t[:BATCH_SIZE])
         )
         assert np.isclose(ours, theirs.item(), rtol=1e-4), "zeronn and torch networks disagree"
+        trainer.model.train()
+        network.train()
     trainer.fit(x[: 5 * BATCH_SIZE], t[: 5 * BATCH_SIZE], 1)  # warm: buffers, caches
-    epoch = {
-        "zeronn": measure(lambda: trainer.fit(x_steps, t_steps, 1), repeats=args.repeats, warmup=0)
-        * scale
-    }
-    epoch["torch"] = None
+    runs = {"zeronn": lambda: trainer.fit(x_steps, t_steps, 1)}
     if torch is not None:
-        run_torch = torch_epoch(network, x_steps, t_steps)
-        epoch["torch"] = measure(run_torch, repeats=args.repeats) * scale
+        runs["torch"] = torch_epoch(network, x_steps, t_steps)
+    # in turns, one pass each per round, so that both see the same minutes
+    epoch = {
+        name: seconds * scale
+        for name, seconds in interleaved(runs, rounds=args.repeats, repeats=1).items()
+    }
     print("### The epoch (600 steps)\n")
-    print(format_table({"SimpleConvNet epoch": epoch}, subject="zeronn"))
+    print(format_table({f"{title} epoch": epoch}, subject="zeronn"))
 
     runs = [instrumented_epoch(trainer, x_steps, t_steps) for _ in range(args.repeats)]
     print("\n### Where zeronn's epoch goes (timers around each piece, medians)\n")

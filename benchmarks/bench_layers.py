@@ -1,10 +1,14 @@
 """Forward + backward time of Conv2D and MaxPool2D against three baselines.
 
-    python benchmarks/bench_layers.py                         # float32 and float64, ~1 min
-    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py  # both libraries on one thread
+    python benchmarks/bench_layers.py                   # 1 and 2 threads, float32, ~1 min
+    python benchmarks/bench_layers.py --threads 2 --dtype float64
+    python benchmarks/bench_layers.py --reference       # also the loops (slow: +1 min)
+    git show REV:zeronn/layers/conv.py > /tmp/conv_rev.py
+    python benchmarks/bench_layers.py --previous /tmp/conv_rev.py   # also that Conv2D
 
-PyTorch is given as many threads as numpy's OpenBLAS (OPENBLAS_NUM_THREADS, if set), so the
-ratios compare like with like.
+Each thread count applies to both libraries: zeronn through ``zeronn.threads.blas_threads``
+(BLAS and zeronn's own pool), PyTorch through ``torch.set_num_threads``. The implementations
+are timed in turns (``_timing.interleaved``), so the ratios come from the same minutes.
 
 Implementations compared, each computing y, dW, db and dx (dx only for pooling):
 
@@ -12,31 +16,33 @@ Implementations compared, each computing y, dW, db and dx (dx only for pooling):
 - book:       the textbook im2col: a Python loop over kernel offsets copying strided slices into
               a (N·OH·OW, C·kh·kw) row layout, one matmul, col2im by the same loop; pooling by
               im2col + argmax. Written below, the way a first implementation would be.
-- reference:  zeronn.reference's loops, too slow for N=100: timed on N=2 and scaled ×50
-              (the loops are linear in N).
+- reference:  zeronn.reference's loops (with --reference), too slow for N=100: timed on N=2
+              and scaled ×50 (the loops are linear in N).
 - torch:      PyTorch CPU (torch.nn.functional), if importable; x.requires_grad so it computes dx.
+- previous:   with --previous FILE, the Conv2D class of FILE (another revision's conv.py), to
+              show a change's effect in the same run.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import os
 
 import numpy as np
-from _timing import format_table, measure
+from _timing import format_table, interleaved, measure
 
 from zeronn import reference
 from zeronn.im2col import output_size
 from zeronn.layers.conv import Conv2D
 from zeronn.layers.pool import MaxPool2D
+from zeronn.threads import blas_threads, describe_blas
 
 try:
     import torch
     import torch.nn.functional as torch_functional
 except ImportError:  # optional: benchmark-only dependency
     torch = None
-else:
-    if "OPENBLAS_NUM_THREADS" in os.environ:
-        torch.set_num_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
 
 N = 100
 REFERENCE_N = 2
@@ -110,7 +116,17 @@ def _check_same(ours, theirs):
 # --- cases -----------------------------------------------------------------------------------
 
 
-def conv_timings(C, H, W_, F, k, pad, dtype, rng):
+def load_conv2d(path: str | None):
+    """The Conv2D class defined in the file ``path`` (None: no previous version to time)."""
+    if path is None:
+        return None
+    spec = importlib.util.spec_from_file_location("previous_conv", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Conv2D
+
+
+def conv_timings(C, H, W_, F, k, pad, dtype, rng, with_reference, previous=None):
     x = rng.standard_normal((N, C, H, W_)).astype(dtype)
     layer = Conv2D(C, F, k, pad=pad, rng=rng, dtype=dtype)
     dout = rng.standard_normal(layer.forward(x).shape).astype(dtype)
@@ -122,15 +138,17 @@ def conv_timings(C, H, W_, F, k, pad, dtype, rng):
         return y, layer.W.grad, layer.b.grad, dx
 
     _check_same(zeronn_step(), book_conv(x, W, b, dout, pad))
-    timings = {"zeronn": measure(zeronn_step)}
-    timings["book"] = measure(lambda: book_conv(x, W, b, dout, pad))
+    steps = {"zeronn": zeronn_step, "book": lambda: book_conv(x, W, b, dout, pad)}
+    if previous is not None:
+        old = previous(C, F, k, pad=pad, rng=0, dtype=dtype)
+        old.W.data[...], old.b.data[...] = W, b
+        steps["previous"] = lambda: (old.forward(x), old.backward(dout))
     small_x, small_dout = x[:REFERENCE_N], dout[:REFERENCE_N]
 
     def reference_step():
         reference.conv_forward(small_x, W, b, 1, pad)
         reference.conv_backward(small_dout, small_x, W, 1, pad)
 
-    timings["reference"] = measure(reference_step, repeats=1, warmup=0) * N / REFERENCE_N
     if torch is not None:
         tx = torch.from_numpy(x).requires_grad_()
         tW = torch.from_numpy(W.copy()).requires_grad_()
@@ -141,11 +159,19 @@ def conv_timings(C, H, W_, F, k, pad, dtype, rng):
             tx.grad = tW.grad = tb.grad = None
             torch_functional.conv2d(tx, tW, tb, padding=pad).backward(tdout)
 
-        timings["torch"] = measure(torch_step)
-    return timings
+        steps["torch"] = torch_step
+    return with_loops(interleaved(steps), reference_step if with_reference else None)
 
 
-def pool_timings(dtype, rng):
+def with_loops(timings: dict[str, float], reference_step) -> dict[str, float | None]:
+    """The timings with the reference loops' (timed once on N = 2, scaled) after zeronn's."""
+    if reference_step is None:
+        return timings
+    loops = measure(reference_step, repeats=1, warmup=0) * N / REFERENCE_N
+    return {"zeronn": timings.pop("zeronn"), "reference": loops, **timings}
+
+
+def pool_timings(dtype, rng, with_reference):
     # A random permutation: distinct values, so every implementation routes gradients alike.
     x = rng.permutation(np.prod(POOL_SHAPE)).reshape(POOL_SHAPE).astype(dtype)
     layer = MaxPool2D(2)
@@ -156,15 +182,13 @@ def pool_timings(dtype, rng):
         return y, layer.backward(dout)
 
     _check_same(zeronn_step(), book_pool(x, dout, 2))
-    timings = {"zeronn": measure(zeronn_step)}
-    timings["book"] = measure(lambda: book_pool(x, dout, 2))
+    steps = {"zeronn": zeronn_step, "book": lambda: book_pool(x, dout, 2)}
     small_x, small_dout = x[:REFERENCE_N], dout[:REFERENCE_N]
 
     def reference_step():
         reference.max_pool_forward(small_x, 2, 2)
         reference.max_pool_backward(small_dout, small_x, 2, 2)
 
-    timings["reference"] = measure(reference_step, repeats=1, warmup=0) * N / REFERENCE_N
     if torch is not None:
         tx = torch.from_numpy(x).requires_grad_()
         tdout = torch.from_numpy(dout)
@@ -173,23 +197,36 @@ def pool_timings(dtype, rng):
             tx.grad = None
             torch_functional.max_pool2d(tx, 2).backward(tdout)
 
-        timings["torch"] = measure(torch_step)
-    return timings
+        steps["torch"] = torch_step
+    return with_loops(interleaved(steps), reference_step if with_reference else None)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--dtype", choices=["float32", "float64"], nargs="+", default=["float32"])
+    parser.add_argument("--reference", action="store_true", help="also time the loops")
+    parser.add_argument("--previous", metavar="FILE", help="a conv.py whose Conv2D to time too")
+    args = parser.parse_args()
+    previous = load_conv2d(args.previous)
     rng = np.random.default_rng(0)
-    blas_threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    threads = f"OPENBLAS_NUM_THREADS={blas_threads}"
+    versions = f"numpy {np.__version__}, {describe_blas()} before limits"
     if torch is not None:
-        threads += f", torch {torch.__version__} threads {torch.get_num_threads()}"
-    print(f"N = {N}; reference timed on N = {REFERENCE_N} and scaled; {threads}\n")
-    for dtype in (np.float32, np.float64):
-        results = {name: conv_timings(*config, dtype, rng) for name, config in CONV_CASES.items()}
-        results["maxpool 2x2/2 on 30x24x24"] = pool_timings(dtype, rng)
-        print(f"{np.dtype(dtype).name}, forward + backward:\n")
-        print(format_table(results, subject="zeronn"))
-        print()
+        versions += f", torch {torch.__version__}"
+    print(f"N = {N}; {os.cpu_count()} CPUs; {versions}\n")
+    for threads in args.threads:
+        if torch is not None:
+            torch.set_num_threads(threads)
+        for dtype in args.dtype:
+            with blas_threads(threads):
+                results = {
+                    name: conv_timings(*config, np.dtype(dtype), rng, args.reference, previous)
+                    for name, config in CONV_CASES.items()
+                }
+                results["maxpool 2x2/2 on 30x24x24"] = pool_timings(dtype, rng, args.reference)
+            print(f"{dtype}, forward + backward, {threads} thread(s) for both libraries:\n")
+            print(format_table(results, subject="zeronn"))
+            print()
 
 
 if __name__ == "__main__":

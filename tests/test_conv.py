@@ -1,11 +1,15 @@
 """Conv2D: against the loop reference, gradient checks, dtype, buffers, and every input error."""
 
+import itertools
+
 import numpy as np
 import pytest
 
 from zeronn import reference
 from zeronn.gradcheck import check_gradients
+from zeronn.layers import conv
 from zeronn.layers.conv import Conv2D
+from zeronn.threads import blas_threads
 
 # (x shape, out_channels, kernel, stride, pad)
 CASES = [
@@ -169,3 +173,50 @@ def test_bad_constructor_arguments(kwargs, error, message):
     arguments = {"in_channels": 1, "out_channels": 2, "kernel_size": 3, "rng": 0} | kwargs
     with pytest.raises(error, match=message):
         Conv2D(**arguments)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("part_bytes", [1, 2**21])
+def test_batch_parts_and_threads_give_the_reference(rng, monkeypatch, threads, part_bytes):
+    """The batch cut into parts (one image each with part_bytes=1) on 1-3 threads."""
+    monkeypatch.setattr(conv, "PART_BYTES", part_bytes)
+    layer = make_layer((7, 3, 6, 5), 4, 3, 1, 1, rng)
+    x = rng.standard_normal((7, 3, 6, 5))
+    with blas_threads(threads):
+        y = layer.forward(x)
+        dout = rng.standard_normal(y.shape)
+        dx = layer.backward(dout)
+    dx_ref, dW_ref, db_ref = reference.conv_backward(dout, x, layer.W.data, 1, 1)
+    np.testing.assert_allclose(y, reference.conv_forward(x, layer.W.data, layer.b.data, 1, 1))
+    np.testing.assert_allclose(dx, dx_ref, rtol=1e-11)
+    np.testing.assert_allclose(layer.W.grad, dW_ref, rtol=1e-11)
+    np.testing.assert_allclose(layer.b.grad, db_ref, rtol=1e-11)
+
+
+@pytest.mark.parametrize(
+    ("count", "bytes_per_image", "threads", "sizes"),
+    [
+        (10, 2**20, 2, [2, 2, 2, 2, 2]),  # 2 MiB parts
+        (10, 10, 2, [5, 5]),  # tiny images: one part per thread
+        (1, 2**20, 2, [1]),  # never an empty part
+        (7, 2**22, 1, [1] * 7),  # an image larger than a part: one image each
+    ],
+)
+def test_image_parts_cover_the_batch_in_order(count, bytes_per_image, threads, sizes):
+    parts = conv.image_parts(count, bytes_per_image, threads)
+    assert [part.stop - part.start for part in parts] == sizes
+    assert parts[0].start == 0
+    assert parts[-1].stop == count
+    assert all(a.stop == b.start for a, b in itertools.pairwise(parts))
+
+
+def test_backward_params_writes_the_same_grads_as_backward(rng):
+    layer = make_layer((3, 2, 7, 6), 3, 3, 2, 1, rng)
+    x = rng.standard_normal((3, 2, 7, 6))
+    dout = rng.standard_normal(layer.forward(x).shape)
+    layer.backward(dout)
+    W_grad, b_grad = layer.W.grad.copy(), layer.b.grad.copy()
+    layer.W.grad[...] = layer.b.grad[...] = 0
+    assert layer.backward_params(dout) is None
+    np.testing.assert_array_equal(layer.W.grad, W_grad)
+    np.testing.assert_array_equal(layer.b.grad, b_grad)

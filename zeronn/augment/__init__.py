@@ -1,6 +1,7 @@
 """Geometric data augmentation on scipy.ndimage, batched and exact.
 
-- ``rotate``: one angle per image, identical to ``scipy.ndimage.rotate`` image by image;
+- ``rotate``: one angle per image, identical to ``scipy.ndimage.rotate`` image by image; images
+  sharing an angle go through that angle's exact linear operator (``operator``), one product;
 - random transforms (``RandomRotation``, ``RandomShift``, ``RandomZoom``, ``RandomShear``,
   ``RandomFlip``, ``RandomCropResize``) whose parameters are drawn (``sample_params``)
   separately from being applied (``apply``), so images and masks can share them;

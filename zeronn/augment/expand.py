@@ -69,24 +69,29 @@ def expand(
     selected = np.ones(len(x), dtype=bool) if classes is None else np.isin(labels, list(classes))
 
     copies = 1 + angles.shape[0] * selected
-    first = np.concatenate([[0], np.cumsum(copies)[:-1]])
     total = int(copies.sum())
     x_out = np.empty((total, *x.shape[1:]), dtype=x.dtype)
     t_out = np.empty((total, *t.shape[1:]), dtype=t.dtype)
-    x_out[first], t_out[first] = x, t
+    settings = {"order": order, "mode": mode, "image_shape": image_shape}
+    settings |= {"workers": workers, "clip": clip}
+    if selected.all():
+        # every image has its copies: rows n·(1+A) + k, written as strided views, no gathers
+        x_grid = x_out.reshape(len(x), 1 + angles.shape[0], *x.shape[1:])
+        t_grid = t_out.reshape(len(t), 1 + angles.shape[0], *t.shape[1:])
+        x_grid[:, 0], t_grid[:, 0] = x, t
+        for k, angle in enumerate(angles):
+            t_grid[:, 1 + k] = t
+            for start in range(0, len(x), chunk_size):
+                part = slice(start, start + chunk_size)
+                x_grid[part, 1 + k] = rotate(x[part], angle, **settings)
+        return x_out, t_out
 
+    first = np.concatenate([[0], np.cumsum(copies)[:-1]])
+    x_out[first], t_out[first] = x, t
     chosen = np.flatnonzero(selected)
     for start in range(0, len(chosen), chunk_size):
         index = chosen[start : start + chunk_size]
         for k, angle in enumerate(angles):
-            x_out[first[index] + 1 + k] = rotate(
-                x[index],
-                angle,
-                order=order,
-                mode=mode,
-                image_shape=image_shape,
-                workers=workers,
-                clip=clip,
-            )
+            x_out[first[index] + 1 + k] = rotate(x[index], angle, **settings)
             t_out[first[index] + 1 + k] = t[index]
     return x_out, t_out

@@ -1,11 +1,11 @@
-"""Conv2D: 2-D convolution (cross-correlation) as one matrix product over im2col columns.
+"""Conv2D: 2-D convolution (cross-correlation) as matrix products over im2col columns.
 
 Shapes: x (N, C, H, W), W (F, C, kh, kw), b (F,), y (N, F, OH, OW) with
 OH = (H + 2·ph − kh) // sh + 1 (likewise OW). With K = C·kh·kw and the columns of
-:func:`zeronn.im2col.im2col`, ``cols`` (K, N·OH·OW):
+:func:`zeronn.im2col.im2col`, ``cols`` (K, n·OH·OW) for a part of n images:
 
-    forward:   Y  = W₂ cols + b            W₂ = W.reshape(F, K); Y (F, N·OH·OW) reordered to y
-    backward:  dW = dY colsᵀ,   db = Σ dY over images and positions
+    forward:   Y  = W₂ cols + b            W₂ = W.reshape(F, K); Y (F, n·OH·OW) reordered to y
+    backward:  dW = Σ_parts dY colsᵀ,   db = Σ dY over images and positions
                dx = col2im(W₂ᵀ dY)         (the adjoint of im2col scatters window gradients back)
            or  dx = conv(dy padded by k−1−p, W flipped in space, in/out channels swapped)
 
@@ -14,9 +14,19 @@ same sum as col2im, but as one copy plus one matrix product instead of kh·kw st
 read-modify-write passes. Its columns have F·kh·kw rows against col2im's C·kh·kw, so the layer
 uses it when F ≤ C (e.g. 16 → 16 channels) and col2im otherwise (the first layer, 1 → 30, or a
 widening 32 → 64). ``transposed_dx`` shows the choice.
+
+Speed: the batch is cut into parts of a few images whose columns (about ``PART_BYTES``) stay in
+a core's cache, instead of one column matrix of tens of MB streamed through memory, and the
+parts run on :func:`zeronn.threads.current_threads` threads, each with a one-thread BLAS
+(NumPy releases the GIL in the copies and products). The backward pass rebuilds each part's
+columns rather than keeping them: a copy in cache costs less than reading them back from
+memory. Every part computes exactly the formulas above on its images; the tests compare the
+layer with ``zeronn.reference``'s loops.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -33,21 +43,31 @@ from zeronn.im2col import IntOrPair, col2im, im2col, spatial_output, window_geom
 from zeronn.init import InitSpec, initialize, zeros
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
+from zeronn.threads import current_threads, map_parts
+
+# Column bytes per part of the batch, about two of this machine's 1 MiB L2 caches. Measured on
+# the three cases of benchmarks/bench_layers.py at 1 and 2 threads: 2-4 MiB best; 256 KiB parts
+# (Python overhead) and the whole batch at once (memory traffic) up to 1.5× slower.
+PART_BYTES = 2**21
 
 
-def _buffer(current: NDArray | None, shape: tuple[int, ...], dtype: np.dtype) -> NDArray:
-    """Reuse ``current`` if its shape and dtype fit: big fresh arrays cost page faults."""
-    if current is not None and current.shape == shape and current.dtype == dtype:
-        return current
-    return np.zeros(shape, dtype=dtype)
+def image_parts(count: int, bytes_per_image: int, threads: int) -> list[slice]:
+    """Cut ``count`` images into consecutive slices of about ``PART_BYTES`` of columns each,
+    at least one per thread (so every thread has work), as equal in size as possible.
+
+    >>> image_parts(10, 2**20, 2)
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 6, None), slice(6, 8, None), slice(8, 10, None)]
+    """
+    parts = max(threads, -(-count * bytes_per_image // PART_BYTES))
+    parts = min(parts, count)
+    bounds = [count * k // parts for k in range(parts + 1)]
+    return [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
 
 
-def _padded_copy(source: NDArray, pad: tuple[int, int], buffer: NDArray | None) -> NDArray:
-    """``source`` inside a zero border of ``pad``, written into a reused buffer (border stays 0)."""
-    n, c, h, w = source.shape
-    padded = _buffer(buffer, (n, c, h + 2 * pad[0], w + 2 * pad[1]), source.dtype)
-    padded[:, :, pad[0] : pad[0] + h, pad[1] : pad[1] + w] = source
-    return padded
+def channels_first(y: NDArray) -> NDArray:
+    """(n, F, OH, OW) -> (F, n·OH·OW), the layout of a product with columns (a copy)."""
+    n, f = y.shape[:2]
+    return np.ascontiguousarray(y.reshape(n, f, -1).transpose(1, 0, 2)).reshape(f, -1)
 
 
 class Conv2D(Layer):
@@ -55,8 +75,6 @@ class Conv2D(Layer):
 
     ``kernel_size``, ``stride`` and ``pad`` are an int or an ``(height, width)`` pair. ``init`` is
     a std, ``"he"`` (default) or ``"xavier"`` with fan_in = C·kh·kw; the bias starts at zero.
-    The layer keeps its column buffers between calls (K·N·OH·OW values each for the forward and
-    the backward pass), so a repeated batch shape allocates nothing big.
     """
 
     param_names = ("W", "b")
@@ -93,11 +111,7 @@ class Conv2D(Layer):
             and self.pad[1] < kw
             and self.out_channels <= self.in_channels
         )
-        self._x_shape: tuple[int, int, int, int] | None = None
-        self._padded: NDArray | None = None
-        self._cols: NDArray | None = None
-        self._dcols: NDArray | None = None
-        self._dout_padded: NDArray | None = None
+        self._x: NDArray | None = None
 
     def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         """y (N, F, OH, OW) = W ⋆ x + b for x (N, C, H, W)."""
@@ -108,60 +122,67 @@ class Conv2D(Layer):
             )
         same_dtype(x, self.W.dtype, "Conv2D")
         n, _, h, w = x.shape
-        oh, ow = self._output_hw(h, w)
-        if self.pad != (0, 0):
-            x = self._padded = _padded_copy(x, self.pad, self._padded)
-        k = self.W.size // self.out_channels
-        self._cols = _buffer(self._cols, (k, n * oh * ow), x.dtype)
-        im2col(x, self.kernel_size, self.stride, out=self._cols)
-        Y = self.W.data.reshape(self.out_channels, k) @ self._cols
-        y = np.empty((n, self.out_channels, oh, ow), dtype=x.dtype)
-        # Adding b during the (F, N) -> (N, F) reorder saves a pass over y.
-        np.add(
-            Y.reshape(self.out_channels, n, oh * ow).transpose(1, 0, 2),
-            self.b.data[:, None],
-            out=y.reshape(n, self.out_channels, oh * ow),
-        )
-        self._x_shape = (n, self.in_channels, h, w)
+        f, (oh, ow) = self.out_channels, self._output_hw(h, w)
+        y = np.empty((n, f, oh, ow), dtype=x.dtype)
+        W2 = self.W.data.reshape(f, -1)
+        bias = self.b.data[:, None, None]
+
+        def forward_part(part: slice) -> None:
+            Y = W2 @ self._columns(x[part])  # (F, n·OH·OW)
+            # Adding b during the (F, n) -> (n, F) reorder saves a pass over y.
+            np.add(Y.reshape(f, -1, oh, ow).swapaxes(0, 1), bias, out=y[part])
+
+        self._map(forward_part, x)
+        self._x = x
         return y
 
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         """Write W.grad and b.grad; return dx (N, C, H, W)."""
-        dY = self._param_grads(dout)
-        if self.transposed_dx:
-            return self._dx_transposed(dout)
-        W2 = self.W.data.reshape(self.out_channels, -1)
-        self._dcols = _buffer(self._dcols, self._cols.shape, dout.dtype)
-        np.matmul(W2.T, dY, out=self._dcols)
-        return col2im(self._dcols, self._x_shape, self.kernel_size, self.stride, self.pad)
+        return self._backward(dout, input_grad=True)
 
     def backward_params(self, dout: NDArray[np.floating]) -> None:
         """Write W.grad and b.grad without computing dx (the first layer of a network)."""
-        self._param_grads(dout)
+        self._backward(dout, input_grad=False)
 
-    def _param_grads(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
-        """Write b.grad = Σ dY and W.grad = dY colsᵀ; return dY (F, N·OH·OW) for dx."""
-        n, _, h, w = self._cached(self._x_shape)
-        f = self.out_channels
-        oh, ow = self._output_hw(h, w)
-        dout = self._check_dout(dout, (n, f, oh, ow), self.W.dtype)
-        dY = np.ascontiguousarray(dout.reshape(n, f, oh * ow).transpose(1, 0, 2)).reshape(f, -1)
-        np.sum(dY, axis=1, out=self.b.grad)
-        np.matmul(dY, self._cols.T, out=self.W.grad.reshape(f, -1))
-        return dY
+    def _backward(self, dout: NDArray[np.floating], input_grad: bool) -> NDArray | None:
+        x = self._cached(self._x)
+        n, _, h, w = x.shape
+        dout = self._check_dout(dout, (n, self.out_channels, *self._output_hw(h, w)), x.dtype)
+        dx = np.empty_like(x) if input_grad else None
 
-    def _dx_transposed(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
-        """dx as a stride-1 convolution of dout (padded by k−1−p) with the flipped kernel."""
-        n, c, h, w = self._x_shape
+        def backward_part(part: slice) -> NDArray:
+            dY = channels_first(dout[part])
+            if dx is not None:
+                dx[part] = self._input_grad(dY, dout[part], x[part].shape)
+            return dY @ self._columns(x[part]).T
+
+        dW_parts = self._map(backward_part, x)
+        np.sum(dout, axis=(0, 2, 3), out=self.b.grad)
+        np.sum(dW_parts, axis=0, out=self.W.grad.reshape(self.out_channels, -1))
+        return dx
+
+    def _input_grad(self, dY: NDArray, dout: NDArray, x_shape: tuple[int, ...]) -> NDArray:
+        """dx of one part: a transposed convolution of dout, or col2im(W₂ᵀ dY)."""
+        if not self.transposed_dx:
+            W2 = self.W.data.reshape(self.out_channels, -1)
+            return col2im(W2.T @ dY, x_shape, self.kernel_size, self.stride, self.pad)
+        n, c, h, w = x_shape
         kh, kw = self.kernel_size
         border = (kh - 1 - self.pad[0], kw - 1 - self.pad[1])
-        self._dout_padded = _padded_copy(dout, border, self._dout_padded)
-        self._dcols = _buffer(self._dcols, (self.out_channels * kh * kw, n * h * w), dout.dtype)
-        im2col(self._dout_padded, self.kernel_size, out=self._dcols)
         # W_flipped[c, f, i, j] = W[f, c, kh−1−i, kw−1−j]
         W_flipped = self.W.data.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1].reshape(c, -1)
-        dx_channels_first = (W_flipped @ self._dcols).reshape(c, n, h, w)
-        return np.ascontiguousarray(dx_channels_first.transpose(1, 0, 2, 3))
+        dx_channels_first = W_flipped @ im2col(dout, self.kernel_size, 1, border)
+        return dx_channels_first.reshape(c, n, h, w).swapaxes(0, 1)
+
+    def _columns(self, x: NDArray) -> NDArray:
+        return im2col(x, self.kernel_size, self.stride, self.pad)
+
+    def _map(self, function, x: NDArray) -> list:
+        """Run ``function(part)`` for parts of the batch x, on zeronn's threads."""
+        n, _, h, w = x.shape
+        oh, ow = self._output_hw(h, w)
+        bytes_per_image = self.W.size // self.out_channels * oh * ow * x.itemsize
+        return map_parts(function, image_parts(n, bytes_per_image, current_threads()))
 
     def _output_hw(self, h: int, w: int) -> tuple[int, int]:
         return spatial_output(h, w, self.kernel_size, self.stride, self.pad, "Conv2D")

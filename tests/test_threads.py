@@ -1,0 +1,119 @@
+"""zeronn.threads: the BLAS limit holds inside the block, is restored after; bad counts refused."""
+
+import numpy as np
+import pytest
+
+from zeronn import threads
+from zeronn.threads import (
+    blas_threads,
+    current_threads,
+    default_thread_count,
+    map_parts,
+    serial_blas,
+    worker_pool,
+)
+
+
+def blas_counts() -> list[int]:
+    return [library["num_threads"] for library in threads.blas_info()]
+
+
+@pytest.fixture
+def blas():
+    if not threads.blas_info():
+        pytest.skip("threadpoolctl finds no BLAS library in this NumPy")
+    return blas_counts()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_limit_applies_inside_and_is_restored_after(blas, count):
+    with blas_threads(count) as applied:
+        assert applied == count
+        assert blas_counts() == [count] * len(blas)
+        assert current_threads() == count
+        product = np.ones((64, 64)) @ np.ones((64, 64))
+    assert blas_counts() == blas
+    assert product[0, 0] == 64.0
+
+
+def test_none_means_the_default_count(blas):
+    with blas_threads(None) as applied:
+        assert applied == default_thread_count()
+        assert current_threads() == applied
+    assert blas_counts() == blas
+
+
+def test_limits_nest_and_restore_after_an_error(blas):
+    def nested():
+        with blas_threads(2):
+            with blas_threads(1):
+                assert current_threads() == 1
+            assert current_threads() == 2
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        nested()
+    assert blas_counts() == blas
+
+
+def test_serial_blas_is_one_thread_and_restores(blas):
+    with blas_threads(2), serial_blas():
+        assert blas_counts() == [1] * len(blas)
+    assert blas_counts() == blas
+
+
+def test_default_is_between_one_and_the_available_cores():
+    assert 1 <= default_thread_count() <= threads.available_cores()
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "2", True])
+def test_bad_thread_counts_are_refused(bad):
+    message = rf"blas_threads expected threads to be a positive integer or None, got {bad!r}"
+    with pytest.raises(ValueError, match=message):
+        blas_threads(bad).__enter__()
+    with pytest.raises(ValueError, match="map_parts expected threads"):
+        map_parts(abs, [1], threads=bad)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_map_parts_keeps_order_and_reraises(count):
+    assert map_parts(lambda k: k * k, range(7), threads=count) == [k * k for k in range(7)]
+
+    def fail(k):
+        if k == 3:
+            raise KeyError("part 3")
+        return k
+
+    with pytest.raises(KeyError, match="part 3"):
+        map_parts(fail, range(5), threads=count)
+
+
+def test_parts_run_with_a_one_thread_blas(blas):
+    with blas_threads(2):
+        seen = map_parts(lambda _: blas_counts(), range(4))
+    assert seen == [[1] * len(blas)] * 4
+    assert blas_counts() == blas
+
+
+def test_worker_pool_is_made_once_per_size():
+    assert worker_pool(2) is worker_pool(2)
+    assert worker_pool(2) is not worker_pool(3)
+
+
+@pytest.mark.parametrize(("others", "expected"), [(0, 2), (1, 1), (5, 1)])
+def test_default_takes_the_cores_other_processes_leave(monkeypatch, others, expected):
+    monkeypatch.setattr(threads, "available_cores", lambda: 2)
+    monkeypatch.setattr(threads, "_own_runnable_threads", lambda: 1)
+    monkeypatch.setattr(threads, "_runnable_threads", lambda: 1 + others)
+    assert threads.busy_cores(interval=0) == others
+    assert default_thread_count() == expected
+
+
+def test_busy_cores_is_zero_where_the_os_does_not_tell(monkeypatch):
+    monkeypatch.setattr(threads, "_runnable_threads", lambda: None)
+    assert threads.busy_cores() == 0
+
+
+def test_busy_cores_reads_this_machine():
+    assert threads.busy_cores(samples=2, interval=0) >= 0
+    assert threads._own_runnable_threads() >= 1

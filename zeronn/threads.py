@@ -1,0 +1,232 @@
+"""One thread policy for the whole package: how many threads BLAS and zeronn's own loops use.
+
+zeronn computes on two kinds of threads: the BLAS library behind NumPy's matrix products
+(OpenBLAS, MKL or BLIS: threadpoolctl reaches all three on every OS) and the small pool in
+which zeronn splits a convolution's batch (``worker_pool``). Both follow one number, set here:
+
+    with blas_threads(2):          # every matrix product and zeronn's own pool: 2 threads
+        trainer.fit(...)
+    with blas_threads(None):       # the default, default_thread_count()
+        ...
+
+``current_threads()`` is that number as zeronn's own loops read it: the BLAS's thread count
+right now, so a limit set outside zeronn (``OPENBLAS_NUM_THREADS=1``, threadpoolctl) is obeyed
+too. Inside one part of a split the BLAS must run on one thread (``serial_blas``), or each part
+would start its own BLAS threads and the cores would be oversubscribed.
+
+Why the environment variables are not enough: OpenBLAS reads ``OPENBLAS_NUM_THREADS`` once,
+when NumPy loads, before a command has parsed its ``--threads``; threadpoolctl calls the
+library's own ``set_num_threads`` at any time and reads the count back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+import os
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np  # noqa: F401  (loads NumPy's BLAS before threadpoolctl looks for it)
+from threadpoolctl import ThreadpoolController
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_lock = threading.Lock()
+_controller: ThreadpoolController | None = None
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells, else all)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def default_thread_count() -> int:
+    """The thread count zeronn uses when none is asked for: the cores no other process is
+    using right now, at least 1 and at most 2.
+
+    Chosen by measurement (``benchmarks/bench_threads.py``, table in ``benchmarks/README.md``):
+    on 2 cores, a SimpleConvNet epoch and a fewshot-like loop took 2.9–26× longer on two
+    threads than on one whenever another process wanted a core (BLAS threads spin waiting for
+    a core the other process holds). When no other process runs, the second core can only help
+    (zeronn's convolutions split their batch over it). So the default looks before it leaps:
+    it counts the runnable threads of other processes (``busy_cores``) and takes the cores
+    left. At most 2: the only counts measured so far (on a 2-core machine).
+    """
+    free = available_cores() - busy_cores()
+    return max(1, min(2, free))
+
+
+def busy_cores(samples: int = 5, interval: float = 0.002) -> int:
+    """How many cores other processes keep busy now: the median, over ``samples`` looks
+    ``interval`` seconds apart, of the runnable threads on the machine minus this process's.
+
+    Linux only (``/proc/stat``'s ``procs_running``); elsewhere 0. Takes ~10 ms.
+    """
+    counts = []
+    for sample in range(samples):
+        if sample:
+            time.sleep(interval)
+        running = _runnable_threads()
+        if running is None:
+            return 0
+        counts.append(max(0, running - _own_runnable_threads()))
+    return int(statistics.median_low(counts))
+
+
+def _runnable_threads() -> int | None:
+    try:
+        text = Path("/proc/stat").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("procs_running"):
+            return int(line.split()[1])
+    return None
+
+
+def _own_runnable_threads() -> int:
+    """Threads of this process in state R (running or runnable), this one included."""
+    running = 0
+    for task in Path("/proc/self/task").glob("*/stat"):
+        try:
+            # the state follows the command name in parentheses, which may hold spaces
+            running += task.read_text().rsplit(")", 1)[1].split()[0] == "R"
+        except (OSError, IndexError):
+            continue
+    return max(1, running)
+
+
+def check_threads(threads: object, owner: str = "blas_threads") -> int:
+    """Return ``threads`` as an int after checking it is a positive integer (not a bool)."""
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 1:
+        raise ValueError(
+            f"{owner} expected threads to be a positive integer or None, got {threads!r}"
+        )
+    return int(threads)
+
+
+def _blas():
+    """The BLAS libraries loaded in this process (threadpoolctl's controllers), found once."""
+    global _controller
+    with _lock:
+        if _controller is None:
+            _controller = ThreadpoolController()
+    return _controller.select(user_api="blas").lib_controllers
+
+
+def blas_info() -> list[dict[str, object]]:
+    """What threadpoolctl sees: one dict per BLAS library (name, version, num_threads, path)."""
+    return [library.info() for library in _blas()]
+
+
+def describe_blas() -> str:
+    """One line naming each BLAS library, its version, kernels and threads (for reports).
+
+    e.g. ``"openblas 0.3.31 (Haswell kernels), 2 threads"``.
+    """
+    parts = []
+    for info in blas_info():
+        kernels = f" ({info['architecture']} kernels)" if info.get("architecture") else ""
+        parts.append(
+            f"{info['internal_api']} {info['version']}{kernels}, {info['num_threads']} threads"
+        )
+    return "; ".join(parts) or "no BLAS found by threadpoolctl"
+
+
+def current_threads() -> int:
+    """The number of threads zeronn computes on now: the BLAS's current thread count.
+
+    With several BLAS libraries loaded, the largest count; with none found, the available
+    cores (zeronn's pool is then the only thing to limit, and ``blas_threads`` cannot).
+    """
+    counts = [library.get_num_threads() for library in _blas()]
+    counts = [count for count in counts if count is not None]
+    return max(counts) if counts else _fallback_threads
+
+
+_fallback_threads = available_cores()
+
+
+def _set(threads: int) -> list[int | None]:
+    """Set every BLAS library to ``threads``; return the previous counts."""
+    libraries = _blas()
+    previous = [library.get_num_threads() for library in libraries]
+    for library in libraries:
+        library.set_num_threads(threads)
+    return previous
+
+
+def _restore(previous: list[int | None]) -> None:
+    for library, count in zip(_blas(), previous, strict=True):
+        if count is not None:
+            library.set_num_threads(count)
+
+
+@contextlib.contextmanager
+def blas_threads(threads: int | None) -> Iterator[int]:
+    """Limit BLAS and zeronn's own pool to ``threads`` threads inside the block; restore after.
+
+    ``threads``: a positive int, or None for :func:`default_thread_count`. Yields the count
+    applied. Restores the previous counts on exit, also after an error. What a command with a
+    ``--threads N`` option (default None) wraps its run in.
+    """
+    global _fallback_threads
+    count = default_thread_count() if threads is None else check_threads(threads)
+    previous, previous_fallback = _set(count), _fallback_threads
+    _fallback_threads = count
+    try:
+        yield count
+    finally:
+        _fallback_threads = previous_fallback
+        _restore(previous)
+
+
+@contextlib.contextmanager
+def serial_blas() -> Iterator[None]:
+    """BLAS on one thread inside the block (for code that splits work over its own threads)."""
+    previous = _set(1)
+    try:
+        yield
+    finally:
+        _restore(previous)
+
+
+def worker_pool(threads: int) -> ThreadPoolExecutor:
+    """A process-wide pool of ``threads`` worker threads, made once per size and kept.
+
+    NumPy releases the GIL in matrix products and large copies, so work split over this pool
+    runs in parallel. Reused because starting threads costs ~0.1 ms per call.
+    """
+    threads = check_threads(threads, "worker_pool")
+    with _lock:
+        if threads not in _pools:
+            _pools[threads] = ThreadPoolExecutor(threads, thread_name_prefix="zeronn")
+        return _pools[threads]
+
+
+def map_parts(
+    function: Callable[[T], R], parts: Sequence[T], threads: int | None = None
+) -> list[R]:
+    """``[function(part) for part in parts]``, spread over ``threads`` worker threads.
+
+    ``threads`` defaults to :func:`current_threads`. With more than one thread the BLAS runs on
+    one thread inside every part (``serial_blas``) and the parts run in :func:`worker_pool`;
+    with one thread, or one part, they run here in order. The results keep the parts' order.
+    """
+    threads = current_threads() if threads is None else check_threads(threads, "map_parts")
+    threads = min(threads, len(parts))
+    if threads <= 1:
+        return [function(part) for part in parts]
+    with serial_blas():
+        # list() waits for every part and re-raises the first error
+        return list(worker_pool(threads).map(function, parts))
