@@ -17,7 +17,7 @@ machine the first swings with the machine's drift; the interleaved one is the nu
 
 At N=30 a step is ~10 small matrix products (~15 MFLOP), so fixed per-call costs (input
 checks, Python method calls) are a visible share; this benchmark shows how visible. Both run
-with OpenBLAS on one thread, as ``zeronn fewshot`` does (see fewshot/blas_threads.py).
+with BLAS on one thread (``zeronn.threads.blas_threads(1)``), as each fewshot run does.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ import time
 import numpy as np
 from _timing import format_table, measure
 
-from zeronn.experiments.fewshot.blas_threads import single_threaded_blas
 from zeronn.experiments.fewshot.network import build_network
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.optim import SGD
+from zeronn.threads import blas_threads
 
 N = 30
 STEPS_PER_CALL = 100
@@ -95,7 +95,7 @@ def zeronn_training(x, t, weights, lr):
 
 
 def main() -> None:
-    with single_threaded_blas():
+    with blas_threads(1):
         compare()
 
 

@@ -130,6 +130,14 @@ def test_commands_refuse_bad_values_before_anything_is_read_or_created(
     assert list(tmp_path.iterdir()) == []  # no folder, no probe, nothing left behind
 
 
+@pytest.mark.parametrize("command", ["train", "fewshot", "flip-balance", "charlm"])
+def test_a_bad_thread_count_is_a_usage_error(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([command, "--threads", "0"])
+    assert info.value.code == 2
+    assert "argument --threads: expected a positive integer, got '0'" in capsys.readouterr().err
+
+
 def test_an_output_folder_holding_an_earlier_run_is_refused_without_overwrite(tmp_path, capsys):
     out = tmp_path / "run"
     out.mkdir()

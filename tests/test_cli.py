@@ -63,9 +63,9 @@ def test_shared_flags_mean_the_same_everywhere(command):
     parser = build_parser(command)
     sub = parser._subparsers._group_actions[0].choices[command]
     flags = {option for action in sub._actions for option in action.option_strings}
-    assert {"--out", "--dtype"} <= flags
+    assert {"--out", "--overwrite", "--threads", "--dtype"} <= flags
     if command not in NO_DATASET:
-        assert {"--root", "--no-download"} <= flags
+        assert {"--root", "--no-download", "--no-verify"} <= flags
     assert {"--seed"} <= flags or {"--seeds"} <= flags
     dtype = next(action for action in sub._actions if action.dest == "dtype")
     # float32 everywhere, except fewshot, which reproduces a float64 NumPy run

@@ -8,15 +8,15 @@ from image_folders import SHAPES, make_class_folders
 
 from zeronn import serialize
 from zeronn.cli import main
-from zeronn.experiments.fewshot.blas_threads import single_threaded_blas
 from zeronn.models import mlp
+from zeronn.threads import blas_threads
 from zeronn.workflows.train_config import TrainConfig
 
 
 @pytest.fixture(autouse=True)
 def one_blas_thread():
     """Tiny products: one BLAS thread is faster, and immune to neighbours on shared cores."""
-    with single_threaded_blas():
+    with blas_threads(1):
         yield
 
 

@@ -6,14 +6,14 @@ import pytest
 from image_folders import make_class_folders
 
 from zeronn.cli import main
-from zeronn.experiments.fewshot.blas_threads import single_threaded_blas
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
+from zeronn.threads import blas_threads
 
 
 @pytest.fixture(autouse=True)
 def one_blas_thread():
     """Tiny products: one BLAS thread is faster, and immune to neighbours on shared cores."""
-    with single_threaded_blas():
+    with blas_threads(1):
         yield
 
 

@@ -91,9 +91,9 @@ def remember(key: Hashable, value: Any) -> None:
 
 
 def _one_thread(function: Callable[..., R], *args: Any) -> R:
-    from threadpoolctl import threadpool_limits
+    from zeronn.threads import blas_threads  # BLAS and zeronn's own pool
 
-    with threadpool_limits(limits=1):
+    with blas_threads(1):
         return function(*args)
 
 

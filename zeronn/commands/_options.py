@@ -41,6 +41,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def add_out(parser: argparse.ArgumentParser, command: str) -> None:
+    """``--out`` and ``--overwrite``."""
     parser.add_argument(
         "--out",
         type=Path,
@@ -101,6 +102,18 @@ def add_seeds(parser: argparse.ArgumentParser, default: tuple[int, ...]) -> None
         default=default,
         metavar="A,B,...",
         help="one run per seed, comma-separated",
+    )
+
+
+def add_threads(parser: argparse.ArgumentParser) -> None:
+    """``--threads``, for every command: how many threads BLAS and zeronn's loops use."""
+    parser.add_argument(
+        "--threads",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="threads for matrix products and zeronn's own loops (default: the cores no other "
+        "process is busy on, at most 2; see benchmarks/README.md, Threads)",
     )
 
 

@@ -93,6 +93,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_seed(parser)
     options.add_dtype(parser)
     add("--quiet", action="store_true", help="no progress lines")
+    options.add_threads(parser)
     options.add_out(parser, "charlm")
 
 
@@ -118,12 +119,15 @@ def config_from_args(args: argparse.Namespace) -> CharLMConfig:
         verbose=not args.quiet,
         out=options.resolve_out(args, "charlm"),
         overwrite=args.overwrite,
+        threads=args.threads,
     )
 
 
 def run(config: CharLMConfig) -> int:
     """Run the command (its heavy imports happen here, not at ``--help``)."""
     from zeronn.experiments.charlm.run import run_charlm
+    from zeronn.threads import blas_threads
 
-    run_charlm(config)
+    with blas_threads(config.threads):
+        run_charlm(config)
     return 0

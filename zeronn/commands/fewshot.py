@@ -50,6 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--dataset", choices=DATASETS, default=defaults.dataset, help="the dataset")
     options.add_data(parser)
     options.add_dtype(parser, default=defaults.dtype, why=" (float64: the blog's NumPy code)")
+    options.add_threads(parser)
     options.add_out(parser, "fewshot")
     add("--log-scale", action="store_true", help="log-scale loss axis in loss_curves.png")
     add(
@@ -96,6 +97,7 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
         dtype=args.dtype,
         out=options.resolve_out(args, "fewshot"),
         overwrite=args.overwrite,
+        threads=args.threads,
         log_scale=args.log_scale,
         literal=args.literal,
         repeats=args.repeats,
@@ -109,8 +111,10 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
 def run(config: FewshotConfig) -> int:
     """Run the command (its heavy imports happen here, not at ``--help``)."""
     from zeronn.experiments.fewshot.run import run_fewshot
+    from zeronn.threads import blas_threads
 
-    run_fewshot(config)
+    with blas_threads(config.threads):
+        run_fewshot(config)
     return 0
 
 

@@ -88,6 +88,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated subset of " + ", ".join(CONDITIONS),
     )
     options.add_data(parser)
+    options.add_threads(parser)
     options.add_out(parser, "flip-balance")
     options.add_dtype(parser, default=defaults.dtype)
     add("--no-figures", action="store_true", help="write results.json and the tables only")
@@ -116,6 +117,7 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
         verify=not args.no_verify,
         out=options.resolve_out(args, "flip-balance"),
         overwrite=args.overwrite,
+        threads=args.threads,
         dtype=args.dtype,
         figures=not args.no_figures,
         jobs=args.jobs,
@@ -126,6 +128,8 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
 def run(config: FlipBalanceConfig) -> int:
     """Run the command (its heavy imports happen here, not at ``--help``)."""
     from zeronn.experiments.flip_balance.run import run_flip_balance
+    from zeronn.threads import blas_threads
 
-    run_flip_balance(config)
+    with blas_threads(config.threads):
+        run_flip_balance(config)
     return 0

@@ -115,6 +115,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--load", default=None, metavar="MODEL.npz", help="start from these saved weights")
     add("--evaluate-only", action="store_true", help="skip training: evaluate the --load weights")
     add("--quiet", action="store_true", help="no progress lines")
+    options.add_threads(parser)
     options.add_out(parser, "train")
 
 
@@ -123,6 +124,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(
         out=options.resolve_out(args, "train"),
         overwrite=args.overwrite,
+        threads=args.threads,
         model=args.model,
         hidden=args.hidden,
         dataset=args.dataset,
@@ -153,7 +155,9 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 def run(config: TrainConfig) -> int:
     """Run the command (its heavy imports happen here, not at ``--help``)."""
+    from zeronn.threads import blas_threads
     from zeronn.workflows.train import train_and_evaluate
 
-    train_and_evaluate(config)
+    with blas_threads(config.threads):
+        train_and_evaluate(config)
     return 0

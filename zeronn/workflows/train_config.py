@@ -128,6 +128,7 @@ class TrainConfig:
     evaluate_only: bool = False
     verbose: bool = True
     overwrite: bool = False
+    threads: int | None = None
     data: Path | None = None
     image_size: int | None = None
     color: str | None = None
@@ -135,6 +136,9 @@ class TrainConfig:
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
+
+        if self.threads is not None:
+            put("threads", positive_int(self.threads, "threads", _OWNER))
 
         put("model", _choice(self.model, "model", MODELS))
         if self.data is not None and self.model in RECURRENT_MODELS:

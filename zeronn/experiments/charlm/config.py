@@ -60,10 +60,14 @@ class CharLMConfig:
     verbose: bool = True
     out: Path = field(default_factory=lambda: new_run_folder("charlm"))
     overwrite: bool = False
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
+
+        if self.threads is not None:
+            put("threads", positive_int(self.threads, "threads", _OWNER))
 
         put("model", choice(self.model, "model", _OWNER, MODELS))
         for name in ("steps", "batch_size", "seq_len", "embed_dim", "hidden", "num_heads"):

@@ -8,7 +8,7 @@ initializations. ``--literal`` replays the blog's code instead of its text (see 
 
 Modules: ``config`` (options), ``draws`` (which images), ``network`` (the blog's MLP),
 ``training`` (the SGD loop), ``experiment`` (one paired comparison), ``study`` (repeats, sweep,
-init study), ``report`` (tables), ``figures``, ``blas_threads`` (one OpenBLAS thread for tiny
-products), ``run`` (the whole run, end to end: :func:`run.run_fewshot`). The command line is
-:mod:`zeronn.commands.fewshot`; paired statistics are :mod:`zeronn.stats`.
+init study), ``report`` (tables), ``figures``, ``run`` (the whole run, end to end:
+:func:`run.run_fewshot`). The command line is :mod:`zeronn.commands.fewshot`; paired statistics
+are :mod:`zeronn.stats`; each run computes on one thread (:mod:`zeronn.parallel`).
 """

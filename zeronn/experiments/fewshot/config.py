@@ -53,6 +53,7 @@ class FewshotConfig:
     dtype: str = "float64"
     out: Path = field(default_factory=lambda: new_run_folder("fewshot"))
     overwrite: bool = False
+    threads: int | None = None
     log_scale: bool = False
     literal: bool = False
     repeats: int = 1
@@ -65,6 +66,9 @@ class FewshotConfig:
         # frozen: normalised values are written through object.__setattr__, once, here.
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
+
+        if self.threads is not None:
+            put("threads", positive_int(self.threads, "threads", _OWNER))
 
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("steps", positive_int(self.steps, "steps", _OWNER))

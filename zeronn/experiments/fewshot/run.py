@@ -14,9 +14,9 @@ from collections.abc import Callable
 import zeronn
 from zeronn._io import atomic_write_json, atomic_write_with
 from zeronn.run_folder import RunFolder
+from zeronn.threads import current_threads
 
 from . import figures, report
-from .blas_threads import single_threaded_blas
 from .config import FewshotConfig
 from .experiment import Dataset, PairedOutcome, TrainingSet, literal_run, load_data
 from .study import init_study, repeated_paired_runs, size_sweep
@@ -47,16 +47,15 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
         "config": config.as_dict(),
     }
     rendered: dict[str, bytes] = {}
-    with single_threaded_blas() as limited:
-        outcomes = _main_comparison(config, data, payload, rendered, printer)
-        # the main runs are the init study's row for config.init: same seeds, same settings
-        done = {} if config.literal else {config.init: outcomes}
-        _studies(config, data, payload, rendered, printer, done)
+    outcomes = _main_comparison(config, data, payload, rendered, printer)
+    # the main runs are the init study's row for config.init: same seeds, same settings
+    done = {} if config.literal else {config.init: outcomes}
+    _studies(config, data, payload, rendered, printer, done)
     total_seconds = time.perf_counter() - start
     payload["timing"] = {
         "load_seconds": load_seconds,
         "total_seconds": total_seconds,
-        "blas_threads": 1 if limited else "unchanged",
+        "threads": current_threads(),
     }
     payload["files"] = [*rendered, "results.json"]
     with RunFolder(config.out, overwrite=config.overwrite) as folder:

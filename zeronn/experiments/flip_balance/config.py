@@ -59,6 +59,7 @@ class FlipBalanceConfig:
     verify: bool = True
     out: Path = field(default_factory=lambda: new_run_folder("flip-balance"))
     overwrite: bool = False
+    threads: int | None = None
     dtype: str = "float32"
     figures: bool = True
     jobs: int = 1
@@ -70,6 +71,9 @@ class FlipBalanceConfig:
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
+
+        if self.threads is not None:
+            put("threads", positive_int(self.threads, "threads", _OWNER))
 
         if self.model not in MODELS:
             raise ValueError(f"{_OWNER} expected --model in {MODELS}, got {self.model!r}")
