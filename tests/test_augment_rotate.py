@@ -105,3 +105,8 @@ def test_tuning_arguments_below_one_are_refused_not_left_unwritten(name, value):
     images = np.ones((3, 5, 5))
     with pytest.raises(ValueError, match=f"{name} to be a positive integer, got {value}"):
         rotate(images, 10.0, **{name: value})
+
+
+def test_clip_must_be_true_or_false():
+    with pytest.raises(TypeError, match="clip to be True or False, got 'no'"):
+        rotate(np.ones((2, 4, 4)), 5.0, clip="no")

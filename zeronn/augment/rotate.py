@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from zeronn._checks import boolean, positive_int
 from zeronn.augment import geometry
 from zeronn.augment._inputs import (
     ImageStack,
@@ -50,6 +51,10 @@ def rotate(
     owner = "rotate"
     order, mode = check_order(order, owner), check_mode(mode, owner)
     cval = check_cval(cval, owner)
+    clip = boolean(clip, "clip", owner)
+    chunk_size = positive_int(chunk_size, "chunk_size", owner)
+    if workers is not None:
+        workers = positive_int(workers, "workers", owner)
     stack = image_stack(images, owner, image_shape)
     angles = check_angles(angles, stack.count, owner)
     angles = np.repeat(angles, stack.planes_per_image)

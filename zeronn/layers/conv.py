@@ -1,5 +1,9 @@
 """Conv2D: 2-D convolution (cross-correlation) as matrix products over im2col columns.
 
+Read the simple version first: :class:`zeronn.layers.simple.SimpleConv2D` is the same layer in
+the book's few lines (one im2col, one matrix product, one col2im); this one computes the same
+numbers with cache-sized parts, reused buffers and two algorithms for dx (tested to agree).
+
 Shapes: x (N, C, H, W), W (F, C, kh, kw), b (F,), y (N, F, OH, OW) with
 OH = (H + 2·ph − kh) // sh + 1 (likewise OW). With K = C·kh·kw and the columns of
 :func:`zeronn.im2col.im2col`, ``cols`` (K, n·OH·OW) for a part of n images:

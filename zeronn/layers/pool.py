@@ -1,5 +1,9 @@
 """MaxPool2D: the maximum of each ``ph × pw`` window, with the gradient routed to its argmax.
 
+Read the simple version first: :class:`zeronn.layers.simple.SimpleMaxPool2D` is the same layer
+as the book writes it (im2col, then a maximum over each row); this one reads strided slices
+instead of copying windows, with the same results (tested).
+
 Shapes: x (N, C, H, W) -> y (N, C, OH, OW), OH = (H + 2·pad − ph) // stride + 1 (likewise OW);
 the padding is −inf, so it never wins a window.
 
