@@ -49,7 +49,8 @@ def main() -> None:
                 seconds, result = study(jobs, folder, args.repeats, args.steps)
                 times[jobs].append(seconds)
                 results[jobs].add(result)
-    assert results[1] == results[2] and len(results[1]) == 1, "jobs=2 changed the results"
+    if results[1] != results[2] or len(results[1]) != 1:
+        raise AssertionError("jobs=2 changed the results")
     one, two = statistics.median(times[1]), statistics.median(times[2])
     print("| study | jobs=1 s | jobs=2 s | speed-up |")
     print("|---|---|---|---|")
