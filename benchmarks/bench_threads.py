@@ -32,6 +32,7 @@ import numpy as np
 
 from zeronn import data, models, optim
 from zeronn.data.download import DownloadError
+from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.threads import blas_threads, default_thread_count, describe_blas
 from zeronn.train import Trainer
 
@@ -67,9 +68,10 @@ def fewshot_loop(x: np.ndarray, t: np.ndarray, steps: int = 300):
     def run() -> None:
         model = models.mlp([784, 200, 200, 10], rng=SEED)
         optimizer = optim.SGD(model.parameters(), lr=0.1)
+        loss_fn = SoftmaxCrossEntropy()
         for _ in range(steps):
-            model.loss(x, t)
-            model.backward(input_grad=False)
+            loss_fn.forward(model.forward(x), t)
+            model.backward(loss_fn.backward(), input_grad=False)
             optimizer.step()
 
     return run
