@@ -24,12 +24,9 @@ from __future__ import annotations
 import contextlib
 import numbers
 import os
-import statistics
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TypeVar
 
 import numpy as np  # noqa: F401  (loads NumPy's BLAS before threadpoolctl looks for it)
@@ -51,59 +48,16 @@ def available_cores() -> int:
 
 
 def default_thread_count() -> int:
-    """The thread count zeronn uses when none is asked for: the cores no other process is
-    using right now, at least 1 and at most 2.
+    """The thread count zeronn uses when none is asked for: 1.
 
     Chosen by measurement (``benchmarks/bench_threads.py``, table in ``benchmarks/README.md``):
-    on 2 cores, a SimpleConvNet epoch and a fewshot-like loop took 2.9–26× longer on two
-    threads than on one whenever another process wanted a core (BLAS threads spin waiting for
-    a core the other process holds). When no other process runs, the second core can only help
-    (zeronn's convolutions split their batch over it). So the default looks before it leaps:
-    it counts the runnable threads of other processes (``busy_cores``) and takes the cores
-    left. At most 2: the only counts measured so far (on a 2-core machine).
+    on the 2-core machine, a SimpleConvNet epoch and the fewshot loop were fastest on one
+    thread with nothing else running (two threads took 10% and 19% longer), and two threads
+    took 1.5–26× longer as soon as one other process wanted a core (BLAS threads spin waiting
+    for the core it holds). ``--threads 2`` is there for the layers that gain from it (the
+    benchmarks say which).
     """
-    free = available_cores() - busy_cores()
-    return max(1, min(2, free))
-
-
-def busy_cores(samples: int = 5, interval: float = 0.002) -> int:
-    """How many cores other processes keep busy now: the median, over ``samples`` looks
-    ``interval`` seconds apart, of the runnable threads on the machine minus this process's.
-
-    Linux only (``/proc/stat``'s ``procs_running``); elsewhere 0. Takes ~10 ms.
-    """
-    counts = []
-    for sample in range(samples):
-        if sample:
-            time.sleep(interval)
-        running = _runnable_threads()
-        if running is None:
-            return 0
-        counts.append(max(0, running - _own_runnable_threads()))
-    return int(statistics.median_low(counts))
-
-
-def _runnable_threads() -> int | None:
-    try:
-        text = Path("/proc/stat").read_text()
-    except OSError:
-        return None
-    for line in text.splitlines():
-        if line.startswith("procs_running"):
-            return int(line.split()[1])
-    return None
-
-
-def _own_runnable_threads() -> int:
-    """Threads of this process in state R (running or runnable), this one included."""
-    running = 0
-    for task in Path("/proc/self/task").glob("*/stat"):
-        try:
-            # the state follows the command name in parentheses, which may hold spaces
-            running += task.read_text().rsplit(")", 1)[1].split()[0] == "R"
-        except (OSError, IndexError):
-            continue
-    return max(1, running)
+    return 1
 
 
 def check_threads(threads: object, owner: str = "blas_threads") -> int:

@@ -112,8 +112,8 @@ def add_threads(parser: argparse.ArgumentParser) -> None:
         type=positive_int,
         default=None,
         metavar="N",
-        help="threads for matrix products and zeronn's own loops (default: the cores no other "
-        "process is busy on, at most 2; see benchmarks/README.md, Threads)",
+        help="threads for matrix products and zeronn's own loops (default: 1, the fastest in "
+        "benchmarks/README.md, Threads)",
     )
 
 
