@@ -79,6 +79,10 @@ def affine_warp(
     chunk_size = positive_int(chunk_size, "chunk_size", "affine_warp")
     if workers is not None:
         workers = positive_int(workers, "workers", "affine_warp")
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
+    # A batch smaller than workers × chunk_size is split evenly, so every worker gets a share.
+    chunk_size = min(chunk_size, max(1, -(-planes.shape[0] // workers)))
     output = np.empty_like(planes)
     starts = range(0, planes.shape[0], chunk_size)
 
@@ -88,8 +92,6 @@ def affine_warp(
             planes[start:stop], matrices[start:stop], offsets[start:stop], order, mode, cval
         )
 
-    if workers is None:
-        workers = min(4, os.cpu_count() or 1)
     if workers <= 1 or len(starts) <= 1:
         for start in starts:
             warp_chunk(start)
