@@ -3,8 +3,8 @@
 Three functions:
 
 - ``interleaved({name: fn})`` -> ``{name: median seconds}``, the implementations timed in turns
-  (a few calls of each per round, several rounds), so that a drift of a shared machine hits
-  them alike; what ratios should be computed from.
+  (a few calls of each per round, several rounds), so that a drift of the machine's speed
+  hits them alike; what ratios should be computed from.
 - ``measure(fn)`` -> the median wall time of ``fn()`` in seconds. It first rests ``pause``
   seconds: after a matrix product OpenBLAS threads keep spinning for ~0.1 s, and whatever is
   measured next would pay for them. Then it makes ``warmup`` untimed calls (buffers, caches).
@@ -19,7 +19,7 @@ Usage::
     results = {"case a": {"zeronn": measure(run_ours), "torch": measure(run_torch)}}
     print(format_table(results, subject="zeronn"))
 
-Compare ratios within one run: on a shared machine absolute times drift from run to run.
+Compare ratios within one run: absolute times drift from run to run.
 """
 
 from __future__ import annotations

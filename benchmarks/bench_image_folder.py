@@ -118,7 +118,7 @@ def zeronn_epoch(dataset: ImageFolderDataset, augment, rng) -> int:
 
 def interleaved_medians(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
     """Median seconds of each run, timed in turn (a, b, c, a, b, c, ...) after one warmup
-    each, so that all of them see the same drift of a shared machine."""
+    each, so that all of them see the same drift of the machine's speed."""
     for run in runs.values():
         run()
     times: dict[str, list[float]] = {name: [] for name in runs}

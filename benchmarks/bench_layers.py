@@ -3,8 +3,8 @@
     python benchmarks/bench_layers.py                   # 1 and 2 threads, float32, ~1 min
     python benchmarks/bench_layers.py --threads 2 --dtype float64
     python benchmarks/bench_layers.py --reference       # also the loops (slow: +1 min)
-    git show REV:zeronn/layers/conv.py > /tmp/conv_rev.py
-    python benchmarks/bench_layers.py --previous /tmp/conv_rev.py   # also that Conv2D
+    git show REV:zeronn/layers/conv.py > conv_rev.py
+    python benchmarks/bench_layers.py --previous conv_rev.py   # also that Conv2D
 
 Each thread count applies to both libraries: zeronn through ``zeronn.threads.blas_threads``
 (BLAS and zeronn's own pool), PyTorch through ``torch.set_num_threads``. The implementations

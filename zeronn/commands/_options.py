@@ -89,6 +89,23 @@ def add_data(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_image_folder(parser: argparse.ArgumentParser, data_help: str, default_size: int) -> None:
+    """``--data DIR`` (meaning ``data_help``), ``--image-size`` and ``--color``."""
+    from zeronn.data.image_decode import COLORS
+
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR", help=data_help)
+    parser.add_argument(
+        "--image-size",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help=f"--data images are resized to N×N (default: {default_size})",
+    )
+    parser.add_argument(
+        "--color", choices=COLORS, default=None, help="--data images as (default: rgb)"
+    )
+
+
 def add_seed(parser: argparse.ArgumentParser, default: int = 0) -> None:
     parser.add_argument(
         "--seed", type=non_negative_int, default=default, help="seed of every random draw"

@@ -7,13 +7,12 @@ Argparse in, a :class:`~zeronn.experiments.flip_balance.config.FlipBalanceConfig
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from zeronn.commands import _options as options
 from zeronn.data.datasets import FASHION_MNIST_CLASSES
-from zeronn.data.image_decode import COLORS
+from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
-from zeronn.experiments.flip_balance.config import DEFAULT_IMAGE_SIZE, MODELS, FlipBalanceConfig
+from zeronn.experiments.flip_balance.config import MODELS, FlipBalanceConfig
 
 DESCRIPTION = """\
 Train the same network on five versions of a two-class Fashion-MNIST training set (no flips,
@@ -37,23 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the two classes; A gets the one-class flips. Fashion-MNIST indices ({names}; "
         "default: 0,6), or with --data two class folder names (default: its two folders)",
     )
-    add(
-        "--data",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="a folder of class folders (or of train/ and test/ holding them) instead of "
+    options.add_image_folder(
+        parser,
+        "a folder of class folders (or of train/ and test/ holding them) instead of "
         "Fashion-MNIST; loaded whole into memory, as the stored copies of the lesson are. "
         "Without test/, 20%% of each class is held out as the test set",
+        DEFAULT_IMAGE_SIZE,
     )
-    add(
-        "--image-size",
-        type=options.positive_int,
-        default=None,
-        metavar="N",
-        help=f"--data images are resized to N×N (default: {DEFAULT_IMAGE_SIZE})",
-    )
-    add("--color", choices=COLORS, default=None, help="--data images as (default: rgb)")
     add(
         "--model",
         choices=MODELS,

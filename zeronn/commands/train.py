@@ -7,13 +7,11 @@ Argparse in, a :class:`~zeronn.workflows.train_config.TrainConfig` out, then
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from zeronn.commands import _options as options
-from zeronn.data.image_decode import COLORS
+from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
 from zeronn.workflows.train_config import (
     DATASETS,
-    DEFAULT_IMAGE_SIZE,
     MODELS,
     OPTIMIZER_LR,
     SCHEDULES,
@@ -40,23 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "layer of lstm, gru and rnn, which read an image row by row (default: 128)",
     )
     add("--dataset", choices=DATASETS, default=None, help="the dataset (default: mnist)")
-    add(
-        "--data",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="train on this folder of class folders instead of --dataset (streamed: only the "
+    options.add_image_folder(
+        parser,
+        "train on this folder of class folders instead of --dataset (streamed: only the "
         "batch at hand is decoded); with train/ and test/ inside, test/ is the test set, "
         "else the test report is on the validation share",
+        DEFAULT_IMAGE_SIZE,
     )
-    add(
-        "--image-size",
-        type=options.positive_int,
-        default=None,
-        metavar="N",
-        help=f"--data images are resized to N×N (default: {DEFAULT_IMAGE_SIZE})",
-    )
-    add("--color", choices=COLORS, default=None, help="--data images as (default: rgb)")
     add("--epochs", type=options.positive_int, default=5, help="passes over the training set")
     add("--batch-size", type=options.positive_int, default=100, help="images per step")
     add("--optimizer", choices=tuple(OPTIMIZER_LR), default="adam", help="the optimizer")

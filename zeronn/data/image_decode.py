@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 COLORS = ("rgb", "grayscale")
+# The side images of a folder are resized to when a command is not told (--image-size).
+DEFAULT_IMAGE_SIZE = 64
 # Pillow's names of the formats decoded, and the file name extensions they go by
 FORMATS = ("PNG", "JPEG", "BMP", "GIF")
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")

@@ -16,7 +16,7 @@ from typing import Any
 
 from zeronn._checks import as_float_dtype, existing_folder, non_negative_int, positive_int
 from zeronn.data.datasets import DATASETS as DATASET_INFO
-from zeronn.data.image_decode import COLORS
+from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.run_folder import check_output_folder
@@ -50,7 +50,6 @@ AUGMENT_KEYS = {
 }
 _OWNER = "train"
 # image folders (--data): the side length when none is given
-DEFAULT_IMAGE_SIZE = 64
 
 
 def parse_augment(spec: str) -> dict[str, Any]:

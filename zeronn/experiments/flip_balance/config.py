@@ -19,7 +19,7 @@ from zeronn._checks import (
     positive_int,
 )
 from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
-from zeronn.data.image_decode import COLORS
+from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
 from zeronn.models import SMALLEST_IMAGE_SIDE
@@ -28,7 +28,6 @@ from zeronn.run_folder import check_output_folder, new_run_folder
 
 MODELS = ("simple-convnet", "deep-convnet")
 _OWNER = "flip-balance"
-DEFAULT_IMAGE_SIZE = 64
 
 
 @dataclass(frozen=True)
