@@ -36,12 +36,20 @@ def test_operator_equals_scipy_rotate(rng, order, mode):
             np.testing.assert_allclose(rotated, expected, rtol=0, atol=1e-10)
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("order", [0, 1, 3])
-def test_sparse_up_to_order_one_dense_above(order):
-    op = rotation_operator((6, 6), 30, order=order, mode="nearest", cval=0, dtype=np.float64)
-    assert sparse.issparse(op.matrix) == (order <= 1)
-    if order <= 1:
-        assert op.matrix.nnz <= 36 * (order + 1) ** 2  # at most (order+1)² taps per pixel
+def test_interpolation_is_sparse_and_filters_separable(order, mode):
+    op = rotation_operator((6, 8), 30, order=order, mode=mode, cval=0, dtype=np.float64)
+    assert sparse.issparse(op.interpolation)
+    assert op.interpolation.nnz <= 48 * (order + 1) ** 2  # at most (order+1)² taps per pixel
+    if order <= 1:  # no prefilter: the taps read the pixels themselves
+        assert op.row_filter is None
+        assert op.interpolation.shape == (48, 48)
+    else:  # one filter per axis, cut to the coefficients the taps read
+        coefficients = op.row_filter.shape[0] * op.column_filter.shape[0]
+        assert op.row_filter.shape[1] == 6
+        assert op.column_filter.shape[1] == 8
+        assert op.interpolation.shape == (48, coefficients)
 
 
 def test_float32_stays_float32(rng):

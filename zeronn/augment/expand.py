@@ -78,11 +78,13 @@ def expand(
         # every image has its copies: rows n·(1+A) + k, written as strided views, no gathers
         x_grid = x_out.reshape(len(x), 1 + angles.shape[0], *x.shape[1:])
         t_grid = t_out.reshape(len(t), 1 + angles.shape[0], *t.shape[1:])
-        x_grid[:, 0], t_grid[:, 0] = x, t
-        for k, angle in enumerate(angles):
-            t_grid[:, 1 + k] = t
-            for start in range(0, len(x), chunk_size):
-                part = slice(start, start + chunk_size)
+        t_grid[:] = t[:, None]
+        # chunk by chunk, so that the output fills front to back (its pages are touched once,
+        # in order) while each chunk's images are in cache for all their copies
+        for start in range(0, len(x), chunk_size):
+            part = slice(start, start + chunk_size)
+            x_grid[part, 0] = x[part]
+            for k, angle in enumerate(angles):
                 x_grid[part, 1 + k] = rotate(x[part], angle, **settings)
         return x_out, t_out
 

@@ -103,8 +103,23 @@ def affine_warp(
 
 
 def _warp_chunk(planes, matrices, offsets, order, mode, cval):
-    count, height, width = planes.shape
-    coefficients, prepad = _spline_coefficients(planes, order, mode)
+    coefficients, prepad = spline_coefficients(planes, order, mode)
+    return sample_coefficients(
+        coefficients, prepad, planes.shape[1:], matrices, offsets, order, mode, cval, planes.dtype
+    )
+
+
+def sample_coefficients(
+    coefficients, prepad, output_shape, matrices, offsets, order, mode, cval, dtype
+):
+    """Steps 2 and 3 of the module docstring: sample every plane of ``coefficients``
+    (P, Hc, Wc) — spline coefficients from :func:`spline_coefficients`, or the planes
+    themselves for orders 0 and 1 — at ``A[n] @ o + b[n]`` for the output pixels ``o`` of
+    ``output_shape``; ``prepad`` is the padding those coefficients carry. Returns
+    (P, *output_shape) of ``dtype``. Linear in ``coefficients`` (except for cval).
+    """
+    count = coefficients.shape[0]
+    height, width = output_shape
     margin = order + 2
     tiles = np.pad(coefficients, ((0, 0), (margin, margin), (margin, margin)), _TAP_EXTENSION[mode])
     tile_height = tiles.shape[1]
@@ -130,7 +145,7 @@ def _warp_chunk(planes, matrices, offsets, order, mode, cval):
     warped = ndi.map_coordinates(
         tiles.reshape(count * tile_height, tiles.shape[2]),
         coordinates.reshape(2, -1),
-        output=planes.dtype,
+        output=dtype,
         order=order,
         mode="nearest",
         prefilter=False,
@@ -140,7 +155,7 @@ def _warp_chunk(planes, matrices, offsets, order, mode, cval):
     return warped
 
 
-def _spline_coefficients(planes, order, mode):
+def spline_coefficients(planes, order, mode):
     """Prefiltered planes (float64) and their prepad, as scipy builds them; planes for order<2."""
     if order < 2:
         return planes, 0
@@ -150,6 +165,18 @@ def _spline_coefficients(planes, order, mode):
     coefficients = ndi.spline_filter1d(planes, order, axis=1, output=np.float64, mode=mode)
     ndi.spline_filter1d(coefficients, order, axis=2, output=coefficients, mode=mode)
     return coefficients, prepad
+
+
+def spline_filter_matrix(length: int, order: int, mode: str) -> tuple[NDArray[np.float64], int]:
+    """The prefilter of :func:`spline_coefficients` along one axis of ``length`` pixels, as a
+    matrix ``F`` ((length + 2·prepad) × length), and the prepad: the coefficients of a plane
+    ``X`` (H, W) are ``F_rows @ X @ F_colsᵀ``, the same numbers as the filter gives (~1e-15).
+    Column j is the filtered (padded) unit vector e_j."""
+    prepad = _NEAREST_PREPAD if mode == "nearest" else 0
+    unit_vectors = np.eye(length)
+    if prepad:
+        unit_vectors = np.pad(unit_vectors, ((prepad, prepad), (0, 0)), mode="edge")
+    return ndi.spline_filter1d(unit_vectors, order, axis=0, output=np.float64, mode=mode), prepad
 
 
 def _fold(sample, length, mode, order):
