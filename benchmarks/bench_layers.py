@@ -201,6 +201,32 @@ def pool_timings(dtype, rng, with_reference):
     return with_loops(interleaved(steps), reference_step if with_reference else None)
 
 
+def product_peak(dtype: np.dtype) -> float:
+    """FLOP/s of this BLAS on a 2048×2048 product at the current thread count (best of 5)."""
+    a = np.random.default_rng(0).random((2048, 2048)).astype(dtype)
+    a @ a
+    best = min(measure(lambda: a @ a, repeats=1, pause=0.0) for _ in range(5))
+    return 2 * 2048**3 / best
+
+
+def peak_table(results: dict[str, dict[str, float | None]], peak: float) -> str:
+    """Markdown: each convolution's three products (forward, dW, dx as F·C·kh·kw·N·OH·OW
+    multiply-adds each) at the BLAS's peak, and the share of that peak each library reached."""
+    lines = [
+        "| case | products at peak ms | zeronn share of peak | torch share of peak |",
+        "|---|---|---|---|",
+    ]
+    for name, (C, H, W_, F, k, pad) in CONV_CASES.items():
+        oh, ow = output_size(H, k, 1, pad), output_size(W_, k, 1, pad)
+        at_peak = 3 * 2 * F * C * k * k * N * oh * ow / peak
+        shares = [
+            f"{at_peak / results[name][who]:.0%}" if results[name].get(who) else "—"
+            for who in ("zeronn", "torch")
+        ]
+        lines.append(f"| {name} | {at_peak * 1e3:.2f} | {shares[0]} | {shares[1]} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
@@ -226,6 +252,10 @@ def main() -> None:
                 results["maxpool 2x2/2 on 30x24x24"] = pool_timings(dtype, rng, args.reference)
             print(f"{dtype}, forward + backward, {threads} thread(s) for both libraries:\n")
             print(format_table(results, subject="zeronn"))
+            with blas_threads(threads):
+                peak = product_peak(np.dtype(dtype))
+            print(f"\nthis BLAS's peak on a 2048×2048 product: {peak / 1e9:.0f} GFLOP/s\n")
+            print(peak_table(results, peak))
             print()
 
 
