@@ -17,13 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from zeronn.experiments.fewshot.config import FewshotConfig
-from zeronn.experiments.fewshot.run import run_fewshot
 from zeronn.threads import describe_blas
 
 
 def study(jobs: int, folder: Path, repeats: int, steps: int) -> tuple[float, str]:
     """Seconds of one study and its results (accuracies and losses) as JSON text."""
+    # Imported here, not at the top: a worker process ("spawn") imports this script again,
+    # and the `zeronn` command's own script imports nothing heavy either.
+    from zeronn.experiments.fewshot.config import FewshotConfig
+    from zeronn.experiments.fewshot.run import run_fewshot
+
     config = FewshotConfig(
         lr=0.1, init="he", steps=steps, repeats=repeats, jobs=jobs, out=folder / f"jobs{jobs}"
     )
@@ -39,6 +42,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=4, help="paired runs per study")
     parser.add_argument("--steps", type=int, default=1500, help="training steps per run")
     args = parser.parse_args()
+    import zeronn.experiments.fewshot.run  # noqa: F401  (imported before any study is timed)
+
     print(f"{describe_blas()}; each run on one BLAS thread; {args.repeats} paired runs per study")
     times: dict[int, list[float]] = {1: [], 2: []}
     results: dict[int, set[str]] = {1: set(), 2: set()}
@@ -51,6 +56,8 @@ def main() -> None:
                 results[jobs].add(result)
     if results[1] != results[2] or len(results[1]) != 1:
         raise AssertionError("jobs=2 changed the results")
+    for jobs, seconds in times.items():
+        print(f"jobs={jobs}: " + ", ".join(f"{s:.2f}" for s in seconds) + " s")
     one, two = statistics.median(times[1]), statistics.median(times[2])
     print("| study | jobs=1 s | jobs=2 s | speed-up |")
     print("|---|---|---|---|")
