@@ -93,11 +93,11 @@ class Runner:
         elif self.jobs > 1:
             # "spawn": a fresh interpreter per worker, never a fork of a process whose BLAS
             # threads are running
-            self._executor = self._stack.enter_context(
-                ProcessPoolExecutor(
-                    max_workers=self.jobs - 1, mp_context=multiprocessing.get_context("spawn")
-                )
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs - 1, mp_context=multiprocessing.get_context("spawn")
             )
+            # not waiting: the workers exit while this process goes on (writing the results)
+            self._stack.callback(self._executor.shutdown, wait=False, cancel_futures=True)
             if self.prepare is not None:
                 # a process starts at each submit while none is idle: one per worker, now
                 for _ in range(self.jobs - 1):
