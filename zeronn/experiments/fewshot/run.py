@@ -86,11 +86,25 @@ def _main_comparison(
 
     Returns the outcome of every repeat (one for the literal reading).
     """
+
+    def draw(outcome: PairedOutcome) -> None:
+        rendered["loss_curves.png"] = _png(
+            figures.loss_curves(
+                outcome, log_scale=config.log_scale, title=_curve_title(config, data)
+            )
+        )
+        rendered["augmented_grid.png"] = _png(
+            figures.augmented_grid(outcome, data.class_names, literal=config.literal)
+        )
+
     if config.literal:
         outcome = literal_run(data, config)
+        draw(outcome)
         outcomes = [outcome]
     else:
-        outcomes, repeat_study = repeated_paired_runs(data, config, printer, runner)
+        # repeat 0's figures are drawn as soon as it is in, while the other repeats may still
+        # be running in other processes
+        outcomes, repeat_study = repeated_paired_runs(data, config, printer, runner, draw)
         outcome = outcomes[0]
     printer("")
     printer(report.runs_table(outcome, data.class_names))
@@ -102,12 +116,6 @@ def _main_comparison(
         "without": outcome.without.summary(with_curve=True),
         "with": outcome.with_rotation.summary(with_curve=True),
     }
-    rendered["loss_curves.png"] = _png(
-        figures.loss_curves(outcome, log_scale=config.log_scale, title=_curve_title(config, data))
-    )
-    rendered["augmented_grid.png"] = _png(
-        figures.augmented_grid(outcome, data.class_names, literal=config.literal)
-    )
     if not config.literal and config.repeats > 1:
         study = repeat_study.as_dict()
         payload["repeats"] = study

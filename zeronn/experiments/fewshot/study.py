@@ -74,12 +74,14 @@ def repeated_paired_runs(
     config: FewshotConfig,
     progress: Progress = _silent,
     runner: Runner | None = None,
+    first: Callable[[PairedOutcome], None] | None = None,
 ) -> tuple[list[PairedOutcome], PairedStudy]:
     """``config.repeats`` paired runs with seeds ``config.seed, config.seed + 1, ...``.
 
     The runs go through ``runner``, or else to ``config.jobs`` processes or
     ``config.scheduler``'s cluster (:mod:`zeronn.parallel`), with the same results as one
-    after another.
+    after another. ``first(outcome)`` is called with repeat 0 as soon as it is in, e.g. to
+    draw its figures while other processes are still running repeats.
     """
     remember(data_key(config), data)
     repeats = config.repeats
@@ -88,6 +90,8 @@ def repeated_paired_runs(
     runs = _paired_tasks([(config, seed) for seed in seeds], config, runner)
     for r, (repeat_seed, outcome) in enumerate(zip(seeds, runs, strict=True)):
         outcomes.append(outcome)
+        if r == 0 and first is not None:
+            first(outcome)
         if repeats > 1:
             progress(
                 f"repeat {r + 1}/{repeats} (seed {repeat_seed}): test accuracy "
