@@ -2,9 +2,10 @@
 
 :func:`share` is how ``zeronn.parallel`` runs a study with ``--jobs N``: this process and
 ``N - 1`` worker processes each take the next task not yet taken, one at a time, until none is
-left. Nothing is handed out ahead, so a worker that starts late (a fresh interpreter needs a
-second or so) simply takes fewer tasks, and the study ends when the last task does. The
-results come back in the order of the tasks, each as soon as it and all earlier ones are done.
+left. Nothing is handed out ahead, so a worker that starts late (a fresh interpreter, its
+imports and its data take about half a second) simply takes fewer tasks, and the study ends
+when the last task does. The results come back in the order of the tasks, each as soon as it
+and all earlier ones are done.
 
 How: one thread per worker process takes a task, submits it and waits for its result; this
 process's own thread (the caller's) takes tasks in between handing back results. A task that

@@ -14,9 +14,9 @@ arguments and yields the results in the order of the arguments:
 Every run computes with one BLAS thread wherever it runs, so a run gives the same numbers,
 bit for bit, in any of the three: where it ran is not part of its result. The run function
 must be importable (defined at module level) and its arguments small: a worker loads the data
-itself, once per process (see :func:`cached`). A worker process takes a second or so to start
-(a fresh interpreter, the imports, the data), so a study enters its runner before its own
-set-up and gives it ``prepare``, which each worker runs as soon as it starts::
+itself, once per process (see :func:`cached`). A worker process takes about half a second to
+start (a fresh interpreter, the imports, the data), so a study enters its runner before its
+own set-up and gives it ``prepare``, which each worker runs as soon as it starts::
 
     with Runner(jobs=2, prepare=partial(load_data, config)) as runner:  # the worker starts
         data = load_data(config)                                        # ... while we load
