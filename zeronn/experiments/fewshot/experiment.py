@@ -36,10 +36,10 @@ class Dataset:
     """Training images as uint8 pixels (N, 784), test images (M, 784) in [0, 1] float32, with
     int labels.
 
-    The training images stay pixels (MNIST's are 47 MB so, 188 MB as float32, in every process
-    of a study): a run draws a few, and :meth:`train_images` scales just those, to the very
-    float32 values the loader's ``normalize=True`` gives. Every run scores all test images, so
-    those are scaled once.
+    The training images stay uint8 (47 MB for MNIST; as float32 they would take 188 MB in every
+    process of a study): a run draws a few, and :meth:`train_images` scales just those, to the
+    very float32 values the loader's ``normalize=True`` gives. Every run scores all the test
+    images, so those are scaled once.
     """
 
     name: str
@@ -49,7 +49,7 @@ class Dataset:
     t_test: NDArray[np.integer]
     class_names: tuple[str, ...]
 
-    def train_images(self, indices: NDArray[np.intp] | slice = slice(None)) -> NDArray:
+    def train_images(self, indices: NDArray[np.intp] | slice = slice(None)) -> NDArray[np.float32]:
         """Training images ``indices`` (all by default), (n, 784) float32 in [0, 1]."""
         return scale_pixels(self.train_pixels[indices])
 

@@ -52,7 +52,7 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
     """
     if config.data is not None:
         return load_folder_task(config)
-    (x_train, t_train), (x_test, t_test) = load_fashion_mnist(
+    (train_pixels, t_train), (test_pixels, t_test) = load_fashion_mnist(
         normalize=False,
         flatten=False,
         one_hot_label=False,
@@ -68,7 +68,7 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
         x = scale_pixels(pixels[keep]).astype(config.dtype, copy=False)
         return x, (t[keep] == class_b).astype(np.int64)
 
-    return select(x_train, t_train), select(x_test, t_test)
+    return select(train_pixels, t_train), select(test_pixels, t_test)
 
 
 def load_folder_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
