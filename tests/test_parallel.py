@@ -1,6 +1,9 @@
 """Tests for zeronn/parallel.py: a study's runs give the same results wherever they run."""
 
+import functools
 import json
+import os
+import time
 
 import numpy as np
 import pytest
@@ -10,7 +13,7 @@ from zeronn.experiments.fewshot.config import FewshotConfig
 from zeronn.experiments.fewshot.run import run_fewshot
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
 from zeronn.experiments.flip_balance.run import run_experiment
-from zeronn.parallel import cached, check_parallel, remember, run_all
+from zeronn.parallel import Runner, cached, check_parallel, remember, run_all
 
 
 def blas_product(seed: int, size: int) -> np.ndarray:
@@ -26,6 +29,54 @@ def test_runs_come_back_in_order_and_equal_bit_for_bit_in_processes():
     parallel = list(run_all(blas_product, arguments, jobs=2))
     for one, other in zip(serial, parallel, strict=True):
         np.testing.assert_array_equal(one, other)
+
+
+def where_and_what(index: int, parent: int) -> tuple[int, int, object]:
+    """Which process ran task ``index``, and what it has under "prepared"; slow in the parent,
+    so that the worker process takes some tasks as soon as it has started."""
+    if os.getpid() == parent:
+        time.sleep(0.5)
+    return index, os.getpid(), cached("prepared", lambda: None)
+
+
+def test_jobs_2_is_this_process_and_one_worker_that_prepared_first():
+    parent = os.getpid()
+    prepare = functools.partial(remember, "prepared", "ready")
+    with Runner(jobs=2, prepare=prepare) as runner:
+        first = list(runner.map(where_and_what, [(index, parent) for index in range(6)]))
+        second = list(runner.map(where_and_what, [(index, parent) for index in range(6)]))
+    for results in (first, second):
+        assert [index for index, _, _ in results] == list(range(6))
+    pids = {pid for _, pid, _ in first + second}
+    assert parent in pids
+    assert len(pids) == 2  # one worker process, kept for both studies
+    for _, pid, prepared in first + second:
+        assert prepared == (None if pid == parent else "ready")
+
+
+def fail_on(index: int, bad: int) -> int:
+    if index == bad:
+        raise ValueError(f"run {index} failed")
+    return index
+
+
+def collect(results, into: list) -> None:
+    """Append results one by one until one raises."""
+    for result in results:
+        into.append(result)
+
+
+@pytest.mark.parametrize("bad", [0, 3])
+def test_an_error_in_a_run_propagates_after_the_runs_before_it(bad):
+    yielded: list[int] = []
+    with pytest.raises(ValueError, match=f"run {bad} failed"):
+        collect(run_all(fail_on, [(index, bad) for index in range(6)], jobs=2), yielded)
+    assert yielded == list(range(bad))
+
+
+def test_map_outside_its_with_block_is_refused():
+    with pytest.raises(RuntimeError, match="inside `with Runner"):
+        list(Runner(jobs=2).map(blas_product, [(0, 3)]))
 
 
 def test_the_per_process_cache_makes_once():

@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -108,6 +107,10 @@ def paired_difference(
     if n < 2:
         return PairedDifference(n, mean, None, confidence, None, None)
     std = float(differences.std(ddof=1))
+    # imported here: scipy.stats takes 0.4 s to import, which a study's worker process (it
+    # only runs and scores) and a study without paired differences need not pay
+    from scipy import stats
+
     t_critical = float(stats.t.ppf(0.5 + confidence / 2, df=n - 1))
     half_width = t_critical * std / math.sqrt(n)
     return PairedDifference(n, mean, std, confidence, mean - half_width, mean + half_width)

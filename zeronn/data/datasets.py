@@ -44,6 +44,7 @@ __all__ = [
     "load_fashion_mnist",
     "load_mnist",
     "locate_dataset",
+    "scale_pixels",
 ]
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
@@ -238,6 +239,15 @@ def verify_identity(info: DatasetInfo, folder: Path, file_name: str, array: NDAr
     _verified.add(key)
 
 
+def scale_pixels(pixels: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Pixels 0-255 as float32 in [0, 1], ``pixel / 255``: what the loaders' ``normalize`` gives.
+
+    >>> scale_pixels(np.array([0, 51, 255], dtype=np.uint8))
+    array([0. , 0.2, 1. ], dtype=float32)
+    """
+    return np.divide(pixels, np.float32(255), dtype=np.float32)
+
+
 def _prepare(
     images: NDArray[np.uint8],
     labels: NDArray[np.uint8],
@@ -249,7 +259,7 @@ def _prepare(
     """New arrays in the requested form; the cached arrays are never handed out."""
     n, height, width = images.shape
     x = images.reshape(n, height * width) if flatten else images.reshape(n, 1, height, width)
-    x = np.divide(x, np.float32(255), dtype=np.float32) if normalize else x.copy()
+    x = scale_pixels(x) if normalize else x.copy()
     t = np.eye(classes, dtype=np.float32)[labels] if one_hot_label else labels.astype(np.int64)
     return x, t
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
+from functools import partial
 
 import zeronn
 from zeronn._io import atomic_write_json, atomic_write_with
+from zeronn.parallel import Runner
 from zeronn.run_folder import RunFolder
 from zeronn.threads import current_threads
 
@@ -36,21 +38,23 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
     payload written to results.json.
     """
     start = time.perf_counter()
-    data = load_data(config)
-    load_seconds = time.perf_counter() - start
-    printer(_headline(config, data))
-    payload: dict[str, object] = {
-        "experiment": "fewshot",
-        "zeronn_version": zeronn.__version__,
-        "command": config.command_line(),
-        "reading": "literal code" if config.literal else "text design",
-        "config": config.as_dict(),
-    }
-    rendered: dict[str, bytes] = {}
-    outcomes = _main_comparison(config, data, payload, rendered, printer)
-    # the main runs are the init study's row for config.init: same seeds, same settings
-    done = {} if config.literal else {config.init: outcomes}
-    _studies(config, data, payload, rendered, printer, done)
+    # entered first, so that its worker processes start (and load the data) while we load it
+    with _runner(config) as runner:
+        data = load_data(config)
+        load_seconds = time.perf_counter() - start
+        printer(_headline(config, data))
+        payload: dict[str, object] = {
+            "experiment": "fewshot",
+            "zeronn_version": zeronn.__version__,
+            "command": config.command_line(),
+            "reading": "literal code" if config.literal else "text design",
+            "config": config.as_dict(),
+        }
+        rendered: dict[str, bytes] = {}
+        outcomes = _main_comparison(config, data, payload, rendered, printer, runner)
+        # the main runs are the init study's row for config.init: same seeds, same settings
+        done = {} if config.literal else {config.init: outcomes}
+        _studies(config, data, payload, rendered, printer, done, runner)
     total_seconds = time.perf_counter() - start
     payload["timing"] = {
         "load_seconds": load_seconds,
@@ -76,16 +80,31 @@ def _main_comparison(
     payload: dict[str, object],
     rendered: dict[str, bytes],
     printer: Printer,
+    runner: Runner,
 ) -> list[PairedOutcome]:
     """The blog's comparison (repeat 0), its table and figures; the repeat study if asked.
 
     Returns the outcome of every repeat (one for the literal reading).
     """
+
+    def draw(outcome: PairedOutcome) -> None:
+        rendered["loss_curves.png"] = _png(
+            figures.loss_curves(
+                outcome, log_scale=config.log_scale, title=_curve_title(config, data)
+            )
+        )
+        rendered["augmented_grid.png"] = _png(
+            figures.augmented_grid(outcome, data.class_names, literal=config.literal)
+        )
+
     if config.literal:
         outcome = literal_run(data, config)
+        draw(outcome)
         outcomes = [outcome]
     else:
-        outcomes, repeat_study = repeated_paired_runs(data, config, progress=printer)
+        # repeat 0's figures are drawn as soon as it is in, while the other repeats may still
+        # be running in other processes
+        outcomes, repeat_study = repeated_paired_runs(data, config, printer, runner, draw)
         outcome = outcomes[0]
     printer("")
     printer(report.runs_table(outcome, data.class_names))
@@ -97,12 +116,6 @@ def _main_comparison(
         "without": outcome.without.summary(with_curve=True),
         "with": outcome.with_rotation.summary(with_curve=True),
     }
-    rendered["loss_curves.png"] = _png(
-        figures.loss_curves(outcome, log_scale=config.log_scale, title=_curve_title(config, data))
-    )
-    rendered["augmented_grid.png"] = _png(
-        figures.augmented_grid(outcome, data.class_names, literal=config.literal)
-    )
     if not config.literal and config.repeats > 1:
         study = repeat_study.as_dict()
         payload["repeats"] = study
@@ -118,10 +131,11 @@ def _studies(
     rendered: dict[str, bytes],
     printer: Printer,
     done: dict[float | str, list[PairedOutcome]],
+    runner: Runner,
 ) -> None:
     """--sweep and --init-study: their tables, figures and JSON sections."""
     if config.sweep is not None:
-        rows = size_sweep(data, config, progress=printer)
+        rows = size_sweep(data, config, printer, runner)
         payload["sweep"] = rows
         printer("")
         labels = [(f"{row['sampling']}, {row['samples']}", row) for row in rows]
@@ -130,7 +144,7 @@ def _studies(
             figures.accuracy_vs_size(rows, repeats=config.repeats)
         )
     if config.init_study:
-        rows = init_study(data, config, progress=printer, done=done)
+        rows = init_study(data, config, printer, done, runner)
         payload["init_study"] = rows
         printer("")
         labels = [(f"init {row['init']}", row) for row in rows]
@@ -138,6 +152,13 @@ def _studies(
         rendered["prediction_histogram.png"] = _png(
             figures.prediction_histograms(rows, data.class_names)
         )
+
+
+def _runner(config: FewshotConfig) -> Runner:
+    """Where the runs go; worker processes only when there are two runs or more to share."""
+    several = config.repeats > 1 or config.sweep is not None or config.init_study
+    jobs = config.jobs if several else 1
+    return Runner(jobs, config.scheduler, prepare=partial(load_data, config))
 
 
 def _png(figure: object) -> bytes:

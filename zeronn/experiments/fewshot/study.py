@@ -8,12 +8,12 @@ accuracy per arm and the paired difference (with − without) with a Student-t 9
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from zeronn.parallel import remember, run_all
+from zeronn.parallel import Runner, remember, run_all
 from zeronn.stats import paired_difference, summarize
 
 from .config import FewshotConfig
@@ -70,25 +70,28 @@ class PairedStudy:
 
 
 def repeated_paired_runs(
-    data: Dataset, config: FewshotConfig, progress: Progress = _silent
+    data: Dataset,
+    config: FewshotConfig,
+    progress: Progress = _silent,
+    runner: Runner | None = None,
+    first: Callable[[PairedOutcome], None] | None = None,
 ) -> tuple[list[PairedOutcome], PairedStudy]:
     """``config.repeats`` paired runs with seeds ``config.seed, config.seed + 1, ...``.
 
-    The runs go to ``config.jobs`` processes or ``config.scheduler``'s cluster
-    (:mod:`zeronn.parallel`), with the same results as one after another.
+    The runs go through ``runner``, or else to ``config.jobs`` processes or
+    ``config.scheduler``'s cluster (:mod:`zeronn.parallel`), with the same results as one
+    after another. ``first(outcome)`` is called with repeat 0 as soon as it is in, e.g. to
+    draw its figures while other processes are still running repeats.
     """
     remember(data_key(config), data)
     repeats = config.repeats
     seeds = [config.seed + r for r in range(repeats)]
     outcomes = []
-    runs = run_all(
-        paired_task,
-        [(config, seed) for seed in seeds],
-        jobs=config.jobs,
-        scheduler=config.scheduler,
-    )
+    runs = _paired_tasks([(config, seed) for seed in seeds], config, runner)
     for r, (repeat_seed, outcome) in enumerate(zip(seeds, runs, strict=True)):
         outcomes.append(outcome)
+        if r == 0 and first is not None:
+            first(outcome)
         if repeats > 1:
             progress(
                 f"repeat {r + 1}/{repeats} (seed {repeat_seed}): test accuracy "
@@ -99,10 +102,13 @@ def repeated_paired_runs(
 
 
 def size_sweep(
-    data: Dataset, config: FewshotConfig, progress: Progress = _silent
+    data: Dataset,
+    config: FewshotConfig,
+    progress: Progress = _silent,
+    runner: Runner | None = None,
 ) -> list[dict[str, object]]:
     """For each size of ``config.sweep`` and each sampling scheme, ``config.repeats`` paired
-    runs; one JSON-ready row each."""
+    runs (through ``runner``, as :func:`repeated_paired_runs`); one JSON-ready row each."""
     remember(data_key(config), data)
     seeds = [config.seed + r for r in range(config.repeats)]
     cells = [
@@ -110,12 +116,7 @@ def size_sweep(
         for sampling in SWEEP_SAMPLINGS
         for size in config.sweep
     ]
-    runs = run_all(
-        paired_task,
-        [(cell, seed) for _, _, cell in cells for seed in seeds],
-        jobs=config.jobs,
-        scheduler=config.scheduler,
-    )
+    runs = _paired_tasks([(cell, seed) for _, _, cell in cells for seed in seeds], config, runner)
     rows = []
     for sampling, size, _ in cells:
         outcomes = [next(runs) for _ in seeds]
@@ -139,9 +140,11 @@ def init_study(
     config: FewshotConfig,
     progress: Progress = _silent,
     done: dict[float | str, list[PairedOutcome]] | None = None,
+    runner: Runner | None = None,
 ) -> list[dict[str, object]]:
     """The blog's N(0, 0.01²) weights against He and Xavier, at the given lr, both arms.
 
+    The runs go through ``runner``, as in :func:`repeated_paired_runs`.
     ``done`` maps an init to outcomes already run with these very settings and seeds (the
     command's main runs), which are reused instead of trained again. Each row keeps the first
     repeat's predicted-class counts, so a network that predicts one or two classes for
@@ -151,12 +154,8 @@ def init_study(
     done = done or {}
     seeds = [config.seed + r for r in range(config.repeats)]
     to_run = [init for init in INIT_STUDY_INITS if init not in done]
-    runs = run_all(
-        paired_task,
-        [(replace(config, init=init), seed) for init in to_run for seed in seeds],
-        jobs=config.jobs,
-        scheduler=config.scheduler,
-    )
+    arguments = [(replace(config, init=init), seed) for init in to_run for seed in seeds]
+    runs = _paired_tasks(arguments, config, runner)
     rows = []
     for init in INIT_STUDY_INITS:
         outcomes = done[init] if init in done else [next(runs) for _ in seeds]
@@ -180,3 +179,13 @@ def init_study(
             f"{row['with']['mean']:.2%} with rotation"
         )
     return rows
+
+
+def _paired_tasks(
+    arguments: list[tuple[FewshotConfig, int]], config: FewshotConfig, runner: Runner | None
+) -> Iterator[PairedOutcome]:
+    """:func:`paired_task` of every ``(config, seed)``, in order, through ``runner`` or else
+    through a runner of their own made from ``config.jobs`` and ``config.scheduler``."""
+    if runner is not None:
+        return runner.map(paired_task, arguments)
+    return run_all(paired_task, arguments, jobs=config.jobs, scheduler=config.scheduler)

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from typing import Any, TextIO
 
 import numpy as np
@@ -28,12 +29,13 @@ from numpy.typing import NDArray
 
 from zeronn._io import atomic_write_json
 from zeronn.data import load_fashion_mnist, load_image_folder, sample_per_class, split_per_class
+from zeronn.data.datasets import scale_pixels
 from zeronn.data.errors import DataError
 from zeronn.data.image_scan import has_split_folders
 from zeronn.experiments.flip_balance import report
 from zeronn.experiments.flip_balance.conditions import TrainingSet, build_condition
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
-from zeronn.parallel import cached, remember, run_all
+from zeronn.parallel import Runner, cached, remember
 from zeronn.run_folder import RunFolder
 
 Arrays = tuple[NDArray[np.floating], NDArray[np.int64]]
@@ -50,8 +52,8 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
     """
     if config.data is not None:
         return load_folder_task(config)
-    (x_train, t_train), (x_test, t_test) = load_fashion_mnist(
-        normalize=True,
+    (train_pixels, t_train), (test_pixels, t_test) = load_fashion_mnist(
+        normalize=False,
         flatten=False,
         one_hot_label=False,
         root=config.root,
@@ -60,11 +62,13 @@ def load_binary_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
     )
     class_a, class_b = config.classes
 
-    def select(x: NDArray, t: NDArray) -> Arrays:
+    def select(pixels: NDArray, t: NDArray) -> Arrays:
+        # the two classes' images scaled, not all ten classes' (a fifth of the memory)
         keep = (t == class_a) | (t == class_b)
-        return x[keep].astype(config.dtype, copy=False), (t[keep] == class_b).astype(np.int64)
+        x = scale_pixels(pixels[keep]).astype(config.dtype, copy=False)
+        return x, (t[keep] == class_b).astype(np.int64)
 
-    return select(x_train, t_train), select(x_test, t_test)
+    return select(train_pixels, t_train), select(test_pixels, t_test)
 
 
 def load_folder_task(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
@@ -158,9 +162,7 @@ def run_condition(config: FlipBalanceConfig, seed: int, condition: str) -> dict[
     Returns the run's record, its test predictions and its trained weights. It finds (or
     loads, once per process) the data itself, so it can run in a worker process.
     """
-    (x_train, t_train), (x_test, t_test) = cached(
-        _data_key(config), lambda: load_binary_task(config)
-    )
+    (x_train, t_train), (x_test, t_test) = task_data(config)
     chosen = _training_subset(t_train, config.train_per_class, seed)
     originals, labels = x_train[chosen], t_train[chosen]
     training = build_condition(condition, originals, labels, rng=np.random.default_rng([seed, 3]))
@@ -178,6 +180,11 @@ def run_condition(config: FlipBalanceConfig, seed: int, condition: str) -> dict[
     return {"record": record, "predictions": predictions, "state": model.state_dict()}
 
 
+def task_data(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
+    """:func:`load_binary_task`, once per process (a worker process loads it for all its runs)."""
+    return cached(_data_key(config), lambda: load_binary_task(config))
+
+
 def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> dict[str, Any]:
     """Run every (seed, condition) pair; return the results dict written to results.json.
 
@@ -186,31 +193,23 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
     predictions of the first seed are kept under ``"_first_seed"`` (not JSON) for the figures.
     """
     stream = sys.stdout if stream is None else stream
-    (x_train, t_train), (x_test, t_test) = load_binary_task(config)
-    # Checked by the config for the published files; here for unverified ones, before any step.
-    problem = config.size_problem(int(np.bincount(t_train, minlength=2).min()))
-    if problem is not None:
-        raise DataError(problem)
-    remember(_data_key(config), ((x_train, t_train), (x_test, t_test)))
     pairs = [(seed, condition) for seed in config.seeds for condition in config.conditions]
-    results = run_all(
-        run_condition,
-        [(config, seed, condition) for seed, condition in pairs],
-        jobs=config.jobs,
-        scheduler=config.scheduler,
-    )
-    runs: list[dict[str, Any]] = []
-    first_seed: dict[str, Any] = {"models": {}, "predictions": {}}
-    for (seed, condition), result in zip(pairs, results, strict=True):
-        record = result["record"]
-        runs.append(record)
-        stream.write(_progress_line(record, config.class_names))
-        stream.flush()
-        if seed == config.seeds[0]:
-            model = build_model(config, np.random.default_rng(0), x_test.shape[1:])
-            model.load_state_dict(result["state"])
-            first_seed["models"][condition] = model
-            first_seed["predictions"][condition] = result["predictions"]
+    jobs = config.jobs if len(pairs) > 1 else 1
+    # entered first, so that its worker processes start (and load the data) while we load it
+    with Runner(jobs, config.scheduler, prepare=partial(task_data, config)) as runner:
+        _, (x_test, t_test) = _load_checked(config)
+        results = runner.map(run_condition, [(config, seed, cond) for seed, cond in pairs])
+        runs: list[dict[str, Any]] = []
+        first_seed: dict[str, Any] = {"models": {}, "predictions": {}}
+        for (seed, condition), result in zip(pairs, results, strict=True):
+            runs.append(result["record"])
+            stream.write(_progress_line(result["record"], config.class_names))
+            stream.flush()
+            if seed == config.seeds[0]:
+                model = build_model(config, np.random.default_rng(0), x_test.shape[1:])
+                model.load_state_dict(result["state"])
+                first_seed["models"][condition] = model
+                first_seed["predictions"][condition] = result["predictions"]
     return {
         "experiment": "flip-balance",
         "config": _config_json(config),
@@ -220,6 +219,18 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
         "summary": report.summarize(runs),
         "_first_seed": {**first_seed, "x_test": x_test, "t_test": t_test},
     }
+
+
+def _load_checked(config: FlipBalanceConfig) -> tuple[Arrays, Arrays]:
+    """:func:`load_binary_task`, checked and remembered for this process's runs."""
+    data = load_binary_task(config)
+    (_, t_train), _ = data
+    # Checked by the config for the published files; here for unverified ones, before any step.
+    problem = config.size_problem(int(np.bincount(t_train, minlength=2).min()))
+    if problem is not None:
+        raise DataError(problem)
+    remember(_data_key(config), data)
+    return data
 
 
 def _data_key(config: FlipBalanceConfig) -> tuple:
