@@ -116,10 +116,9 @@ def operator_or_warp(x) -> str:
     for order in (1, 3):
         for count in (250, 500, 1000, 2000, 4000):
             images = x[:count].astype(np.float64)
-            rotation_operators.OPERATOR_MIN_SHARE = np.inf
-            rotation_operators.clear_cache()  # a cached operator is used whatever the count
+            rotation_operators.OPERATOR_MIN_SHARE = np.inf  # the warp only
             warp = measure(lambda i=images, o=order: rotate(i, 15.0, order=o), repeats=3)
-            rotation_operators.OPERATOR_MIN_SHARE = 0.0
+            rotation_operators.OPERATOR_MIN_SHARE = 0.0  # the operator only
 
             def built(i=images, o=order):
                 rotation_operators.clear_cache()

@@ -18,9 +18,9 @@ A batch of n planes then costs two small dense products (the filters) and one sp
 (16 multiply-adds per pixel at order 3), instead of the dense H·W × H·W product of the
 composed map (784 per pixel for 28×28 digits). Orders 0 and 1 have no prefilter: ``C = X``.
 
-When it pays (``uses_operator``): building ``S`` samples Hc·Wc planes, so the operator is built
-when at least ``OPERATOR_MIN_SHARE`` · H·W images share the angle, and reused (an LRU cache of
-``CACHE_SIZE`` operators) whenever any image needs that angle again. Images larger than
+When it pays (``uses_operator``): building ``S`` samples Hc·Wc planes, so the operator is used
+when at least ``OPERATOR_MIN_SHARE`` · H·W images share the angle, and kept (an LRU cache of
+``CACHE_SIZE`` operators) for the next call that needs it. Images larger than
 ``MAX_SPLINE_PIXELS`` (orders 2-5) or ``MAX_LINEAR_PIXELS`` (orders 0-1) always use the warp:
 the build grows with the square of the pixel count.
 """
@@ -110,22 +110,16 @@ def fits(image_shape: tuple[int, int], order: int) -> bool:
     return pixels <= (MAX_LINEAR_PIXELS if order <= 1 else MAX_SPLINE_PIXELS)
 
 
-def uses_operator(
-    count: int,
-    image_shape: tuple[int, int],
-    angle: float,
-    *,
-    order: int,
-    mode: str,
-    cval: float,
-    dtype: np.dtype,
-) -> bool:
-    """Whether ``count`` planes sharing ``angle`` go through the operator rather than the warp:
-    always when it is cached, otherwise from ``OPERATOR_MIN_SHARE`` · H·W planes on."""
+def uses_operator(count: int, image_shape: tuple[int, int], *, order: int) -> bool:
+    """Whether ``count`` planes sharing one angle go through its operator rather than the warp:
+    from ``OPERATOR_MIN_SHARE`` · H·W planes on.
+
+    The choice depends on the call alone, never on what the cache holds: the two paths agree
+    to ~1e-12, not bit for bit, and a result must not depend on what the process ran before
+    (a study gives the same bits in one process and spread over several).
+    """
     if not fits(image_shape, order):
         return False
-    if _key(image_shape, angle, order, mode, cval, dtype) in _cache:
-        return True
     return count >= OPERATOR_MIN_SHARE * image_shape[0] * image_shape[1]
 
 

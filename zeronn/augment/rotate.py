@@ -111,11 +111,10 @@ def _operator_groups(
         order = np.argsort(inverse, kind="stable")
         starts = np.concatenate([[0], np.cumsum(counts)])
         groups = [(float(a), order[starts[k] : starts[k + 1]]) for k, a in enumerate(unique)]
-    dtype = stack.planes.dtype
     return [
         (angle, index)
         for (angle, index), count in zip(groups, counts, strict=True)
-        if uses_operator(count, stack.image_shape, angle, **settings, dtype=dtype)
+        if uses_operator(count, stack.image_shape, order=settings["order"])
     ]
 
 
