@@ -193,8 +193,9 @@ def _read_split(folder: Path, images_name: str, labels_name: str, classes: int) 
     return images, labels
 
 
-# paths (with mtime and size) whose content was found to be a known dataset's file
-_verified: set[tuple[Path, int, int]] = set()
+# (path, mtime, size, expected digest) of files whose content was found to have that digest:
+# the digest is part of the key, so a file verified as MNIST's is still checked as Fashion's
+_verified: set[tuple[Path, int, int, str]] = set()
 
 
 def _content_sha256(array: NDArray[np.uint8]) -> str:
@@ -216,7 +217,7 @@ def verify_identity(info: DatasetInfo, folder: Path, file_name: str, array: NDAr
     """
     path = (folder / file_name).resolve()
     status = path.stat()
-    key = (path, status.st_mtime_ns, status.st_size)
+    key = (path, status.st_mtime_ns, status.st_size, info.sha256[file_name])
     if key in _verified:
         return
     digest = _content_sha256(array)
