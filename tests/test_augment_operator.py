@@ -127,3 +127,38 @@ def test_cache_returns_the_same_operator_and_stays_bounded(monkeypatch):
     rotation_operator((5, 5), 30, **settings)  # touched: now the most recent
     rotation_operator((5, 5), 50, **settings)  # evicts 40, the least recently used
     assert [key[1] for key in operator._cache] == [10.0, 30.0, 50.0]
+
+
+@pytest.mark.parametrize("order", [1, 3])
+def test_rotate_method_picks_the_path(rng, order):
+    images = rng.random((6, 7, 7))
+    warped = rotate(images, 25.0, order=order, clip=False, method="warp")
+    assert len(operator._cache) == 0
+    by_operator = rotate(images, 25.0, order=order, clip=False, method="operator")
+    assert len(operator._cache) == 1
+    np.testing.assert_allclose(by_operator, warped, rtol=0, atol=1e-10)
+    # "auto" with 6 images at one angle: the warp, bit for bit, although the operator is cached
+    np.testing.assert_array_equal(rotate(images, 25.0, order=order, clip=False), warped)
+
+
+def test_rotate_method_is_checked(rng):
+    images = rng.random((2, 8, 8))
+    with pytest.raises(ValueError, match="method"):
+        rotate(images, 10.0, method="matrix")
+    big = rng.random((1, 41, 41))
+    with pytest.raises(ValueError, match=r"method='operator'.*41×41"):
+        rotate(big, 10.0, order=3, method="operator")
+
+
+def test_expand_chooses_once_for_all_chunks(rng, monkeypatch):
+    """The choice is made on all the images sharing an angle, not per chunk: small chunks of
+    many images still go through the operator, and every chunk the same way."""
+    monkeypatch.setattr(operator, "OPERATOR_MIN_SHARE", 10 / 49)  # 10 images of 7×7
+    x = rng.random((12, 7, 7))
+    x_out, _ = expand(x, np.arange(12), (15,), order=3, chunk_size=5, clip=False)
+    assert {key[1] for key in operator._cache} == {15.0}
+    by_operator = rotation_operator((7, 7), 15, order=3, mode="nearest", cval=0, dtype=x.dtype)
+    np.testing.assert_array_equal(
+        x_out[1::2, :, :],
+        np.concatenate([by_operator.apply(x[start : start + 5]) for start in range(0, 12, 5)]),
+    )

@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from zeronn._checks import floating_array, positive_int, shape_text
 from zeronn.augment._inputs import check_angles, image_stack
+from zeronn.augment.operator import uses_operator
 from zeronn.augment.rotate import rotate
 
 
@@ -52,11 +53,14 @@ def expand(
     input order. ``classes`` restricts the copies to images of those labels; the others
     appear once. The output is allocated once and filled ``chunk_size`` images at a time;
     compare ``class_counts(t)`` with ``class_counts(t_expanded)`` for the balance. ``clip``
-    as in :func:`zeronn.augment.rotate`.
+    as in :func:`zeronn.augment.rotate`. All copies at one angle take the same path, chosen
+    once on how many images share it: the angle's exact operator when they are many enough
+    (``zeronn.augment.operator.uses_operator``), the warp otherwise.
     """
     owner = "expand"
     x = floating_array(x, owner, what="x")
-    image_stack(x[:1], owner, image_shape)  # layout checks on one image; rotate checks the rest
+    # layout checks on one image; rotate checks the rest
+    one_image = image_stack(x[:1], owner, image_shape)
     t = np.asarray(t)
     if t.shape[:1] != x.shape[:1]:
         raise ValueError(
@@ -72,8 +76,13 @@ def expand(
     total = int(copies.sum())
     x_out = np.empty((total, *x.shape[1:]), dtype=x.dtype)
     t_out = np.empty((total, *t.shape[1:]), dtype=t.dtype)
+    # every angle is shared by all selected images: decide operator or warp on their number,
+    # once, not chunk by chunk (one method for all, whatever chunk_size)
+    planes_per_angle = int(selected.sum()) * one_image.planes_per_image
+    by_operator = uses_operator(planes_per_angle, one_image.image_shape, order=order)
+    method = "operator" if by_operator else "warp"
     settings = {"order": order, "mode": mode, "image_shape": image_shape}
-    settings |= {"workers": workers, "clip": clip}
+    settings |= {"workers": workers, "clip": clip, "method": method}
     if selected.all():
         # every image has its copies: rows n·(1+A) + k, written as strided views, no gathers
         x_grid = x_out.reshape(len(x), 1 + angles.shape[0], *x.shape[1:])

@@ -39,11 +39,12 @@ from zeronn.augment.warp import sample_coefficients, spline_filter_matrix
 from zeronn.threads import map_parts
 
 # Measured with benchmarks/bench_augment.py's "operator or warp" table (28×28 MNIST digits,
-# float64, 2 threads, one angle): an operator built for the call overtakes the warp between
-# 1,000 and 2,000 images at orders 1 and 3 (0.96-1.13× the warp's time at 1,000, 0.67-0.71×
-# at 2,000); a cached operator is 3-10× faster than the warp from 500 images on and on a par
-# below. Hence: build from 1.5·H·W images at one angle, and use a cached one for any count.
-OPERATOR_MIN_SHARE = 1.5
+# float64, 2 threads, one angle, 250-4,000 images): an operator built for the call costs about
+# 14 ms to build at order 1 and 130 ms at order 3 (mode "nearest": 2,704 coefficient planes to
+# sample), then 1.5-1.9 and 6.5-8 µs per image, against the warp's 10 and 44 µs; it overtakes
+# the warp from about 1,700 images at order 1 and 3,500 at order 3. Hence 4.5·H·W: never
+# slower than the warp, at most 2× slower than the operator at order 1 between the two.
+OPERATOR_MIN_SHARE = 4.5
 CACHE_SIZE = 16
 MAX_SPLINE_PIXELS = 40 * 40
 MAX_LINEAR_PIXELS = 128 * 128
@@ -104,10 +105,14 @@ class RotationOperator:
         )
 
 
+def operator_limit(order: int) -> int:
+    """The most pixels per image an operator of this order is built for."""
+    return MAX_LINEAR_PIXELS if order <= 1 else MAX_SPLINE_PIXELS
+
+
 def fits(image_shape: tuple[int, int], order: int) -> bool:
     """Whether an operator for this image size and order stays small enough to build."""
-    pixels = image_shape[0] * image_shape[1]
-    return pixels <= (MAX_LINEAR_PIXELS if order <= 1 else MAX_SPLINE_PIXELS)
+    return image_shape[0] * image_shape[1] <= operator_limit(order)
 
 
 def uses_operator(count: int, image_shape: tuple[int, int], *, order: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from zeronn._checks import boolean, positive_int
+from zeronn._checks import boolean, choice, positive_int
 from zeronn.augment import geometry
 from zeronn.augment._inputs import (
     ImageStack,
@@ -15,7 +15,12 @@ from zeronn.augment._inputs import (
     check_order,
     image_stack,
 )
-from zeronn.augment.operator import rotation_operator, uses_operator
+from zeronn.augment.operator import (
+    fits,
+    operator_limit,
+    rotation_operator,
+    uses_operator,
+)
 from zeronn.augment.warp import affine_warp
 
 
@@ -30,6 +35,7 @@ def rotate(
     chunk_size: int = 256,
     workers: int | None = None,
     clip: bool = True,
+    method: str = "auto",
 ) -> NDArray[np.floating]:
     """Rotate each image counter-clockwise by its own angle (degrees) about its centre.
 
@@ -45,10 +51,14 @@ def rotate(
     batched warp (see ``zeronn.augment.warp``); no Python loop runs over images.
 
     Images that share an angle with many others (``expand``, any fixed-angle call) are rotated
-    by that angle's exact linear operator instead, one matrix product for all of them
-    (``zeronn.augment.operator``: same result to ~1e-12; chosen by images per angle).
+    by that angle's exact linear operator instead, a few matrix products for all of them
+    (``zeronn.augment.operator``: the same result to ~1e-12). ``method="auto"`` uses it for an
+    angle shared by at least ``OPERATOR_MIN_SHARE``·H·W planes of this call; ``"operator"``
+    for every angle (worth it when more calls bring the same angle: the operator is cached);
+    ``"warp"`` never.
     """
     owner = "rotate"
+    method = choice(method, "method", owner, ("auto", "operator", "warp"))
     order, mode = check_order(order, owner), check_mode(mode, owner)
     cval = check_cval(cval, owner)
     clip = boolean(clip, "clip", owner)
@@ -56,11 +66,17 @@ def rotate(
     if workers is not None:
         workers = positive_int(workers, "workers", owner)
     stack = image_stack(images, owner, image_shape)
+    if method == "operator" and not fits(stack.image_shape, order):
+        raise ValueError(
+            f"rotate(method='operator') builds operators up to {operator_limit(order)} pixels "
+            f"at order {order}, got images of {stack.image_shape[0]}×{stack.image_shape[1]}; "
+            "use method='auto' or 'warp'"
+        )
     angles = check_angles(angles, stack.count, owner)
     angles = np.repeat(angles, stack.planes_per_image)
 
     settings = {"order": order, "mode": mode, "cval": cval}
-    by_operator = _operator_groups(angles, stack, settings)
+    by_operator = [] if method == "warp" else _operator_groups(angles, stack, order, method)
     pieces = []  # (planes, their rotated images)
     for angle, index in by_operator:
         operator = rotation_operator(stack.image_shape, angle, **settings, dtype=stack.planes.dtype)
@@ -100,21 +116,22 @@ def _assemble(pieces: list, planes: NDArray[np.floating]) -> NDArray[np.floating
 
 
 def _operator_groups(
-    angles: NDArray[np.float64], stack: ImageStack, settings: dict
+    angles: NDArray[np.float64], stack: ImageStack, order: int, method: str
 ) -> list[tuple[float, NDArray[np.intp] | slice]]:
-    """``(angle, planes)`` for every angle shared by enough planes to use its operator."""
+    """``(angle, planes)`` for every angle that goes to its operator: every angle for
+    ``method="operator"``, those shared by enough planes for ``"auto"``."""
     if angles.size and (angles == angles[0]).all():  # one angle: no sorting, no gathering
         groups = [(float(angles[0]), slice(None))]
         counts = [len(angles)]
     else:
         unique, inverse, counts = np.unique(angles, return_inverse=True, return_counts=True)
-        order = np.argsort(inverse, kind="stable")
+        by_angle = np.argsort(inverse, kind="stable")
         starts = np.concatenate([[0], np.cumsum(counts)])
-        groups = [(float(a), order[starts[k] : starts[k + 1]]) for k, a in enumerate(unique)]
+        groups = [(float(a), by_angle[starts[k] : starts[k + 1]]) for k, a in enumerate(unique)]
     return [
         (angle, index)
         for (angle, index), count in zip(groups, counts, strict=True)
-        if uses_operator(count, stack.image_shape, order=settings["order"])
+        if method == "operator" or uses_operator(count, stack.image_shape, order=order)
     ]
 
 
