@@ -56,7 +56,9 @@ def interleaved(
     samples: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(rounds):
         for name, fn in functions.items():
-            time.sleep(0.02)
+            # a rest as long as measure's: the previous function's BLAS or OpenMP threads spin
+            # for up to ~0.1 s and would take a core from this one's first calls
+            time.sleep(0.15)
             for _ in range(repeats):
                 start = time.perf_counter()
                 fn()
