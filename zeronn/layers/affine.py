@@ -45,11 +45,12 @@ class Affine(Layer):
         rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float64,
     ) -> None:
-        self.in_features = positive_int(in_features, "in_features", "Affine")
-        self.out_features = positive_int(out_features, "out_features", "Affine")
-        self.dtype = as_float_dtype(dtype, "Affine")
+        owner = type(self).__name__  # "Affine", or a subclass's name (Linear)
+        self.in_features = positive_int(in_features, "in_features", owner)
+        self.out_features = positive_int(out_features, "out_features", owner)
+        self.dtype = as_float_dtype(dtype, owner)
         self.init = init
-        generator = as_generator(rng, "Affine")
+        generator = as_generator(rng, owner)
         shape = (self.in_features, self.out_features)
         self.W = Parameter(
             initialize(
@@ -67,7 +68,7 @@ class Affine(Layer):
 
     @property
     def _name(self) -> str:
-        return f"Affine({self.in_features} -> {self.out_features})"
+        return f"{type(self).__name__}({self.in_features} -> {self.out_features})"
 
     def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         """``(N, D)`` or ``(N, ...)`` with ``D`` trailing values -> ``(N, M)``."""
@@ -101,6 +102,6 @@ class Affine(Layer):
 
     def __repr__(self) -> str:
         return (
-            f"Affine({self.in_features} -> {self.out_features}, init={self.init!r}, "
-            f"dtype={self.dtype})"
+            f"{type(self).__name__}({self.in_features} -> {self.out_features}, "
+            f"init={self.init!r}, dtype={self.dtype})"
         )

@@ -13,60 +13,20 @@ PyTorch's ``nn.Linear`` (the book's second volume calls it TimeAffine). Affine i
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import DTypeLike, NDArray
+from numpy.typing import NDArray
 
-from zeronn._checks import (
-    as_float_dtype,
-    as_generator,
-    floating_array,
-    positive_int,
-    same_dtype,
-    shape_text,
-)
-from zeronn.init import InitSpec, initialize, zeros
-from zeronn.layers.base import Layer
-from zeronn.parameter import Parameter
+from zeronn._checks import floating_array, same_dtype, shape_text
+from zeronn.layers.affine import Affine
 
 
-class Linear(Layer):
+class Linear(Affine):
     """Position-wise ``y = x W + b`` over the last axis; ``W`` drawn by ``init``, ``b`` zeros.
 
     ``init`` is a positive float (the std of a normal), ``"he"``, ``"xavier"`` or
-    ``"xavier_uniform"``; the default ``"he"`` is Affine's.
+    ``"xavier_uniform"``; the default ``"he"`` is Affine's. Everything but the shapes is
+    Affine's: the parameters, ``dx = dy Wᵀ`` (already in the input's shape) and the products
+    of ``backward_params`` on the flattened positions.
     """
-
-    param_names = ("W", "b")
-
-    def __init__(
-        self,
-        in_features: int,
-        out_features: int,
-        *,
-        init: InitSpec = "he",
-        rng: np.random.Generator | int | None = None,
-        dtype: DTypeLike = np.float64,
-    ) -> None:
-        self.in_features = positive_int(in_features, "in_features", "Linear")
-        self.out_features = positive_int(out_features, "out_features", "Linear")
-        self.dtype = as_float_dtype(dtype, "Linear")
-        self.init = init
-        shape = (self.in_features, self.out_features)
-        weight = initialize(
-            init,
-            shape,
-            as_generator(rng, "Linear"),
-            fan_in=self.in_features,
-            fan_out=self.out_features,
-            dtype=self.dtype,
-        )
-        self.W = Parameter(weight)
-        self.b = Parameter(zeros((self.out_features,), self.dtype))
-        self._x2d: NDArray[np.floating] | None = None
-        self._input_shape: tuple[int, ...] = ()
-
-    @property
-    def _name(self) -> str:
-        return f"Linear({self.in_features} -> {self.out_features})"
 
     def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         """``(..., D)`` → ``(..., M)``."""
@@ -83,20 +43,8 @@ class Linear(Layer):
         y += self.b.data
         return y.reshape(*x.shape[:-1], self.out_features)
 
-    def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
-        """Write ``W.grad`` and ``b.grad``; return ``dx`` in the shape of the last input."""
-        self.backward_params(dout)
-        return np.matmul(dout, self.W.data.T)
-
     def backward_params(self, dout: NDArray[np.floating]) -> None:
-        x2d = self._cached(self._x2d)
+        """Write ``W.grad`` and ``b.grad`` from ``dout (..., M)``, summed over the positions."""
+        self._cached(self._x2d)  # "backward before forward" first: the shape below needs x's
         self._check_dout(dout, (*self._input_shape[:-1], self.out_features), self.dtype)
-        dout2d = dout.reshape(-1, self.out_features)
-        np.matmul(x2d.T, dout2d, out=self.W.grad)
-        np.sum(dout2d, axis=0, out=self.b.grad)
-
-    def __repr__(self) -> str:
-        return (
-            f"Linear({self.in_features} -> {self.out_features}, init={self.init!r}, "
-            f"dtype={self.dtype})"
-        )
+        super().backward_params(dout.reshape(-1, self.out_features))
