@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from zeronn.run_folder import new_run_folder
+
+T = TypeVar("T")
 
 DTYPES = ("float32", "float64")
 
@@ -154,48 +158,38 @@ def add_parallel(parser: argparse.ArgumentParser) -> None:
 # -- argparse types: each turns one string into one value or says what it expected --------
 
 
+def _checked(text: str, parse: Callable[[str], T], accept: Callable[[T], bool], expected: str) -> T:
+    """``parse(text)`` when it parses and ``accept`` takes it; otherwise the error that names
+    what was ``expected``."""
+    try:
+        value = parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+    if not accept(value):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return value
+
+
 def positive_int(text: str) -> int:
     """``"3"`` -> 3; refuses 0, negatives and non-integers."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+    return _checked(text, int, lambda value: value >= 1, "a positive integer")
 
 
 def non_negative_int(text: str) -> int:
     """``"0"`` -> 0; refuses negatives and non-integers."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
+    return _checked(text, int, lambda value: value >= 0, "a non-negative integer")
 
 
 def positive_float(text: str) -> float:
     """``"0.1"`` -> 0.1; refuses 0, negatives, inf and nan."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return _checked(
+        text, float, lambda value: value > 0 and math.isfinite(value), "a positive number"
+    )
 
 
 def fraction(text: str) -> float:
     """``"0.1"`` -> 0.1, a share in [0, 1)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
-    return value
+    return _checked(text, float, lambda value: 0 <= value < 1, "a fraction in [0, 1)")
 
 
 def int_list(text: str) -> tuple[int, ...]:
