@@ -42,11 +42,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 import numpy as np
+from _data import training_images
 from _timing import format_table, interleaved, measure
 
 import zeronn.train
 from zeronn import data, models, optim
-from zeronn.data.download import DownloadError
 from zeronn.layers import Affine, Conv2D, Dropout, Flatten, MaxPool2D, ReLU
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.threads import blas_threads, default_thread_count, describe_blas
@@ -67,18 +67,6 @@ SEED = 0
 
 
 # --- data and models ------------------------------------------------------------------------
-
-
-def load_images(count: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """The first ``count`` MNIST training images (float32, (N, 1, 28, 28)) and labels."""
-    try:
-        (x, t), _ = data.load_mnist(normalize=True, flatten=False, download=False)
-        return x[:count], t[:count], "MNIST training images"
-    except (FileNotFoundError, DownloadError):
-        # Timing hardly depends on pixel values; say so rather than fail.
-        rng = np.random.default_rng(SEED)
-        x = rng.random((count, 1, 28, 28), dtype=np.float32)
-        return x, rng.integers(0, 10, count), "random images (MNIST not found: set ZERONN_DATA)"
 
 
 MODELS = {
@@ -373,7 +361,7 @@ def run(args: argparse.Namespace, threads: int) -> None:
     """Time the epoch, its breakdown and the pieces, and print the three tables."""
     title = MODELS[args.model][0]
     count = args.steps * BATCH_SIZE
-    x, t, source = load_images(EPOCH_IMAGES)
+    x, t, source = training_images(EPOCH_IMAGES)
     x_steps, t_steps = x[:count], t[:count]
     scale = STEPS_PER_EPOCH / args.steps
     print(

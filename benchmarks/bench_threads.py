@@ -29,25 +29,15 @@ import sys
 import time
 
 import numpy as np
+from _data import training_images
 
-from zeronn import data, models, optim
-from zeronn.data.download import DownloadError
+from zeronn import models, optim
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.threads import blas_threads, default_thread_count, describe_blas
 from zeronn.train import Trainer
 
 SEED = 0
 BUSY_LOOP = "while True: pass"
-
-
-def mnist(count: int) -> tuple[np.ndarray, np.ndarray, str]:
-    try:
-        (x, t), _ = data.load_mnist(normalize=True, flatten=False, download=False)
-        return x[:count], t[:count], "MNIST"
-    except (FileNotFoundError, DownloadError):
-        rng = np.random.default_rng(SEED)
-        x = rng.random((count, 1, 28, 28), dtype=np.float32)
-        return x, rng.integers(0, 10, count), "random images (set ZERONN_DATA for MNIST)"
 
 
 def convnet_epoch(x: np.ndarray, t: np.ndarray):
@@ -116,7 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per situation")
     args = parser.parse_args()
-    x, t, source = mnist(6000)
+    x, t, source = training_images(6000)
     workloads = {
         "SimpleConvNet epoch, 6,000 images": convnet_epoch(x, t),
         "fewshot loop, 300 steps on 30 images": fewshot_loop(x[:30], t[:30]),
