@@ -159,7 +159,7 @@ def spline_coefficients(planes, order, mode):
     """Prefiltered planes (float64) and their prepad, as scipy builds them; planes for order<2."""
     if order < 2:
         return planes, 0
-    prepad = _NEAREST_PREPAD if mode == "nearest" else 0
+    prepad = _prepad(mode)
     if prepad:
         planes = np.pad(planes, ((0, 0), (prepad, prepad), (prepad, prepad)), mode="edge")
     coefficients = ndi.spline_filter1d(planes, order, axis=1, output=np.float64, mode=mode)
@@ -172,11 +172,16 @@ def spline_filter_matrix(length: int, order: int, mode: str) -> tuple[NDArray[np
     matrix ``F`` ((length + 2·prepad) × length), and the prepad: the coefficients of a plane
     ``X`` (H, W) are ``F_rows @ X @ F_colsᵀ``, the same numbers as the filter gives (~1e-15).
     Column j is the filtered (padded) unit vector e_j."""
-    prepad = _NEAREST_PREPAD if mode == "nearest" else 0
+    prepad = _prepad(mode)
     unit_vectors = np.eye(length)
     if prepad:
         unit_vectors = np.pad(unit_vectors, ((prepad, prepad), (0, 0)), mode="edge")
     return ndi.spline_filter1d(unit_vectors, order, axis=0, output=np.float64, mode=mode), prepad
+
+
+def _prepad(mode: str) -> int:
+    """Pixels scipy pads a plane by before prefiltering it: 12 edge pixels in mode "nearest"."""
+    return _NEAREST_PREPAD if mode == "nearest" else 0
 
 
 def _fold(sample, length, mode, order):
