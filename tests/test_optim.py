@@ -202,3 +202,90 @@ def test_a_huge_but_finite_gradient_is_not_refused():
     param.grad[...] = 3e38  # the sum overflows float32; the values are finite
     SGD([param], lr=1e-39).step()
     assert np.isfinite(param.data).all()
+
+
+# --- hyperparameters set later, and in the parameters' dtype ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "bad", "message"),
+    [
+        (Momentum, "momentum", 1.0, r"momentum in \[0, 1\), got 1.0"),
+        (Nesterov, "momentum", "0.9", "momentum to be a number"),
+        (AdaGrad, "eps", 0.0, "eps to be a positive number"),
+        (RMSprop, "decay_rate", -0.1, "decay_rate in"),
+        (RMSprop, "eps", math.inf, "eps to be a finite number"),
+        (Adam, "beta1", True, "beta1 to be a number, got True"),
+        (Adam, "beta2", 1.5, "beta2 in"),
+        (Adam, "eps", -1e-8, "eps to be a positive number"),
+        (SGD, "weight_decay", -1.0, "weight_decay to be a number >= 0"),
+        (SGD, "lr", math.nan, "lr to be a finite number"),
+    ],
+)
+def test_every_hyperparameter_set_later_is_checked_as_at_construction(rng, cls, name, bad, message):
+    optimizer = cls([make_param(rng)], lr=0.1)
+    before = getattr(optimizer, name)
+    with pytest.raises((ValueError, TypeError), match=message):
+        setattr(optimizer, name, bad)
+    assert getattr(optimizer, name) == before
+    setattr(optimizer, name, 0.5)  # a good value is taken
+    assert getattr(optimizer, name) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: Adam(p, eps=1e-50), r"eps .*got 1e-50, which is 0 in float32 \(float32 holds"),
+        (lambda p: SGD(p, lr=1e39), "lr .*got 1e[+]39, which is inf in float32"),
+        (lambda p: SGD(p, lr=0.1, weight_decay=1e-46), "which is 0 in float32"),
+        (lambda p: Momentum(p, lr=0.1, momentum=1 - 1e-9), "which rounds to 1 in float32"),
+        (lambda p: Adam(p, beta2=0.999999999), "beta2 .*rounds to 1 in float32"),
+    ],
+)
+def test_hyperparameters_that_vanish_or_overflow_in_float32_are_refused(make, message, rng):
+    params = [make_param(rng, np.float32)]
+    with pytest.raises(ValueError, match=message):
+        make(params)
+    make([make_param(rng)])  # fine in float64
+
+
+def test_a_hyperparameter_set_later_is_checked_against_the_dtype(rng):
+    optimizer = Adam([make_param(rng, np.float32)])
+    with pytest.raises(ValueError, match=r"expected lr representable .* inf in float32"):
+        optimizer.lr = 1e39
+    with pytest.raises(ValueError, match=r"eps .*0 in float32"):
+        optimizer.eps = 1e-50
+    assert (optimizer.lr, optimizer.eps) == (0.001, 1e-8)
+    optimizer.lr = 1e-39  # subnormal in float32, but not 0: kept
+    assert optimizer.lr == 1e-39
+
+
+# --- a refused step changes nothing ----------------------------------------------------------
+
+
+def test_a_refused_adam_step_does_not_count(rng):
+    param = make_param(rng)
+    optimizer = Adam([param])
+    optimizer.step()
+    param.grad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="1 NaN"):
+        optimizer.step()
+    assert optimizer.step_count == 1
+    param.grad[0, 0] = 0.5
+    optimizer.step()
+    assert optimizer.step_count == 2
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_a_gradient_of_the_wrong_shape_or_kind_is_refused_before_any_update(rng, cls):
+    first, second = make_param(rng), make_param(rng)
+    optimizer = cls([first, second], lr=0.1, **HYPER[cls])
+    saved = first.data.copy()
+    second.grad = np.zeros(4)
+    with pytest.raises(ValueError, match=r"parameter 1 .*shape \(3, 2\) .*got \(3, 2\) and \(4,\)"):
+        optimizer.step()
+    second.grad = np.zeros((3, 2), dtype=np.int64)
+    with pytest.raises(TypeError, match="parameter 1 as a floating array, got int64"):
+        optimizer.step()
+    np.testing.assert_array_equal(first.data, saved)
+    assert getattr(optimizer, "step_count", 0) == 0

@@ -187,3 +187,32 @@ def existing_folder(path: object, name: str, owner: str) -> Path:
             f"{owner} expected {name} to be a folder, got {str(path)!r}, which is a file"
         )
     return folder
+
+
+def representable(
+    number: float, name: str, owner: str, dtype: DTypeLike, *, below_one: bool = False
+) -> float:
+    """``number`` after checking that ``dtype`` keeps what it means: not 0 unless it is 0, not
+    inf, and (``below_one``) still below 1; for settings used in arithmetic with arrays of
+    ``dtype``, e.g. an optimizer's eps (1e-50 is 0 in float32: a division by zero).
+
+    >>> representable(1e-8, "eps", "Adam", np.float32)
+    1e-08
+    """
+    dtype = np.dtype(dtype)
+    info = np.finfo(dtype)
+    with np.errstate(over="ignore", under="ignore"):
+        stored = float(dtype.type(number))
+    span = f"{dtype} holds magnitudes from {info.smallest_subnormal:.3g} to {info.max:.3g}"
+    if number != 0 and stored == 0:
+        problem = f"which is 0 in {dtype} ({span})"
+    elif not math.isfinite(stored):
+        problem = f"which is inf in {dtype} ({span})"
+    elif below_one and stored >= 1:
+        largest = np.nextafter(dtype.type(1), dtype.type(0))
+        problem = f"which rounds to 1 in {dtype} (its largest number below 1 is {largest})"
+    else:
+        return number
+    raise ValueError(
+        f"{owner} expected {name} representable in its parameters' dtype, got {number!r}, {problem}"
+    )
