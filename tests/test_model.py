@@ -381,3 +381,72 @@ def test_summary_names_the_layer_that_cannot_take_the_shape(rng):
         model.summary(())
     with pytest.raises(ValueError, match="positive integer, got 0"):
         model.summary((0, 28))
+
+
+# --- a failed call leaves the model as it found it -------------------------------------------
+
+
+def nested_model(rng):
+    """A Residual holding a layer in eval mode of its own, and a stateful LSTM."""
+    from zeronn.layers import LayerNorm, Residual
+
+    model = Sequential(
+        [
+            Linear(3, 4, rng=rng),
+            Residual(LayerNorm(4), Dropout(0.5, rng=1)),
+            LSTM(4, 4, stateful=True, rng=rng),
+            Linear(4, 2, rng=rng),
+        ]
+    )
+    model[1].layers[1].eval()
+    model.forward(np.random.default_rng(4).standard_normal((2, 5, 3)))  # a carried state
+    return model
+
+
+def test_predict_and_summary_leave_nested_modes_and_carried_state_as_found(rng):
+    from zeronn.state import Snapshot
+
+    model = nested_model(rng)
+    data = np.random.default_rng(5)  # not the LSTM's own generator, which is state
+    found = Snapshot(model)
+    model.predict(data.standard_normal((2, 5, 3)), batch_size=2)
+    assert found.changes() == []
+    model[2].reset_state()  # summary's one sample does not fit a carried batch of 2
+    found = Snapshot(model)
+    model.summary((5, 3))
+    assert found.changes() == []
+
+
+def test_a_forward_refused_half_way_puts_back_what_earlier_layers_moved(rng):
+    from zeronn.state import Snapshot
+
+    model = Sequential([Affine(4, 6, rng=rng), BatchNorm(6), Dropout(0.5, rng=3), Affine(5, 2)])
+    found = Snapshot(model)
+    with pytest.raises(ValueError, match=r"Affine\(5 -> 2\) expected input \(N, 5\)"):
+        model.forward(rng.standard_normal((8, 4)))
+    assert found.changes() == []  # running statistics and Dropout's generator as they were
+
+
+def test_load_state_dict_refuses_nan_and_inf_naming_the_array_and_count(rng):
+    model = small_model(rng)
+    before = model.state_dict()
+    state = model.state_dict()
+    state["0.W"][0, :2] = np.nan
+    state["3.running_var"][1] = np.inf
+    state["4.b"] = state["4.b"] + 1  # a good array that must not be written either
+    with pytest.raises(
+        ValueError,
+        match=r"'0.W' holds 2 NaN and 0 inf values; '3.running_var' holds 0 NaN and 1 inf "
+        r"values; nothing was loaded",
+    ):
+        model.load_state_dict(state)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def test_load_state_dict_refuses_values_beyond_the_models_dtype(rng):
+    model = small_model(rng, dtype=np.float32)
+    state = {name: value.astype(np.float64) for name, value in model.state_dict().items()}
+    state["4.b"][0] = 1e39
+    with pytest.raises(ValueError, match=r"1 of them finite in the state but beyond float32"):
+        model.load_state_dict(state)

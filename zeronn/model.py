@@ -13,6 +13,12 @@ The loss lives outside the model, as in PyTorch, so every training step shows th
 
 Names are stable: parameter ``W`` of the layer at index 0 is ``"0.W"``, BatchNorm's running
 mean at index 3 is ``"3.running_mean"``. Saving, loading and optimizers rely on them.
+
+A model is built once: each layer object at one place (nested containers too), every
+Parameter listed (:mod:`zeronn.layers.tree`). A call that fails changes nothing: ``forward``
+puts back what its earlier layers moved (running statistics, carried state, Dropout's
+generator) when a later layer refuses its input, ``predict`` and ``summary`` leave every
+layer's mode and state as they found them, ``load_state_dict`` writes all or nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ from numpy.typing import NDArray
 
 from zeronn._checks import positive_int, shape_text
 from zeronn.layers.base import Layer
+from zeronn.layers.tree import check_tree
 from zeronn.parameter import Parameter
+from zeronn.state import Snapshot, state_slots
+from zeronn.state_dict import checked_values
 from zeronn.summary import model_summary
 
 
@@ -58,17 +67,29 @@ class Sequential:
                     f"at index {index}"
                 )
         self._layers = layers
+        check_tree(self, "Sequential")
         self._reversed = layers[::-1]
         self._dtype = _common_dtype(layers)
         self.training = True
+        # What a forward pass may move, put back when a layer refuses its input half-way.
+        self._volatile = state_slots(self, parameters=False)
 
     # -- the forward/backward chain ------------------------------------------------------
 
     def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
-        """Run every layer on ``x`` (first axis = batch) and return the last output."""
+        """Run every layer on ``x`` (first axis = batch) and return the last output.
+
+        If a layer raises (an input it cannot take), the state the layers before it moved is
+        put back (:class:`zeronn.state.Snapshot`) before the error goes on.
+        """
         x = self._as_input(x)
-        for layer in self._layers:
-            x = layer.forward(x)
+        before = Snapshot.of(self._volatile)
+        try:
+            for layer in self._layers:
+                x = layer.forward(x)
+        except BaseException:
+            before.restore()
+            raise
         return x
 
     __call__ = forward
@@ -94,7 +115,8 @@ class Sequential:
         """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs.
 
         Runs in eval mode (Dropout off, BatchNorm on running statistics), ``batch_size``
-        inputs at a time to bound memory, and restores every layer's previous mode.
+        inputs at a time to bound memory, and leaves every layer as it found it: its mode
+        (nested layers too) and its state (a stateful RNN's carried state is put back).
         It replaces the forward cache, so run ``forward`` again before ``backward``.
         """
         batch_size = positive_int(batch_size, "batch_size", "Sequential.predict")
@@ -104,8 +126,7 @@ class Sequential:
                 f"Sequential.predict expected at least one input (N, ...), got shape "
                 f"{shape_text(x.shape)}"
             )
-        modes = [layer.training for layer in self._layers]
-        training = self.training
+        before = Snapshot.of(self._volatile)
         self.eval()
         try:
             first = self.forward(x[:batch_size])
@@ -114,9 +135,7 @@ class Sequential:
             for start in range(batch_size, len(x), batch_size):
                 outputs[start : start + batch_size] = self.forward(x[start : start + batch_size])
         finally:
-            for layer, mode in zip(self._layers, modes, strict=True):
-                layer.train(mode)
-            self.training = training
+            before.restore()
         return outputs
 
     def _as_input(self, x: object) -> NDArray:
@@ -195,40 +214,20 @@ class Sequential:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Copy ``state`` into the parameters and buffers, in place, cast to the model's dtype.
 
-        All-or-nothing: keys, kinds and shapes are all checked before anything is written.
+        All-or-nothing: keys, kinds, shapes and values are all checked before anything is
+        written. NaN and inf are refused (also values that overflow the model's dtype, e.g.
+        1e39 into float32): a model holding them computes only NaN.
         """
-        if not isinstance(state, Mapping):
-            raise TypeError(
-                f"load_state_dict expected a mapping of names to arrays, got {type(state).__name__}"
-            )
         targets = self._named_arrays()
-        problems = []
+        values = checked_values(targets, state)  # raises before anything is written
         for name, target in targets:
-            if name not in state:
-                continue
-            value = np.asarray(state[name])
-            if value.dtype.kind not in "fiu":
-                raise TypeError(f"load_state_dict expected {name!r} as numbers, got {value.dtype}")
-            if value.shape != target.shape and not problems:
-                problems.append(
-                    f"{name!r} has shape {shape_text(target.shape)} in the model but "
-                    f"{shape_text(value.shape)} in the state"
-                )
-        known = {name for name, _ in targets}
-        missing = [name for name, _ in targets if name not in state]
-        unexpected = [str(key) for key in state if key not in known]
-        if missing:
-            problems.append(f"missing {', '.join(missing)}")
-        if unexpected:
-            problems.append(f"unexpected {', '.join(unexpected)}")
-        if problems:
-            raise ValueError(
-                "load_state_dict: the state does not fit this model: " + "; ".join(problems)
-            )
-        for name, target in targets:
-            target[...] = state[name]
+            target[...] = values[name]
 
     # -- mode and container protocol -----------------------------------------------------
+
+    def named_children(self) -> list[tuple[str, Layer]]:
+        """``("<index>", layer)`` for every layer, in order: the first level of the tree."""
+        return [(str(index), layer) for index, layer in enumerate(self._layers)]
 
     def train(self, mode: bool = True) -> Sequential:
         """Switch every layer to training mode (or eval mode with ``mode=False``)."""

@@ -2,7 +2,8 @@
 
 The shapes are found by running one zero-filled input through the model in eval mode, so
 they are exactly what ``forward`` produces (a learner who changes a layer sees the change);
-the layers' modes are restored afterwards.
+every layer is left as it was found, its mode (nested layers too) and its state
+(:class:`zeronn.state.Snapshot`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from zeronn._checks import positive_int
+from zeronn.state import Snapshot
 
 if TYPE_CHECKING:
     from zeronn.model import Sequential
@@ -37,7 +39,7 @@ def model_summary(model: Sequential, input_shape: tuple[int, ...]) -> str:
     first_takes_ids = model[0].takes_ids
     x = np.zeros((1, *input_shape), dtype=np.int64 if first_takes_ids else dtype)
     rows = [("input", _batch_shape(x.shape), "")]
-    modes = [layer.training for layer in model]
+    before = Snapshot(model, parameters=False)
     try:
         for index, layer in enumerate(model):
             layer.train(False)
@@ -51,8 +53,7 @@ def model_summary(model: Sequential, input_shape: tuple[int, ...]) -> str:
             count = sum(p.size for p in layer.parameters())
             rows.append((f"({index}) {layer!r}", _batch_shape(x.shape), f"{count:,}"))
     finally:
-        for layer, mode in zip(model, modes, strict=True):
-            layer.train(mode)
+        before.restore()
     total = sum(p.size for p in model.parameters())
     megabytes = sum(p.data.nbytes for p in model.parameters()) / 2**20
     return _table(rows, f"total parameters: {total:,} ({megabytes:.2f} MiB in {dtype})")

@@ -4,6 +4,22 @@
 ``backward(dout)`` overwrites the ``grad`` of each of the layer's parameters and returns
 ``dx``, the gradient of the loss with respect to ``x``. ``train()`` / ``eval()`` switch the
 mode that Dropout and BatchNorm read.
+
+A layer's state is what it lists: its ``Parameter``s (``param_names``), its saved
+non-trainable arrays (``buffer_names``), what one forward carries into the next without
+saving it (``state_names``, e.g. a stateful RNN's ``state``), its mode, and any
+``numpy.random.Generator`` it holds. :class:`zeronn.state.Snapshot` saves and restores exactly
+that, which is how a refused call, ``predict`` and ``check_gradients`` leave a layer as they
+found it. A Parameter held but not listed would never be trained, saved or checked: building a
+model with one is refused.
+
+A layer used twice: one layer object is one place in a model. Its cache holds only its last
+forward, and its ``backward`` overwrites ``grad`` rather than adding to it, so a ``ReLU()``
+object at positions 1 and 3 would backpropagate position 3's cache through both places, and a
+shared ``Affine`` would keep only one place's gradient: the gradients would be wrong with no
+error. ``Sequential``, ``Residual`` and ``check_gradients`` refuse it, naming both positions;
+create one object per place (``ReLU()`` twice). Sharing weights between places is not
+supported, for the same reason.
 """
 
 from __future__ import annotations
@@ -11,20 +27,25 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn.layers.tree import attribute_children
 from zeronn.parameter import Parameter
 
 
 class Layer:
     """Base class: parameter bookkeeping, train/eval mode, and the backward-before-forward guard.
 
-    Subclasses list their parameter attribute names in ``param_names`` (a fixed order) and
-    their non-trainable saved state (e.g. BatchNorm's running statistics) in ``buffer_names``.
-    A layer whose input is integer ids rather than numbers to compute with (Embedding) sets
-    ``takes_ids = True``: a Sequential it starts then passes integer input through uncast.
+    Subclasses list their parameter attribute names in ``param_names`` (a fixed order), their
+    non-trainable saved state (e.g. BatchNorm's running statistics) in ``buffer_names``, and
+    the unsaved state one forward leaves for the next in ``state_names`` (a stateful RNN's
+    ``state``). A layer whose input is integer ids rather than numbers to compute with
+    (Embedding) sets ``takes_ids = True``: a Sequential it starts then passes integer input
+    through uncast. A layer holding other layers finds them in its attributes
+    (:meth:`named_children`); it lists their parameters in its own ``named_parameters``.
     """
 
     param_names: tuple[str, ...] = ()
     buffer_names: tuple[str, ...] = ()
+    state_names: tuple[str, ...] = ()
     takes_ids: bool = False
 
     training: bool = True
@@ -56,6 +77,14 @@ class Layer:
     def named_buffers(self) -> list[tuple[str, NDArray]]:
         """Saved, non-trainable arrays (updated in place, so they may be loaded into)."""
         return [(name, getattr(self, name)) for name in self.buffer_names]
+
+    def named_children(self) -> list[tuple[str, object]]:
+        """The layers this one holds, ``(name, layer)``: none for most layers.
+
+        By default the layers found in its attributes (``self.body``, ``self.blocks[0]``);
+        containers with an order of their own (Residual) override it.
+        """
+        return attribute_children(self)
 
     def train(self, mode: bool = True) -> Layer:
         self.training = bool(mode)

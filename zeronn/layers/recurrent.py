@@ -52,6 +52,7 @@ class Recurrent(Layer):
     """
 
     state_size = 1
+    state_names = ("state",)  # carried from one forward to the next; not saved in model files
 
     def __init__(
         self,

@@ -11,6 +11,10 @@ Wrapping the branch keeps the chain a chain: ``Residual(LayerNorm(E), MultiHeadA
 is one link, its backward is the formula above, and nothing in Sequential changes. The
 branch's parameters keep stable nested names: in a Sequential, the attention's ``Wq`` in a
 Residual at index 2 is ``"2.1.Wq"``. ``train()`` / ``eval()`` reach the branch's layers.
+
+Each branch layer is its own object (a layer used twice is refused, see
+:mod:`zeronn.layers.base`), and a forward whose branch fails or changes the shape puts back
+what the branch's layers moved (running statistics, carried state, generators).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from numpy.typing import NDArray
 
 from zeronn._checks import floating_array, shape_text
 from zeronn.layers.base import Layer
+from zeronn.layers.tree import check_tree
 from zeronn.parameter import Parameter
+from zeronn.state import Snapshot, state_slots
 
 
 class Residual(Layer):
@@ -36,19 +42,27 @@ class Residual(Layer):
                     f"{index}"
                 )
         self.layers = layers
+        check_tree(self, "Residual")
         self._input_shape: tuple[int, ...] | None = None
         self._dtype = np.dtype(np.float64)
+        # What the branch's forward may move, put back when the forward is refused.
+        self._volatile = state_slots(self, parameters=False)
 
     def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         floating_array(x, "Residual")
-        branch = x
-        for layer in self.layers:
-            branch = layer.forward(branch)
-        if branch.shape != x.shape:
-            raise ValueError(
-                f"Residual expected its branch to keep the input's shape {shape_text(x.shape)}, "
-                f"got {shape_text(branch.shape)}"
-            )
+        before = Snapshot.of(self._volatile)
+        try:
+            branch = x
+            for layer in self.layers:
+                branch = layer.forward(branch)
+            if branch.shape != x.shape:
+                raise ValueError(
+                    f"Residual expected its branch to keep the input's shape "
+                    f"{shape_text(x.shape)}, got {shape_text(branch.shape)}"
+                )
+        except BaseException:
+            before.restore()
+            raise
         self._input_shape, self._dtype = x.shape, x.dtype
         return x + branch
 
@@ -73,6 +87,10 @@ class Residual(Layer):
             for index, layer in enumerate(self.layers)
             for name, buffer in layer.named_buffers()
         ]
+
+    def named_children(self) -> list[tuple[str, Layer]]:
+        """``("<index>", layer)`` for the branch's layers, as in the parameters' names."""
+        return [(str(index), layer) for index, layer in enumerate(self.layers)]
 
     def train(self, mode: bool = True) -> Residual:
         super().train(mode)
