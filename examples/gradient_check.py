@@ -2,7 +2,8 @@
 
 A layer's ``backward`` is hand-written, so it can be wrong in ways that still train a little.
 The check compares it with central differences, (f(x + ε) − f(x − ε)) / 2ε, for the input and
-every parameter. Relative errors near 1e-9 mean right; near 1 mean a bug.
+every parameter. Errors of 0 (no disagreement the numerical slope can resolve) or near it mean
+right; 1e-2 or more mean a bug.
 
     python examples/gradient_check.py
 """

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import zeronn
+from zeronn.gradcheck import check_gradients
 from zeronn.layers import Affine, BatchNorm, Layer, Linear, ReLU, Residual, Tanh
 from zeronn.layers.tree import check_tree, walk
 from zeronn.model import Sequential
@@ -95,6 +96,8 @@ def test_an_unlisted_parameter_is_refused_naming_the_attribute():
         Sequential([Affine(2, 3, rng=0), HiddenScale(3)])
     with pytest.raises(ValueError, match=r"add 'b' to its param_names \('a',\)"):
         Sequential([HiddenScale(3)])
+    with pytest.raises(ValueError, match=r"check_gradients: HiddenScale holds the Parameter 'b'"):
+        check_gradients(HiddenScale(3), np.ones((2, 3)))
 
 
 def test_parameters_a_container_forgets_to_list_are_refused():
