@@ -44,9 +44,9 @@ def reference_attention(layer, x):
 def test_gradients(rng, causal, N, T, E, heads):
     layer = randomized(MultiHeadAttention(E, heads, causal, rng=rng), rng)
     report = check_gradients(layer, rng.normal(size=(N, T, E)), rng=rng)
-    # bk's gradient is exactly zero (the module docstring says why); the numerical one is
-    # rounding noise, so its relative error is meaningless: check the zero instead.
-    assert max(error for name, error in report.items() if name != "bk") < 1e-7, str(report)
+    # bk's gradient is exactly zero (the module docstring says why); its numerical one is
+    # rounding noise, which check_gradients measures on the other arrays' scale.
+    assert report.max_error < 1e-7, str(report)
     assert np.abs(layer.bk.grad).max() < 1e-12
 
 
