@@ -1,5 +1,7 @@
 """Metrics against hand-computed cases and plain loop references."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -8,6 +10,7 @@ from zeronn.metrics import (
     class_indices,
     classification_report,
     confusion_matrix,
+    correct_predictions,
     precision_recall_f1,
     prediction_histogram,
 )
@@ -99,3 +102,41 @@ def test_classification_report_weighted_average_uses_support():
 def test_prediction_histogram_counts_each_predicted_class():
     np.testing.assert_array_equal(prediction_histogram(PRED, 4), [2, 3, 1, 0])
     np.testing.assert_array_equal(prediction_histogram(np.eye(4)[PRED], 4), [2, 3, 1, 0])
+
+
+# --- sequences: one class per position, the class axis last -----------------------------------
+
+
+def test_sequence_accuracy_is_the_share_of_positions():
+    labels = np.array([[0, 1, 2, 1], [2, 2, 0, 1]])  # (N, T) = (2, 4)
+    predicted = np.array([[0, 1, 0, 1], [2, 0, 0, 1]])  # 6 of the 8 positions right
+    scores = np.eye(3)[predicted] + 0.1  # (2, 4, 3), arg max = predicted
+    assert accuracy(scores, labels) == 6 / 8
+    assert accuracy(predicted, labels) == 6 / 8
+    assert accuracy(scores, np.eye(3)[labels]) == 6 / 8
+    assert accuracy(predicted, np.eye(3)[labels]) == 6 / 8
+    assert correct_predictions(scores, labels, "test") == (6, 8)
+
+
+@pytest.mark.parametrize("n", [1, 3, 7])
+def test_sequence_accuracy_does_not_depend_on_the_batch_size_matching_anything(n, rng):
+    labels = rng.integers(0, 5, size=(n, 6))
+    scores = rng.normal(size=(n, 6, 5))
+    expected = np.mean(scores.argmax(axis=-1) == labels)
+    assert accuracy(scores, labels) == pytest.approx(expected)
+    assert 0 <= accuracy(scores, labels) <= 1
+
+
+@pytest.mark.parametrize(
+    ("scores_shape", "labels_shape"),
+    [((4, 6, 5), (4, 5)), ((4, 6, 5), (4,)), ((4, 3), (4, 2)), ((4, 6, 5), (4, 6, 4))],
+)
+def test_pairs_that_do_not_fit_are_refused_naming_both_shapes(scores_shape, labels_shape):
+    message = f"got predictions {scores_shape} and labels {labels_shape}"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        accuracy(np.zeros(scores_shape), np.zeros(labels_shape, dtype=int))
+
+
+def test_float_labels_for_scores_are_refused():
+    with pytest.raises(TypeError, match=r"labels \(2, 3\) of an integer dtype, got float64"):
+        accuracy(np.zeros((2, 3, 4)), np.zeros((2, 3)))

@@ -2,6 +2,9 @@
 
 Labels may arrive as class indices ``(N,)`` or one-hot rows ``(N, K)``; predictions as class
 indices ``(N,)`` or scores ``(N, K)`` (logits or probabilities: the arg max is the prediction).
+Accuracy also takes sequences, one class per position: scores ``(N, T, K)`` against labels
+``(N, T)`` or rows ``(N, T, K)``, the share of positions predicted right (of tokens, for a
+language model); the class axis is always the last (:func:`correct_predictions`).
 
 For class k with confusion matrix ``cm`` (rows = true class, columns = predicted class)::
 
@@ -55,16 +58,84 @@ def _paired(pred: object, t: object, owner: str) -> tuple[NDArray[np.intp], NDAr
     return pred_index, t_index
 
 
-def accuracy(pred_or_scores: NDArray, t: NDArray) -> float:
-    """Share of samples whose predicted class equals the label, in [0, 1].
+def correct_predictions(pred_or_scores: object, t: object, owner: str) -> tuple[int, int]:
+    """``(correct, total)``: how many predictions equal their label, out of how many.
 
-    ``pred_or_scores``: class indices (N,) or scores (N, K); ``t``: labels (N,) or one-hot (N, K).
+    The class axis is the last. Scores (floating, or one axis longer than the labels) give
+    their arg max over it; labels one axis longer than the predictions are one-hot rows.
+    The pairs that fit, for N samples (T positions each) and K classes:
+
+    - scores ``(N, K)`` or ``(N, T, K)`` with labels ``(N,)`` / ``(N, T)`` or rows of the
+      scores' shape;
+    - class indices ``(N,)`` or ``(N, T)`` (integers) with labels of the same shape, or rows
+      one axis longer.
+
+    ``total`` counts positions: N, or N·T for sequences. Anything else raises, naming both
+    shapes. The training step and :func:`accuracy` both count with it.
+    """
+    for name, array in (("predictions", pred_or_scores), ("labels", t)):
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"{owner} expected {name} as a numpy array, got {type(array).__name__}")
+        if array.ndim == 0:
+            raise ValueError(f"{owner} expected {name} with a sample axis, got a scalar")
+    pred, labels = pred_or_scores, t
+    if len(pred) != len(labels):
+        raise ValueError(
+            f"{owner} expected as many predictions as labels, got {len(pred)} predictions "
+            f"and {len(labels)} labels"
+        )
+    both_indices = pred.dtype.kind in "iu" and labels.dtype.kind in "iu"
+    if pred.shape == labels.shape and (pred.ndim == 1 or both_indices):
+        pred_index = _indices(pred, owner, "predictions")
+        label_index = _indices(labels, owner, "labels")
+    elif pred.shape == labels.shape:  # scores against one-hot (or probability) rows
+        pred_index, label_index = _arg_max(pred, owner), _arg_max(labels, owner)
+    elif pred.shape[:-1] == labels.shape:
+        pred_index, label_index = _arg_max(pred, owner), _indices(labels, owner, "labels")
+    elif labels.shape[:-1] == pred.shape:
+        pred_index, label_index = _indices(pred, owner, "predictions"), _arg_max(labels, owner)
+    else:
+        raise ValueError(
+            f"{owner} expected labels (N,) or (N, T) of class indices, or one-hot rows with a "
+            f"last axis of K classes, that pair with the predictions; got predictions "
+            f"{shape_text(pred.shape)} and labels {shape_text(labels.shape)}"
+        )
+    if pred_index.size == 0:
+        raise ValueError(f"{owner} is undefined for zero samples; got empty arrays")
+    return int(np.count_nonzero(pred_index == label_index)), int(pred_index.size)
+
+
+def _arg_max(scores: NDArray, owner: str) -> NDArray[np.intp]:
+    if scores.shape[-1] == 0:
+        raise ValueError(
+            f"{owner} expected scores or one-hot rows with K >= 1 classes on the last axis, "
+            f"got {shape_text(scores.shape)}"
+        )
+    return scores.argmax(axis=-1)
+
+
+def _indices(y: NDArray, owner: str, what: str) -> NDArray:
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(
+            f"{owner} expected {what} {shape_text(y.shape)} of an integer dtype, got {y.dtype}"
+        )
+    if y.size and y.min() < 0:
+        raise ValueError(f"{owner} expected {what} >= 0, got a minimum of {y.min()}")
+    return y
+
+
+def accuracy(pred_or_scores: NDArray, t: NDArray) -> float:
+    """Share of predictions equal to their label, in [0, 1].
+
+    ``pred_or_scores``: class indices (N,) or scores (N, K); ``t``: labels (N,) or one-hot
+    (N, K). For sequences: scores (N, T, K) or indices (N, T) against labels (N, T) or
+    one-hot (N, T, K), the share of the N·T positions (see :func:`correct_predictions`).
 
     >>> accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1]))
     0.5
     """
-    pred, labels = _paired(pred_or_scores, t, "accuracy")
-    return float(np.mean(pred == labels))
+    correct, total = correct_predictions(pred_or_scores, t, "accuracy")
+    return correct / total
 
 
 def confusion_matrix(t: NDArray, pred: NDArray, num_classes: int) -> NDArray[np.int64]:
