@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from zeronn import serialize
-from zeronn.callbacks import CosineLR, EarlyStopping, ModelCheckpoint, StepLR
+from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
 from zeronn.layers.activations import ReLU
 from zeronn.layers.affine import Affine
 from zeronn.model import Sequential
@@ -135,3 +135,49 @@ def test_checkpoint_rejects_bad_paths_and_modes(tmp_path):
         ModelCheckpoint(tmp_path / "model.pkl")
     with pytest.raises(ValueError, match="mode 'auto', 'min' or 'max', got 'best'"):
         ModelCheckpoint(tmp_path / "m.npz", mode="best")
+
+
+# --- every fit leaves the optimizer's lr as it found it ---------------------------------------
+
+
+def test_repeated_fits_each_run_the_schedule_from_the_users_lr():
+    x, t = blobs()
+    model = tiny_model()
+    trainer = Trainer(
+        model,
+        SGD(model.parameters(), lr=0.5),
+        batch_size=10,
+        rng=0,
+        verbose=0,
+        callbacks=[CosineLR(3)],
+    )
+    first = trainer.fit(x, t, 3).lr
+    assert trainer.optimizer.lr == 0.5
+    second = trainer.fit(x, t, 3).lr  # "3 more epochs"
+    assert second == first
+    assert trainer.optimizer.lr == 0.5
+
+
+def test_the_lr_is_put_back_after_an_early_stop_and_after_an_error():
+    x, t = blobs()
+    trainer, history = fit([StepLR(1, gamma=0.5), EarlyStopping("loss", 1, min_delta=100)], 5)
+    assert history.lr == [0.5, 0.25]
+    assert trainer.optimizer.lr == 0.5
+
+    class Fails(Callback):
+        def on_epoch_end(self, trainer, epoch, logs):
+            if epoch == 2:
+                raise RuntimeError("stop")
+
+    model = tiny_model()
+    trainer = Trainer(
+        model,
+        SGD(model.parameters(), lr=0.5),
+        batch_size=10,
+        rng=0,
+        verbose=0,
+        callbacks=[StepLR(1, gamma=0.5), Fails()],
+    )
+    with pytest.raises(RuntimeError, match="stop"):
+        trainer.fit(x, t, 5)
+    assert trainer.optimizer.lr == 0.5

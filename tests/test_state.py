@@ -3,10 +3,12 @@
 import numpy as np
 import pytest
 
-from zeronn.layers import GRU, LSTM, BatchNorm, Dropout, LayerNorm, Linear, Residual
+from zeronn.callbacks import EarlyStopping
+from zeronn.layers import GRU, LSTM, BatchNorm, Dropout, LayerNorm, Linear, ReLU, Residual
 from zeronn.model import Sequential
-from zeronn.optim import Adam
+from zeronn.optim import Adam, Momentum
 from zeronn.state import Snapshot, state_slots
+from zeronn.train import Trainer
 
 
 def model(rng):
@@ -115,6 +117,29 @@ def test_optimizer_state_hyperparameters_and_counters(rng):
     assert optimizer.step_count == 0
     assert optimizer.lr == 0.01
     assert not optimizer._m[0].any()
+
+
+def test_a_trainer_snapshot_reaches_model_optimizer_generator_and_callbacks(rng):
+    net = Sequential([Linear(3, 2, rng=rng), ReLU()])
+    stopper = EarlyStopping("loss")
+    trainer = Trainer(net, Momentum(net.parameters(), lr=0.1), rng=0, callbacks=[stopper])
+    snapshot = Snapshot(trainer)
+    trainer.rng.random()
+    stopper.wait = 3
+    stopper._monitor.best = 0.5
+    trainer.optimizer.momentum = 0.5
+    net.eval()
+    assert snapshot.changes() == [
+        "Trainer.model.training",
+        "Trainer.model.0.training",
+        "Trainer.model.1.training",
+        "Trainer.optimizer.momentum",
+        "Trainer.rng",
+        "Trainer.callbacks[0]._monitor.best",
+        "Trainer.callbacks[0].wait",
+    ]
+    snapshot.restore()
+    assert snapshot.changes() == []
 
 
 def test_a_generator_alone(rng):

@@ -291,3 +291,65 @@ def test_clipping_a_non_finite_gradient_names_the_parameter_and_changes_nothing(
         trainer.fit(x, t, 1)
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(value, before[name], err_msg=name)
+
+
+# --- sequence targets: accuracy over the positions -------------------------------------------
+
+
+def char_model(seed=0, vocabulary=5):
+    from zeronn.layers import Embedding, Linear
+
+    rng = np.random.default_rng(seed)
+    return Sequential([Embedding(vocabulary, 4, rng=rng), Linear(4, vocabulary, rng=rng)])
+
+
+@pytest.mark.parametrize("batch_size", [5, 7, 20])
+def test_sequence_targets_train_and_score_the_share_of_tokens(batch_size):
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 5, size=(20, 6))
+    t = (ids + 1) % 5  # learnable: the next id
+    model = char_model()
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.5), batch_size=batch_size, rng=0)
+    trainer.verbose = 0
+    history = trainer.fit(ids, t, 3, validation=(ids[:8], t[:8]))
+    assert all(0 <= value <= 1 for value in history.accuracy + history.val_accuracy)
+    logits = model.predict(ids[:8])
+    assert history.val_accuracy[-1] == np.mean(logits.argmax(axis=-1) == t[:8])
+    assert trainer.evaluate(ids, t)[1] == np.mean(model.predict(ids).argmax(axis=-1) == t)
+
+
+def test_the_epoch_accuracy_counts_tokens_over_the_epoch():
+    """With a fixed model (lr tiny), the running accuracy is the share of all N·T tokens."""
+    rng = np.random.default_rng(1)
+    ids = rng.integers(0, 5, size=(9, 4))
+    t = rng.integers(0, 5, size=(9, 4))
+    model = char_model(seed=2)
+    expected = np.mean(model.predict(ids).argmax(axis=-1) == t)
+    trainer = Trainer(model, SGD(model.parameters(), lr=1e-300), batch_size=4, rng=0, verbose=0)
+    assert trainer.fit(ids, t, 1).accuracy == [expected]
+
+
+def test_a_refused_step_puts_back_generators_and_carried_state():
+    """What the forward pass of a diverging step moved (Dropout's mask generator, an LSTM's
+    carried state, running statistics) is put back with the rest."""
+    from zeronn.layers import LSTM, Dropout, Linear
+    from zeronn.state import Snapshot
+
+    class InfLoss(SoftmaxCrossEntropy):
+        def forward(self, logits, t):
+            super().forward(logits, t)
+            return float("inf")
+
+    rng = np.random.default_rng(0)
+    model = Sequential(
+        [LSTM(2, 4, stateful=True, rng=rng), Dropout(0.5, rng=1), Linear(4, 3, rng=rng)]
+    )
+    x = rng.normal(size=(10, 3, 2))
+    t = rng.integers(0, 3, size=(10, 3))
+    model.forward(x)  # a carried state for batches of 10
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.1), loss=InfLoss(), batch_size=10)
+    trainer.verbose = 0
+    before = Snapshot(model, trainer.optimizer)
+    with pytest.raises(NonFiniteLossError, match="epoch 1, step 1/1: the loss is inf"):
+        trainer.fit(x, t, 1)
+    assert before.changes() == []

@@ -2,13 +2,25 @@
 
 Hooks, in the order they run (``epoch`` counts from 1)::
 
+    check_fit(trainer, metrics)      before anything changes: refuse a fit it cannot serve
     on_train_begin(trainer)
     for each epoch:  on_epoch_begin(trainer, epoch) ... on_epoch_end(trainer, epoch, logs)
     on_train_end(trainer, history)
 
 ``logs`` holds ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (with validation data),
-``lr`` and ``epoch_time``. A callback stops training by setting ``trainer.stop_training``;
-a schedule sets ``trainer.optimizer.lr`` in ``on_epoch_begin``.
+``lr`` and ``epoch_time``; ``metrics`` is the set of those names, so that a callback watching
+``val_loss`` in a fit without validation data is refused before the first epoch rather than
+after it. A callback stops training by setting ``trainer.stop_training``.
+
+Schedules and repeated fits: a schedule sets ``trainer.optimizer.lr`` in ``on_epoch_begin``
+from its base lr, the optimizer's lr when ``fit`` began, and ``fit`` puts that lr back when it
+ends (finished, stopped early or raised). So every ``fit`` runs its schedule from epoch 1 from
+the lr the user set: ``fit(x, t, 3)`` twice with ``CosineLR(3)`` anneals twice from the same
+lr, where reading the already-annealed lr as the new base would train the second fit at
+almost nothing. To continue one schedule across calls, give the first fit all the epochs.
+
+``state_names`` lists what a callback changes during ``fit`` (best values, counters), which a
+:class:`zeronn.state.Snapshot` of the trainer saves with the rest.
 """
 
 from __future__ import annotations
@@ -28,6 +40,15 @@ if TYPE_CHECKING:
 
 class Callback:
     """Base class with do-nothing hooks; override the ones you need."""
+
+    state_names: tuple[str, ...] = ()
+
+    def check_fit(self, trainer: Trainer, metrics: frozenset[str]) -> None:
+        """Raise if this callback cannot serve the fit about to start; change nothing.
+
+        ``metrics`` are the names the epoch logs will hold. Called before the first epoch,
+        before ``on_train_begin`` of any callback.
+        """
 
     def on_train_begin(self, trainer: Trainer) -> None:
         """Called once before the first epoch."""
@@ -60,12 +81,16 @@ class _Monitor:
         self.owner = owner
         self.best: float | None = None
 
-    def value(self, logs: Mapping[str, float]) -> float:
-        if self.monitor not in logs:
+    def check(self, metrics: Mapping[str, float] | frozenset[str]) -> None:
+        """Raise if the logs (or the names they will hold) lack the monitored metric."""
+        if self.monitor not in metrics:
             raise ValueError(
                 f"{self.owner} monitors {self.monitor!r}, but the epoch logs hold only "
-                f"{sorted(logs)}; val_ metrics need fit(..., validation=(x_val, t_val))"
+                f"{sorted(metrics)}; val_ metrics need fit(..., validation=(x_val, t_val))"
             )
+
+    def value(self, logs: Mapping[str, float]) -> float:
+        self.check(logs)
         return float(logs[self.monitor])
 
     def improved(self, value: float) -> bool:
@@ -88,6 +113,8 @@ class ModelCheckpoint(Callback):
     so far, never a half-written file. ``best`` and ``best_epoch`` record which.
     """
 
+    state_names = ("_monitor.best", "best_epoch")
+
     def __init__(
         self, path: str | os.PathLike, monitor: str = "val_accuracy", *, mode: str = "auto"
     ) -> None:
@@ -103,6 +130,10 @@ class ModelCheckpoint(Callback):
     def best(self) -> float | None:
         """The best value of the monitored metric so far (None before the first epoch)."""
         return self._monitor.best
+
+    def check_fit(self, trainer: Trainer, metrics: frozenset[str]) -> None:
+        """Refuse a fit whose logs will not hold the monitored metric."""
+        self._monitor.check(metrics)
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self._monitor.best = None
@@ -123,6 +154,8 @@ class EarlyStopping(Callback):
     on its best by more than ``min_delta``. ``stopped_epoch`` is the last epoch run (or None).
     """
 
+    state_names = ("_monitor.best", "wait", "stopped_epoch")
+
     def __init__(
         self,
         monitor: str = "val_loss",
@@ -135,6 +168,10 @@ class EarlyStopping(Callback):
         self._monitor = _Monitor(monitor, mode, min_delta, "EarlyStopping")
         self.wait = 0
         self.stopped_epoch: int | None = None
+
+    def check_fit(self, trainer: Trainer, metrics: frozenset[str]) -> None:
+        """Refuse a fit whose logs will not hold the monitored metric."""
+        self._monitor.check(metrics)
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self._monitor.best = None
@@ -160,9 +197,13 @@ class EarlyStopping(Callback):
 
 
 class _Schedule(Callback):
-    """A learning-rate schedule: ``lr(epoch)`` from the optimizer's lr at the start of fit."""
+    """A learning-rate schedule: ``lr(epoch)`` from the optimizer's lr at the start of fit.
+
+    Each fit starts the schedule again from epoch 1 (see the module docstring).
+    """
 
     base_lr: float | None = None
+    state_names = ("base_lr",)
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self.base_lr = float(trainer.optimizer.lr)
@@ -210,12 +251,12 @@ class CosineLR(_Schedule):
             raise ValueError(f"CosineLR expected min_lr >= 0, got {min_lr!r}")
         self.min_lr = float(min_lr)
 
-    def on_train_begin(self, trainer: Trainer) -> None:
-        super().on_train_begin(trainer)
-        if self.min_lr >= _base(self):
+    def check_fit(self, trainer: Trainer, metrics: frozenset[str]) -> None:
+        """Refuse a min_lr that is not below the lr the fit starts from."""
+        lr = float(trainer.optimizer.lr)
+        if self.min_lr >= lr:
             raise ValueError(
-                f"CosineLR expected min_lr below the optimizer's lr {self.base_lr:g}, "
-                f"got {self.min_lr:g}"
+                f"CosineLR expected min_lr below the optimizer's lr {lr:g}, got {self.min_lr:g}"
             )
 
     def lr(self, epoch: int) -> float:

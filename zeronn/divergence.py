@@ -1,7 +1,8 @@
 """The guard against a diverging training step: stop it before it changes anything, say where.
 
-A step whose logits, loss or gradients are NaN or infinite must not reach the optimizer, and the
-running statistics its forward pass already moved (BatchNorm's) are put back, so the model in
+A step whose logits, loss or gradients are NaN or infinite must not reach the optimizer, and
+what its forward pass already moved (BatchNorm's running statistics, a stateful RNN's carried
+state, Dropout's generator) is put back from a :class:`zeronn.state.Snapshot`, so the model in
 the user's hands is the model of the last good step. The error then says where the step broke
 (epoch and step), where the non-finite values started (the input batch, a layer's output, a
 parameter's gradient) and what the last finite loss was.
@@ -9,8 +10,14 @@ parameter's gradient) and what the last finite loss was.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
+
+from zeronn.clip import clip_grad_norm
+from zeronn.optimizer import NonFiniteGradientError
+from zeronn.parameter import Parameter
 
 
 class NonFiniteLossError(ValueError):
@@ -25,16 +32,22 @@ class NonFiniteLossError(ValueError):
         self.last_finite_loss = last_finite_loss
 
 
-def named_buffers(model: object) -> list[tuple[str, NDArray]]:
-    """The model's saved non-trainable arrays (BatchNorm's running statistics), if it has any."""
-    named = getattr(model, "named_buffers", None)
-    return named() if callable(named) else []
+def clip_or_refuse(params: Sequence[Parameter], max_norm: float) -> None:
+    """Clip the gradients' global norm to ``max_norm``; a NaN or inf gradient raises
+    :class:`NonFiniteGradientError` as the optimizer would, before anything is scaled."""
+    try:
+        clip_grad_norm(params, max_norm)
+    except ValueError as error:  # named as the optimizer names it: the last such parameter,
+        # which the backward pass reached first.
+        index = max(i for i, p in enumerate(params) if not np.isfinite(p.grad).all())
+        raise NonFiniteGradientError(str(error), index=index) from error
 
 
-def restore(saved: list[tuple[NDArray, NDArray]]) -> None:
-    """Copy each saved ``(buffer, copy)`` back into its buffer, in place."""
-    for buffer, copy in saved:
-        buffer[...] = copy
+def parameter_name(model: object, params: Sequence[Parameter], index: int) -> str:
+    """The model's name for the optimizer's parameter ``index`` (e.g. ``'3.W'``)."""
+    param = params[index]
+    named = getattr(model, "named_parameters", lambda: [])()
+    return next((repr(name) for name, p in named if p is param), f"#{index}")
 
 
 def non_finite_logits(logits: NDArray) -> str | None:
@@ -54,7 +67,7 @@ def non_finite_logits(logits: NDArray) -> str | None:
 def first_non_finite(model: object, x: NDArray) -> str:
     """Where the NaN or inf values first appear: in the input batch, or after which layer.
 
-    Reruns the forward pass layer by layer (the caller restores the buffers afterwards).
+    Reruns the forward pass layer by layer (the caller restores the model's state afterwards).
     """
     bad = int(np.count_nonzero(~np.isfinite(x)))
     if bad:

@@ -11,7 +11,14 @@ One step on a batch ``(x, t)``, the same protocol a hand-written loop uses::
 An epoch visits every sample once, in a fresh random order drawn from the trainer's ``rng``,
 with the last batch smaller when ``batch_size`` does not divide N. Training loss and accuracy
 are running means over the epoch (weighted by batch size), so they mix the model's states
-along the epoch; validation metrics are measured after the epoch in eval mode.
+along the epoch; validation metrics are measured after the epoch in eval mode. Accuracy counts
+samples, or positions for sequence targets (N, T) against outputs (N, T, K), e.g. a language
+model's tokens (:func:`zeronn.metrics.correct_predictions`).
+
+What cannot work is refused before the first step, changing nothing (:mod:`zeronn.fit_checks`);
+a diverging step is stopped before it changes anything (:mod:`zeronn.divergence`). Every
+``fit`` leaves ``optimizer.lr`` as it found it (finished, stopped early or raised), so a
+schedule runs from the user's lr each time (:mod:`zeronn.callbacks`).
 
 ``fit(x, t, ...)`` trains on arrays in memory; ``fit_batches(source, ...)`` on a dataset that
 yields its own batches (:class:`zeronn.data.BatchSource`, e.g. an image folder decoded batch
@@ -31,22 +38,24 @@ from numpy.typing import NDArray
 
 from zeronn._checks import as_generator, positive_int, positive_real
 from zeronn.callbacks import Callback
-from zeronn.clip import clip_grad_norm
 from zeronn.data import iterate_batches
 from zeronn.data.batches import BatchSource, check_batch_source
 from zeronn.divergence import (
     NonFiniteLossError,
+    clip_or_refuse,
     diverged,
     first_non_finite,
-    named_buffers,
     non_finite_logits,
-    restore,
+    parameter_name,
 )
+from zeronn.fit_checks import check_before_fit, check_pair, first_batch, first_validation_batch
 from zeronn.history import History
+from zeronn.layers.tree import check_tree
 from zeronn.losses import SoftmaxCrossEntropy
-from zeronn.metrics import accuracy, class_indices
-from zeronn.optim import NonFiniteGradientError
+from zeronn.metrics import accuracy, correct_predictions
+from zeronn.optimizer import NonFiniteGradientError
 from zeronn.progress import ProgressLine
+from zeronn.state import Snapshot, state_slots
 
 if TYPE_CHECKING:
     from zeronn.model import Sequential
@@ -83,6 +92,12 @@ class Trainer:
     header and the progress line on ``stream`` (stdout by default); ``verbose=0`` is silent.
     """
 
+    # What a Snapshot of a trainer saves (with the state of the model, optimizer, callbacks).
+    state_names = (
+        *("model", "optimizer", "loss", "rng", "augment", "callbacks", "batch_size"),
+        *("clip_grad_norm", "verbose", "stream", "history", "stop_training", "_last_finite"),
+    )
+
     def __init__(
         self,
         model: Sequential,
@@ -104,6 +119,7 @@ class Trainer:
                 f"Trainer expected a model with forward() and backward(), e.g. a Sequential, "
                 f"got {type(model).__name__}"
             )
+        check_tree(model, "Trainer")
         loss = SoftmaxCrossEntropy() if loss is None else loss
         if not (
             callable(getattr(loss, "forward", None)) and callable(getattr(loss, "backward", None))
@@ -157,13 +173,19 @@ class Trainer:
     ) -> History:
         """Train for ``epochs`` passes over ``(x, t)``; return the History of this run.
 
-        ``x``: inputs (N, ...); ``t``: labels (N,) or one-hot (N, K). ``validation``:
-        ``(x_val, t_val)`` evaluated after each epoch, or None.
-        Raises NonFiniteLossError as soon as a loss or the logits stop being finite.
+        ``x``: inputs (N, ...); ``t``: labels (N,) or one-hot (N, K), or for outputs (N, T, K)
+        labels (N, T) or rows (N, T, K). ``validation``: ``(x_val, t_val)`` evaluated after
+        each epoch, or None. What cannot work is refused before the first step
+        (:mod:`zeronn.fit_checks`). Raises NonFiniteLossError as soon as a loss or the logits
+        stop being finite.
         """
         epochs = positive_int(epochs, "epochs", "Trainer.fit")
-        _check_pair(x, t, "Trainer.fit")
+        check_pair(x, t, "Trainer.fit")
         validate = self._validation(validation, "Trainer.fit")
+        first = (x[: self.batch_size], t[: self.batch_size])
+        validation_batch = first_validation_batch(validation, self.batch_size)
+        t_val = None if validation is None else validation[1]
+        check_before_fit(self, "Trainer.fit", first, validation_batch, (t, t_val))
 
         def epoch_batches() -> Iterator[tuple[NDArray, NDArray]]:
             return iterate_batches(
@@ -188,6 +210,10 @@ class Trainer:
         steps = source.num_batches(self.batch_size)
         if steps < 1:
             raise ValueError(f"Trainer.fit_batches expected a source with batches, got {source!r}")
+        first = first_batch(source, self.batch_size, "Trainer.fit_batches")
+        validation_batch = first_validation_batch(validation, self.batch_size)
+        t_val = validation[1] if isinstance(validation, tuple | list) else None
+        check_before_fit(self, "Trainer.fit_batches", first, validation_batch, (None, t_val))
 
         def epoch_batches() -> Iterator[tuple[NDArray, NDArray]]:
             return source.batches(self.batch_size, rng=self.rng, shuffle=True, augment=self.augment)
@@ -207,7 +233,7 @@ class Trainer:
                     f"got {len(validation)} items"
                 )
             x_val, t_val = validation
-            _check_pair(x_val, t_val, owner, what="validation")
+            check_pair(x_val, t_val, owner, what="validation")
             return lambda epoch: self._evaluate(x_val, t_val, epoch=epoch)
         check_batch_source(validation, owner, what="validation=(x_val, t_val) or a dataset")
         return lambda epoch: self._score(*self.predict_batches(validation), epoch=epoch)
@@ -219,25 +245,35 @@ class Trainer:
         epochs: int,
         validate: Callable[[int], tuple[float, float]] | None,
     ) -> History:
-        """The loop of :meth:`fit` and :meth:`fit_batches`: epochs, callbacks, the History."""
+        """The loop of :meth:`fit` and :meth:`fit_batches`: epochs, callbacks, the History.
+
+        The optimizer's lr is put back when the loop ends, however it ends.
+        """
+        lr = getattr(self.optimizer, "lr", None)
         self.history = history = History()
         self.stop_training = False
         self._last_finite = None
-        for callback in self.callbacks:
-            callback.on_train_begin(self)
-        for epoch in range(1, epochs + 1):
+        # What a step's forward pass may move, put back if the step is refused.
+        self._step_slots = state_slots(self.model, parameters=False)
+        try:
             for callback in self.callbacks:
-                callback.on_epoch_begin(self, epoch)
-            if self.verbose:
-                self.stream.write(f"Epoch {epoch}/{epochs}\n")
-            logs = self._train_epoch(epoch_batches(), epoch, steps, history, validate)
-            history.record_epoch(logs)
+                callback.on_train_begin(self)
+            for epoch in range(1, epochs + 1):
+                for callback in self.callbacks:
+                    callback.on_epoch_begin(self, epoch)
+                if self.verbose:
+                    self.stream.write(f"Epoch {epoch}/{epochs}\n")
+                logs = self._train_epoch(epoch_batches(), epoch, steps, history, validate)
+                history.record_epoch(logs)
+                for callback in self.callbacks:
+                    callback.on_epoch_end(self, epoch, logs)
+                if self.stop_training:
+                    break
             for callback in self.callbacks:
-                callback.on_epoch_end(self, epoch, logs)
-            if self.stop_training:
-                break
-        for callback in self.callbacks:
-            callback.on_train_end(self, history)
+                callback.on_train_end(self, history)
+        finally:
+            if lr is not None:
+                self.optimizer.lr = lr
         return history
 
     def _train_epoch(self, batches, epoch, steps, history, validate) -> dict[str, float]:
@@ -246,18 +282,21 @@ class Trainer:
         progress = ProgressLine(steps, stream=self.stream, verbose=self.verbose)
         lr = float(self.optimizer.lr)
         self.model.train()
-        loss_sum, correct, seen = 0.0, 0, 0
+        loss_sum, seen, correct, predicted = 0.0, 0, 0, 0
         for step, (x_batch, t_batch) in enumerate(batches, start=1):
-            loss, batch_correct = self._train_step(x_batch, t_batch, epoch, step, steps)
+            loss, (batch_correct, batch_predicted) = self._train_step(
+                x_batch, t_batch, epoch, step, steps
+            )
             history.step_loss.append(loss)
             count = len(x_batch)
             loss_sum += loss * count
-            correct += batch_correct
             seen += count
-            progress.update(step, {"loss": loss_sum / seen, "accuracy": correct / seen})
+            correct += batch_correct
+            predicted += batch_predicted  # samples, or positions of sequences
+            progress.update(step, {"loss": loss_sum / seen, "accuracy": correct / predicted})
         if seen == 0:  # a batch source whose files all failed to decode, say
             raise ValueError(f"Trainer: epoch {epoch} got no training batches from its source")
-        logs = {"loss": loss_sum / seen, "accuracy": correct / seen}
+        logs = {"loss": loss_sum / seen, "accuracy": correct / predicted}
         if validate is not None:
             logs["val_loss"], logs["val_accuracy"] = validate(epoch)
         logs["lr"] = lr
@@ -265,20 +304,27 @@ class Trainer:
         progress.finish({name: logs[name] for name in PROGRESS_METRICS if name in logs})
         return logs
 
-    def _train_step(self, x_batch, t_batch, epoch: int, step: int, steps: int) -> tuple[float, int]:
-        """Forward, loss, backward and update on one batch; return (loss, correct count).
+    def _train_step(
+        self, x_batch, t_batch, epoch: int, step: int, steps: int
+    ) -> tuple[float, tuple[int, int]]:
+        """Forward, loss, backward and update on one batch; return (loss, (correct, total)).
 
-        A non-finite logit, loss or gradient stops the step before it changes anything: the
-        optimizer refuses the update, and the buffers the forward pass moved (BatchNorm's
-        running statistics) are put back, so the model in the user's hands is still usable.
+        A step that raises changes nothing: a non-finite logit, loss or gradient stops it
+        before the optimizer writes (the optimizer refuses the update), and what the forward
+        pass moved (running statistics, carried state, Dropout's generator) is put back from
+        a :class:`zeronn.state.Snapshot`, so the model in the user's hands is still usable.
         """
         where = f"epoch {epoch}, step {step}/{steps}"
-        saved = [(buffer, buffer.copy()) for _, buffer in named_buffers(self.model)]
+        before = Snapshot.of(self._step_slots)
         # NumPy's overflow warnings are replaced by the checks below, which stop the step.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._checked_step(x_batch, t_batch, where, epoch, step, saved)
+            try:
+                return self._checked_step(x_batch, t_batch, where, epoch, step)
+            except BaseException:
+                before.restore()
+                raise
 
-    def _checked_step(self, x_batch, t_batch, where, epoch, step, saved) -> tuple[float, int]:
+    def _checked_step(self, x_batch, t_batch, where, epoch, step) -> tuple[float, tuple[int, int]]:
         try:
             logits = self.model.forward(x_batch)
             self._check_finite_logits(logits, where, epoch, step, x_batch)
@@ -286,38 +332,18 @@ class Trainer:
             if not math.isfinite(loss):
                 raise self._diverged(f"the loss is {loss}", where, epoch, step)
             # Counted before backward: layers may reuse their buffers once the step is done.
-            predicted = logits.argmax(axis=1)
-            correct = int(np.count_nonzero(predicted == class_indices(t_batch, "Trainer")))
+            counts = correct_predictions(logits, t_batch, "Trainer")
             self.model.backward(self.loss.backward(), input_grad=False)
             if self.clip_grad_norm is not None:
-                self._clip_gradients()
+                clip_or_refuse(self.optimizer.params, self.clip_grad_norm)
             self.optimizer.step()
         except NonFiniteGradientError as error:
-            restore(saved)
-            name = self._parameter_name(error.index)
+            name = parameter_name(self.model, self.optimizer.params, error.index)
             raise self._diverged(
                 f"the gradient of parameter {name} is not finite ({error})", where, epoch, step
             ) from error
-        except NonFiniteLossError:
-            restore(saved)
-            raise
         self._last_finite = (loss, epoch, step)
-        return loss, correct
-
-    def _clip_gradients(self) -> None:
-        params = self.optimizer.params
-        try:
-            clip_grad_norm(params, self.clip_grad_norm)
-        except ValueError as error:  # a NaN or inf gradient: reported as the optimizer would,
-            # naming the last such parameter, which the backward pass reached first.
-            index = max(i for i, p in enumerate(params) if not np.isfinite(p.grad).all())
-            raise NonFiniteGradientError(str(error), index=index) from error
-
-    def _parameter_name(self, index: int) -> str:
-        """The model's name for the optimizer's parameter ``index`` (e.g. ``'3.W'``)."""
-        param = self.optimizer.params[index]
-        named = getattr(self.model, "named_parameters", lambda: [])()
-        return next((repr(name) for name, p in named if p is param), f"#{index}")
+        return loss, counts
 
     def _check_finite_logits(
         self, logits, where: str, epoch: int, step: int | None, x_batch=None
@@ -340,7 +366,7 @@ class Trainer:
         Every sample counts (the last partial batch too). ``batch_size`` defaults to the
         trainer's. The model's train/eval mode is restored afterwards.
         """
-        _check_pair(x, t, "Trainer.evaluate")
+        check_pair(x, t, "Trainer.evaluate")
         return self._evaluate(x, t, epoch=None, batch_size=batch_size)
 
     def evaluate_batches(
@@ -388,21 +414,3 @@ class Trainer:
             f"batch_size={self.batch_size}, clip_grad_norm={self.clip_grad_norm!r}, "
             f"augment={self.augment!r}, callbacks={list(self.callbacks)!r})"
         )
-
-
-def _check_pair(x: object, t: object, owner: str, *, what: str = "data") -> None:
-    """Inputs and targets must be arrays with the same, non-zero, number of samples."""
-    for name, array in (("inputs", x), ("targets", t)):
-        if not isinstance(array, np.ndarray):
-            raise TypeError(
-                f"{owner} expected {what} {name} as a numpy array, got {type(array).__name__}"
-            )
-        if array.ndim == 0:
-            raise ValueError(f"{owner} expected {what} {name} with a sample axis, got a scalar")
-    if len(x) != len(t):
-        raise ValueError(
-            f"{owner} expected as many {what} targets as inputs, got {len(x)} inputs "
-            f"and {len(t)} targets"
-        )
-    if len(x) == 0:
-        raise ValueError(f"{owner} expected at least one {what} sample, got 0")
