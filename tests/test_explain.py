@@ -136,3 +136,17 @@ def test_color_images_give_one_map_per_image():
     assert cam.shape == (1, 8, 8)
     assert cam[0, 6, 6] == 1.0
     assert cam[0, :4, :4].max() == 0.0
+
+
+def test_grad_cam_leaves_each_layers_own_mode_and_state_as_found():
+    from zeronn.layers import BatchNorm, Dropout
+    from zeronn.state import Snapshot
+
+    conv = Conv2D(1, 2, 1, rng=0)
+    model = Sequential(
+        [conv, BatchNorm(2), ReLU(), Flatten(), Dropout(0.5, rng=1), Affine(128, 2, rng=0)]
+    )
+    model[4].eval()  # a layer in a mode of its own
+    before = Snapshot(model, parameters=False)
+    grad_cam(model, patch_images(), 1, layer=2)
+    assert before.changes() == []

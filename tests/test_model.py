@@ -450,3 +450,13 @@ def test_load_state_dict_refuses_values_beyond_the_models_dtype(rng):
     state["4.b"][0] = 1e39
     with pytest.raises(ValueError, match=r"1 of them finite in the state but beyond float32"):
         model.load_state_dict(state)
+
+
+def test_modes_are_true_or_false(rng):
+    model = small_model(rng)
+    with pytest.raises(TypeError, match=r"Sequential\.train expected mode to be True or False"):
+        model.train("no")
+    with pytest.raises(TypeError, match=r"Dropout\.train expected mode to be True or False, got 0"):
+        model[2].train(0)
+    assert model.training
+    assert all(layer.training for layer in model)

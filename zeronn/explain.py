@@ -25,6 +25,7 @@ from zeronn._checks import floating_array, shape_text
 from zeronn.layers import Conv2D
 from zeronn.layers.base import Layer
 from zeronn.model import Sequential
+from zeronn.state import Snapshot
 
 
 def grad_cam(
@@ -40,7 +41,8 @@ def grad_cam(
     ``layer``: the index of the layer, or the layer itself, whose output feature maps
     (N, C', h, w) are explained; by default :func:`last_conv_layer`, the layer after the
     last convolution (its activation), as in the paper.
-    Runs in eval mode and restores the model's mode; it overwrites the parameters' ``grad``.
+    Runs in eval mode and leaves the model's modes (nested ones too) and state as it found
+    them (:class:`zeronn.state.Snapshot`); it overwrites the parameters' ``grad``.
     """
     x = floating_array(x, "grad_cam", what="images")
     if x.ndim != 4 or len(x) == 0:
@@ -50,7 +52,7 @@ def grad_cam(
     layers = list(model)
     split = _layer_position(layers, last_conv_layer(model) if layer is None else layer)
 
-    training = model.training
+    before = Snapshot(model, parameters=False)
     model.eval()
     try:
         features = x.astype(model.dtype or x.dtype, copy=False)
@@ -71,7 +73,7 @@ def grad_cam(
         for part in reversed(layers[split + 1 :]):
             dfeatures = part.backward(dfeatures)
     finally:
-        model.train(training)
+        before.restore()
 
     alpha = dfeatures.mean(axis=(2, 3))  # (N, C)
     cam = np.maximum(np.einsum("nc,nchw->nhw", alpha, features), 0)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn._checks import positive_int, shape_text
+from zeronn._checks import boolean, positive_int, shape_text
 from zeronn.layers.base import Layer
 from zeronn.layers.tree import check_tree
 from zeronn.parameter import Parameter
@@ -231,7 +231,7 @@ class Sequential:
 
     def train(self, mode: bool = True) -> Sequential:
         """Switch every layer to training mode (or eval mode with ``mode=False``)."""
-        self.training = bool(mode)
+        self.training = boolean(mode, "mode", "Sequential.train")
         for layer in self._layers:
             layer.train(mode)
         return self

@@ -30,7 +30,6 @@ objects as well as their values: an attribute rebound since (``layer.state = ...
 
 from __future__ import annotations
 
-import copy
 import math
 import numbers
 from collections.abc import Iterable
@@ -208,7 +207,7 @@ def _copy(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, np.random.Generator):
-        return copy.deepcopy(value.bit_generator.state)
+        return value.bit_generator.state  # a fresh dict each time: already a copy
     if isinstance(value, list | tuple):
         return [(item, _copy(item)) for item in value]
     return None  # numbers, strings, None, and objects kept by identity
@@ -219,7 +218,7 @@ def _put_back(original: Any, saved: Any) -> None:
         if original.flags.writeable:
             np.copyto(original, saved)
     elif isinstance(original, np.random.Generator):
-        original.bit_generator.state = copy.deepcopy(saved)
+        original.bit_generator.state = saved  # copied in: the saved dict stays reusable
     elif isinstance(original, list | tuple):
         if isinstance(original, list):
             original[:] = [item for item, _ in saved]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn._checks import boolean
 from zeronn.layers.tree import attribute_children
 from zeronn.parameter import Parameter
 
@@ -87,7 +88,8 @@ class Layer:
         return attribute_children(self)
 
     def train(self, mode: bool = True) -> Layer:
-        self.training = bool(mode)
+        """Training mode (``mode=True``) or eval mode (False); returns the layer."""
+        self.training = boolean(mode, "mode", f"{type(self).__name__}.train")
         return self
 
     def eval(self) -> Layer:
