@@ -1,4 +1,4 @@
-"""Tests for zeronn/layers/tree.py: walking a model, one object per place, Parameters listed."""
+"""Tests for zeronn/tree.py: walking a model, one object per place, Parameters listed."""
 
 import numpy as np
 import pytest
@@ -6,9 +6,9 @@ import pytest
 import zeronn
 from zeronn.gradcheck import check_gradients
 from zeronn.layers import Affine, BatchNorm, Layer, Linear, ReLU, Residual, Tanh
-from zeronn.layers.tree import check_tree, walk
 from zeronn.model import Sequential
 from zeronn.parameter import Parameter
+from zeronn.tree import check_tree, walk
 
 
 class Scale(Layer):

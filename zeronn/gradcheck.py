@@ -64,8 +64,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import as_generator, shape_text
-from zeronn.layers.tree import check_tree
 from zeronn.state import Snapshot
+from zeronn.tree import check_tree
 
 # An entry whose disagreement the kink allowance removed by more than this share of the
 # per-entry scale is reported as excused (non-smooth).
@@ -184,7 +184,7 @@ def check_gradients(
     was found (parameters exactly, buffers, carried state, generators, modes; a generator it
     holds is put back even if it is also ``rng``), except that the parameters' ``grad`` hold
     the analytic gradients. A layer object used at two places, or a Parameter that
-    ``named_parameters`` does not list, is refused first (:mod:`zeronn.layers.tree`).
+    ``named_parameters`` does not list, is refused first (:mod:`zeronn.tree`).
     """
     if loss is not None and t is None:
         raise ValueError("check_gradients was given a loss but no targets t to score it with")

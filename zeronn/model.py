@@ -15,10 +15,12 @@ Names are stable: parameter ``W`` of the layer at index 0 is ``"0.W"``, BatchNor
 mean at index 3 is ``"3.running_mean"``. Saving, loading and optimizers rely on them.
 
 A model is built once: each layer object at one place (nested containers too), every
-Parameter listed (:mod:`zeronn.layers.tree`). A call that fails changes nothing: ``forward``
+Parameter listed (:mod:`zeronn.tree`). A call that fails changes nothing: ``forward``
 puts back what its earlier layers moved (running statistics, carried state, Dropout's
 generator) when a later layer refuses its input, ``predict`` and ``summary`` leave every
-layer's mode and state as they found them, ``load_state_dict`` writes all or nothing.
+layer's mode and state as they found them, ``load_state_dict`` writes all or nothing. The
+earlier layers' caches do hold the refused input's values, so ``backward`` then refuses
+until the next good ``forward`` instead of mixing two inputs' caches.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ from numpy.typing import NDArray
 
 from zeronn._checks import boolean, positive_int, shape_text
 from zeronn.layers.base import Layer
-from zeronn.layers.tree import check_tree
 from zeronn.parameter import Parameter
 from zeronn.state import Snapshot, state_slots
 from zeronn.state_dict import checked_values
 from zeronn.summary import model_summary
+from zeronn.tree import check_tree
 
 
 class Sequential:
@@ -73,6 +75,7 @@ class Sequential:
         self.training = True
         # What a forward pass may move, put back when a layer refuses its input half-way.
         self._volatile = state_slots(self, parameters=False)
+        self._stale = False  # a forward raised after some layers cached its values
 
     # -- the forward/backward chain ------------------------------------------------------
 
@@ -89,7 +92,9 @@ class Sequential:
                 x = layer.forward(x)
         except BaseException:
             before.restore()
+            self._stale = True
             raise
+        self._stale = False
         return x
 
     __call__ = forward
@@ -103,6 +108,11 @@ class Sequential:
         skips dℓ/dx (the first layer's largest product, which a training step never reads)
         and returns None; so does a model whose first layer takes integer ids.
         """
+        if self._stale:
+            raise RuntimeError(
+                "Sequential.backward called after a forward that raised: the layers hold that "
+                "call's caches; run forward again first"
+            )
         *later_layers, first_layer = self._reversed
         for layer in later_layers:
             dout = layer.backward(dout)

@@ -13,7 +13,7 @@ way::
 What is state, and so saved:
 
 - a model (a Sequential, a Layer, or any object with ``forward`` and ``named_parameters``),
-  walked through its nested containers (:func:`zeronn.layers.tree.walk`): every Parameter's
+  walked through its nested containers (:func:`zeronn.tree.walk`): every Parameter's
   ``data`` and ``grad`` (skipped with ``parameters=False``), the buffers (``buffer_names``),
   the carried state (``state_names``, a stateful RNN's ``state``), the mode (``training``) of
   every node, and every ``numpy.random.Generator`` a node holds (Dropout's masks);
@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 
 from zeronn.hyperparameter import Hyperparameter
-from zeronn.layers.tree import is_module, walk
 from zeronn.parameter import Parameter
+from zeronn.tree import is_module, walk
 
 
 class Slot:

@@ -50,12 +50,12 @@ from zeronn.divergence import (
 )
 from zeronn.fit_checks import check_before_fit, check_pair, first_batch, first_validation_batch
 from zeronn.history import History
-from zeronn.layers.tree import check_tree
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.metrics import accuracy, correct_predictions
 from zeronn.optimizer import NonFiniteGradientError
 from zeronn.progress import ProgressLine
 from zeronn.state import Snapshot, state_slots
+from zeronn.tree import check_tree
 
 if TYPE_CHECKING:
     from zeronn.model import Sequential

@@ -28,8 +28,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import boolean
-from zeronn.layers.tree import attribute_children
 from zeronn.parameter import Parameter
+from zeronn.tree import attribute_children
 
 
 class Layer:

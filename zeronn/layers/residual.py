@@ -14,7 +14,8 @@ Residual at index 2 is ``"2.1.Wq"``. ``train()`` / ``eval()`` reach the branch's
 
 Each branch layer is its own object (a layer used twice is refused, see
 :mod:`zeronn.layers.base`), and a forward whose branch fails or changes the shape puts back
-what the branch's layers moved (running statistics, carried state, generators).
+what the branch's layers moved (running statistics, carried state, generators); ``backward``
+then refuses until the next good forward, the branch's caches holding the refused input's.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from numpy.typing import NDArray
 
 from zeronn._checks import floating_array, shape_text
 from zeronn.layers.base import Layer
-from zeronn.layers.tree import check_tree
 from zeronn.parameter import Parameter
 from zeronn.state import Snapshot, state_slots
+from zeronn.tree import check_tree
 
 
 class Residual(Layer):
@@ -62,6 +63,7 @@ class Residual(Layer):
                 )
         except BaseException:
             before.restore()
+            self._input_shape = None  # the branch's caches are the refused input's now
             raise
         self._input_shape, self._dtype = x.shape, x.dtype
         return x + branch
