@@ -37,10 +37,13 @@ def clip_or_refuse(params: Sequence[Parameter], max_norm: float) -> None:
     :class:`NonFiniteGradientError` as the optimizer would, before anything is scaled."""
     try:
         clip_grad_norm(params, max_norm)
-    except ValueError as error:  # named as the optimizer names it: the last such parameter,
-        # which the backward pass reached first.
-        index = max(i for i, p in enumerate(params) if not np.isfinite(p.grad).all())
-        raise NonFiniteGradientError(str(error), index=index) from error
+    except ValueError as error:
+        bad = [i for i, p in enumerate(params) if not np.isfinite(p.grad).all()]
+        if not bad:  # another refusal (a max_norm set by hand to 0, say): as it is
+            raise
+        # Named as the optimizer names it: the last such parameter, which the backward pass
+        # reached first.
+        raise NonFiniteGradientError(str(error), index=max(bad)) from error
 
 
 def parameter_name(model: object, params: Sequence[Parameter], index: int) -> str:

@@ -15,38 +15,15 @@ With ``t=None`` the checked scalar is ``sum(forward(x) · dout)`` for a random u
 ``dout ~ N(0, 1)``: a gradient of ones would sum over the output's axes and hide transposes.
 With ``t`` given, the checked scalar is ``loss.forward(forward(x), t)`` (a
 ``SoftmaxCrossEntropy`` unless ``loss=`` says otherwise), backpropagated from
-``loss.backward()``. Errors well under 1e-6 mean the backward pass is right; around 1e-2 or
+``loss.backward()``. Errors of 0, or well under 1e-6, mean the backward pass is right; 1e-2 or
 more means it is wrong.
 
-How the error is measured, so that it cannot cry wolf. For entry i of a checked array (the
-input or a parameter), with the step h = ``eps``, f is evaluated three times, at the point
-(f₀) and one step either side (f₊ = f(x + h·eᵢ), f₋ = f(x − h·eᵢ)):
-
-    cᵢ = (f₊ − f₋) / 2h                                     the central slope
-    uᵢ = |f₊ − 2f₀ + f₋| / 2h  +  ε·(|f₊|~ + |f₋|~) / h     what cᵢ cannot resolve
-
-The first term of uᵢ is the change of slope across the step. Where f is smooth it is about
-h·|f''|/2, a millionth of the curvature, far below any bug; where a kink lies within h of the
-point (an input on ReLU's 0, a max-pool tie) it is half the jump of the slope, exactly the
-amount by which cᵢ, a blend of the slopes either side, may differ from the one-sided slope an
-analytic gradient gives. The second is rounding: ε is float64's machine epsilon and |f|~ the
-sum of the absolute values of f's terms (Σ|y ⊙ dout|, or |loss|), which bounds f's rounding
-better than |f| when the terms cancel. With ``a`` the analytic gradient and n the array's size,
-
-    error = ‖max(|a − c| − u, 0)‖ / max(‖a‖ + ‖c‖, s·√n)
-
-where s is the RMS entry of the numerical gradients of every checked array together. Only
-the disagreement that the numerical slope can resolve counts, so a correct layer is not
-blamed for a kink or for rounding; and an array whose true gradient is exactly 0 (a bias in
-front of BatchNorm, attention's ``bk``), whose own norms are rounding noise, is measured on
-the scale of the others instead of on that noise, while a wrong array (a transposed weight, a
-sum over the batch left out, a factor 2) still scores 1e-2 or more. Where entries needed the
-kink allowance (it removed more than 1e-6 of the per-entry scale max(...)/√n from them), the
-report says how many: it is worth a look if the point was not meant to sit on a kink. One limit
-no three-point check escapes: several kinks crossed by the same step at once (every hidden
-ReLU of a sample at exactly 0) can bend f in opposite directions and hide from the second
-difference, and ReLU's per-unit derivative 0 at 0 then gives a value that is neither
-one-sided slope; keep checked inputs off such points.
+The error of each array (:mod:`zeronn.gradient_error`) counts only the disagreement the
+numerical slope can resolve: not a kink within a step of the point (an input on ReLU's 0),
+not rounding, and an array whose true gradient is exactly 0 (a bias in front of BatchNorm,
+attention's ``bk``) is judged on the other arrays' scale, not on its own rounding noise.
+Correct layers score 0 or near it; a transposed weight, a sum over the batch left out or a
+factor 2 score 1e-2 or more.
 
 Every forward evaluation starts from the module's state as it was found
 (:class:`zeronn.state.Snapshot`): buffers, a stateful RNN's carried state, the generators of
@@ -64,12 +41,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import as_generator, shape_text
+from zeronn.gradient_error import central_differences, gradient_errors
 from zeronn.state import Snapshot
 from zeronn.tree import check_tree
-
-# An entry whose disagreement the kink allowance removed by more than this share of the
-# per-entry scale is reported as excused (non-smooth).
-NON_SMOOTH_SHARE = 1e-6
 
 
 def numerical_gradient(
@@ -180,7 +154,7 @@ def check_gradients(
     targets ``t`` the scalar checked is ``loss(forward(x), t)`` for ``loss`` (default
     ``SoftmaxCrossEntropy()``); without, it is ``sum(forward(x) · dout)`` for a random
     ``dout`` drawn from ``rng``. Everything must be float64. The error of each array is
-    measured as the module docstring says. ``x`` is not modified; the module is left as it
+    measured as :mod:`zeronn.gradient_error` says. ``x`` is not modified; the module is left as it
     was found (parameters exactly, buffers, carried state, generators, modes; a generator it
     holds is put back even if it is also ``rng``), except that the parameters' ``grad`` hold
     the analytic gradients. A layer object used at two places, or a Parameter that
@@ -228,64 +202,15 @@ def check_gradients(
         analytic = {"x": dx.copy()} | {name: p.grad.copy() for name, p in parameters}
         arrays = {"x": x} | {name: p.data for name, p in parameters}
         numeric = {
-            name: _central_differences(evaluate, array, eps, f0[0])
-            for name, array in arrays.items()
+            name: central_differences(evaluate, array, eps, f0[0]) for name, array in arrays.items()
         }
     finally:
         found.restore()
     # The numerical passes ran forward only; leave the analytic gradients in grad.
     for name, parameter in parameters:
         parameter.grad[...] = analytic[name]
-    errors, non_smooth = _errors(analytic, numeric)
+    errors, non_smooth = gradient_errors(analytic, numeric)
     return GradientReport(errors, {name: a.shape for name, a in arrays.items()}, non_smooth)
-
-
-def _central_differences(
-    evaluate: Callable[[], tuple[float, float]], array: NDArray, eps: float, f0: float
-) -> tuple[NDArray, NDArray, NDArray]:
-    """Per entry of ``array``: the central slope c, the kink term and the rounding term of u.
-
-    Each entry is perturbed in place and restored exactly, even if ``evaluate`` raises.
-    """
-    slope, kink, rounding = (np.zeros(array.shape) for _ in range(3))
-    machine_eps = np.finfo(np.float64).eps
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        try:
-            array[index] = original + eps
-            f_plus, size_plus = evaluate()
-            array[index] = original - eps
-            f_minus, size_minus = evaluate()
-        finally:
-            array[index] = original
-        slope[index] = (f_plus - f_minus) / (2 * eps)
-        kink[index] = abs(f_plus - 2 * f0 + f_minus) / (2 * eps)
-        rounding[index] = machine_eps * (size_plus + size_minus) / eps
-    return slope, kink, rounding
-
-
-def _errors(
-    analytic: dict[str, NDArray], numeric: dict[str, tuple[NDArray, NDArray, NDArray]]
-) -> tuple[dict[str, float], dict[str, int]]:
-    """Each array's error and count of excused entries (the module docstring's formulas)."""
-    squares = sum(float(np.sum(slope**2)) for slope, _, _ in numeric.values())
-    size = sum(slope.size for slope, _, _ in numeric.values())
-    shared_scale = np.sqrt(squares / max(size, 1))
-    errors, non_smooth = {}, {}
-    for name, (slope, kink, rounding) in numeric.items():
-        a = analytic[name]
-        n = max(a.size, 1)
-        scale = max(
-            float(np.linalg.norm(a) + np.linalg.norm(slope)),
-            float(shared_scale * np.sqrt(n)),
-            np.finfo(np.float64).tiny,
-        )
-        disagreement = np.abs(a - slope) - rounding
-        excess = np.maximum(disagreement - kink, 0.0)
-        errors[name] = float(np.linalg.norm(excess) / scale)
-        excused = np.minimum(disagreement, kink) > NON_SMOOTH_SHARE * scale / np.sqrt(n)
-        non_smooth[name] = int(np.count_nonzero(excused))
-    return errors, non_smooth
 
 
 def _checked_loss(loss: Any) -> Any:

@@ -123,7 +123,7 @@ def _collect_module(root: object, prefix: str, parameters: bool, out: dict) -> N
             _add(out, Slot(_join(where, "training"), node, "training"))
         for key in (*getattr(node, "buffer_names", ()), *getattr(node, "state_names", ())):
             _add(out, Slot(_join(where, key), node, key))
-        for key, value in vars(node).items():
+        for key, value in _attributes(node):
             if isinstance(value, np.random.Generator):
                 _add(out, Slot(_join(where, key), node, key))
     if parameters:
@@ -132,7 +132,7 @@ def _collect_module(root: object, prefix: str, parameters: bool, out: dict) -> N
         held = [
             (_join(path, key), value)
             for path, node in walk(root)
-            for key, value in vars(node).items()
+            for key, value in _attributes(node)
             if isinstance(value, Parameter)
         ]
         for param_name, param in listed + held:
@@ -180,6 +180,10 @@ def _add_parameter(out: dict, name: str, param: Parameter) -> None:
 
 def _add(out: dict, slot: Slot) -> None:
     out.setdefault((id(slot.holder), slot.key), slot)
+
+
+def _attributes(node: object) -> list[tuple[str, Any]]:
+    return list(getattr(node, "__dict__", {}).items())
 
 
 def _has_methods(obj: object, *names: str) -> bool:

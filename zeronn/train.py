@@ -184,7 +184,7 @@ class Trainer:
         validate = self._validation(validation, "Trainer.fit")
         first = (x[: self.batch_size], t[: self.batch_size])
         validation_batch = first_validation_batch(validation, self.batch_size)
-        t_val = None if validation is None else validation[1]
+        t_val = validation[1] if isinstance(validation, tuple | list) else None
         check_before_fit(self, "Trainer.fit", first, validation_batch, (t, t_val))
 
         def epoch_batches() -> Iterator[tuple[NDArray, NDArray]]:
