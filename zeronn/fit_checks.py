@@ -60,8 +60,13 @@ def check_pair(x: object, t: object, owner: str, *, what: str = "data") -> None:
 def first_batch(source: BatchSource, batch_size: int, owner: str, what: str = "training") -> Batch:
     """The first batch of ``source``, in order and not augmented, for the checks; drawn with a
     generator of its own, so that the trainer's ``rng`` does not move."""
-    batches = source.batches(batch_size, rng=np.random.default_rng(0), shuffle=False)
-    first = next(iter(batches), None)
+    batches = iter(source.batches(batch_size, rng=np.random.default_rng(0), shuffle=False))
+    try:
+        first = next(batches, None)
+    finally:
+        close = getattr(batches, "close", None)  # a generator's decoding threads end here
+        if callable(close):
+            close()
     if first is None:
         raise ValueError(f"{owner} got no {what} batches from its source {source!r}")
     return first
