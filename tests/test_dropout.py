@@ -26,6 +26,14 @@ class FixedMask:
 
 
 @pytest.mark.parametrize(("ratio", "shape"), [(0.5, (1, 1)), (0.3, (3, 7)), (0.0, (2, 3, 5, 5))])
+def test_gradients_in_training_mode(rng, ratio, shape):
+    """check_gradients starts every forward from the generator's state as found: one mask."""
+    layer = Dropout(ratio, rng=0)
+    report = check_gradients(layer, rng.normal(size=shape), rng=rng)
+    assert report.max_error < 1e-6, str(report)
+
+
+@pytest.mark.parametrize(("ratio", "shape"), [(0.5, (1, 1)), (0.3, (3, 7)), (0.0, (2, 3, 5, 5))])
 def test_gradients_with_a_fixed_mask(rng, ratio, shape):
     report = check_gradients(
         FixedMask(Dropout(ratio, rng=0), seed=5), rng.normal(size=shape), rng=rng

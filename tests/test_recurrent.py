@@ -71,10 +71,8 @@ def reference(layer, x, state=None):
 
 
 class CarriedState:
-    """A stateful layer whose every forward starts from the same carried state.
-
-    check_gradients runs forward many times; without this, each run would move the state.
-    """
+    """A stateful layer whose every forward starts from a given carried state (check_gradients
+    itself starts every forward from the state it found: test_gradients_of_a_stateful_layer)."""
 
     def __init__(self, layer, state):
         self.layer, self.state = layer, state
@@ -100,6 +98,16 @@ def test_gradients_through_time(rng, cls, N, T, D, H, return_sequences):
     layer = cls(D, H, return_sequences=return_sequences, rng=rng)
     report = check_gradients(layer, rng.normal(size=(N, T, D)), rng=rng)
     assert report.max_error < 1e-7, str(report)
+
+
+@pytest.mark.parametrize("cls", LAYERS)
+def test_gradients_of_a_stateful_layer(rng, cls):
+    layer = cls(3, 4, stateful=True, rng=rng)
+    layer.forward(rng.normal(size=(2, 5, 3)))
+    carried = layer.state
+    report = check_gradients(layer, rng.normal(size=(2, 6, 3)), rng=rng)
+    assert report.max_error < 1e-7, str(report)
+    assert layer.state is carried  # left as found
 
 
 @pytest.mark.parametrize("cls", LAYERS)
