@@ -9,6 +9,8 @@ parameter's gradient) and what the last finite loss was.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -23,6 +25,11 @@ class NonFiniteLossError(ValueError):
         self.epoch = epoch
         self.step = step
         self.last_finite_loss = last_finite_loss
+
+    def __reduce__(self) -> tuple:
+        # rebuilt with its keyword-only fields, so it crosses from a worker process (--jobs)
+        fields = {"epoch": self.epoch, "step": self.step, "last_finite_loss": self.last_finite_loss}
+        return functools.partial(type(self), **fields), self.args
 
 
 def named_buffers(model: object) -> list[tuple[str, NDArray]]:
