@@ -36,7 +36,7 @@ def test_expand_restricted_to_classes_and_counts(rng):
 def test_expand_rejects_bad_input(rng):
     with pytest.raises(ValueError, match=r"one label per image in t, 3 of them, got \(2,\)"):
         expand(rng.random((3, 4, 4)), np.zeros(2, int))
-    with pytest.raises(ValueError, match="finite angles"):
+    with pytest.raises(ValueError, match="each angle to be a finite number, got nan"):
         expand(rng.random((3, 4, 4)), np.zeros(3, int), (np.nan,))
 
 

@@ -81,9 +81,12 @@ def spec_text(spec: Spec, other: Spec | None = None) -> str:
     words = f"{article} {model}" + (f" with --hidden {_widths(hidden)}" if hidden else "")
     if "input_shape" in arguments:
         inputs = f"{'×'.join(map(str, arguments['input_shape']))} images"
+    elif "sizes" in arguments:
+        inputs = f"{arguments['sizes'][0]} inputs"
     else:
-        inputs = f"{arguments.get('sizes', [ROW_STEPS * ROW_STEPS])[0]} inputs"
-    text = f"{words} for {inputs} and {arguments.get('classes')} classes"
+        inputs = f"rows of {arguments.get('input_size')} pixels"
+    classes = arguments.get("classes", arguments.get("sizes", [None])[-1])
+    text = f"{words} for {inputs} and {classes} classes"
     if other is not None and other != spec and spec_text(other) == text:
         return f"{text}, built by {_call_text(spec)}"
     return text

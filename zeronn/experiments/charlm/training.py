@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn._checks import non_negative_int, positive_real, text
 from zeronn.clip import clip_grad_norm
 from zeronn.data.text import CharVocabulary, iterate_bptt
 from zeronn.divergence import NonFiniteLossError
@@ -156,7 +157,9 @@ def sample_text(
     starts after the vocabulary's first character (a newline in most texts: it sorts first),
     which is not returned.
     """
-    start = prompt or vocabulary.chars[0]
+    temperature = positive_real(temperature, "temperature", "sample_text")
+    length = non_negative_int(length, "length", "sample_text")
+    start = text(prompt, "prompt", "sample_text") or vocabulary.chars[0]
     ids = list(vocabulary.encode(start))
     stateful = any(getattr(layer, "stateful", False) for layer in model)
     training = model.training
