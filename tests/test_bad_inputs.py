@@ -5,6 +5,7 @@ command rows also check that a refused run creates no output folder and exits wi
 before any data is read.
 """
 
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 import zeronn
 from zeronn import augment, data, layers, models, optim
 from zeronn.cli import main
+from zeronn.data.idx import write_idx
 from zeronn.experiments.charlm.config import CharLMConfig
 from zeronn.experiments.fewshot.config import FewshotConfig
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
@@ -386,3 +388,87 @@ def test_the_same_bad_value_gets_the_same_error_everywhere(
         _, _, said = str(caught.value).partition(" expected ")
         assert said == words, (taker, str(caught.value))
     assert list(tmp_path.iterdir()) == []  # refused before any folder was made
+
+
+# -- user errors found while a command runs ----------------------------------------------------
+# Files that are not what was asked for are found only when they are read: still one line and
+# exit code 2, and no output folder (tiny synthetic IDX files, written by each row's setup).
+def _write_split(folder, n_train=12, n_test=6, labels=None, images=None):
+    rng = np.random.default_rng(0)
+    for split, count in (("train", n_train), ("t10k", n_test)):
+        write_idx(
+            folder / f"{split}-images-idx3-ubyte.gz",
+            rng.integers(0, 256, (count if images is None else images, 28, 28), dtype=np.uint8),
+        )
+        values = np.arange(count) % 10 if labels is None else labels[:count]
+        write_idx(folder / f"{split}-labels-idx1-ubyte.gz", values.astype(np.uint8))
+
+
+def _bomb(folder):
+    _write_split(folder)
+    header = bytes([0, 0, 8, 1]) + (12).to_bytes(4, "big")
+    path = folder / "train-labels-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(header + bytes(range(12)) + bytes(8 << 20)))
+
+
+def _truncated(folder):
+    _write_split(folder)
+    path = folder / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:300])
+
+
+RUN_CASES = [
+    # (argv, dataset folder under --root, setup(folder), words in the one-line error)
+    (["train", "--no-verify"], "mnist", lambda f: _write_split(f, images=11), "counts differ"),
+    (
+        ["train", "--no-verify"],
+        "mnist",
+        lambda f: _write_split(f, labels=np.full(12, 12)),
+        r"labels must be in [0, 10), found 12",
+    ),
+    (["train"], "mnist", _write_split, "declares shape (12,), not the (60000,) of MNIST's"),
+    (["train", "--no-verify"], "mnist", _bomb, "declares 12 items of 1 byte (shape (12,)) but"),
+    (["train", "--no-verify"], "mnist", _truncated, "corrupt gzip stream"),
+    (
+        ["fewshot", "--no-verify", "--samples", "50"],
+        "mnist",
+        _write_split,
+        "--samples asked for 50 images, but mnist has 12 training images",
+    ),
+    (["fewshot", "--no-verify"], "mnist", _bomb, "holds more than"),
+    (["fewshot"], "mnist", _write_split, "declares shape (12,), not the (60000,)"),
+    (
+        ["flip-balance", "--no-verify", "--train-per-class", "5", "--no-figures"],
+        "fashion-mnist",
+        _write_split,
+        "--train-per-class asked for 5 images of each class",
+    ),
+    (
+        ["flip-balance", "--no-verify", "--no-figures"],
+        "fashion-mnist",
+        lambda f: _write_split(f, images=10),
+        "image and label counts differ",
+    ),
+    (["flip-balance"], "fashion-mnist", _write_split, "Fashion-MNIST was asked for, but"),
+    (
+        ["flip-balance", "--no-verify", "--lr", "1e30", "--epochs", "3", "--seeds", "0"],
+        "fashion-mnist",
+        _write_split,
+        "; lower --lr (now 1e+30) or use --dtype float64",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "dataset", "setup", "message"), RUN_CASES)
+def test_bad_files_found_while_running_are_one_line(
+    argv, dataset, setup, message, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    setup(tmp_path / "data" / dataset)
+    out = tmp_path / "out"
+    flags = ["--root", str(tmp_path / "data"), "--no-download", "--out", str(out)]
+    assert main([*argv, *flags]) == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error
+    assert len(error.splitlines()) == 1
+    assert not out.exists()

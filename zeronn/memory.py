@@ -4,11 +4,12 @@ A size flag mistyped by a few zeros (``--hidden 200000,200000``) should fail in 
 with one line, not after the data is loaded, minutes into swapping. The estimate is deliberately
 rough and on the low side, so that it never refuses a run that would fit::
 
-    bytes ≈ P · s · (2 + k)  +  B · A · s
+    bytes ≈ P · s · (3 + k)  +  B · A · s
 
 ``P`` parameters of ``s`` bytes each (float32: 4, float64: 8), counted once for the weights,
-once for their gradients and ``k`` times for the optimizer's state (Adam keeps two moments,
-Momentum, Nesterov, AdaGrad and RMSprop one array, SGD none); ``B`` samples in a batch and
+once for their gradients, once for the optimizer's scratch array and ``k`` times for its state
+(Adam keeps two moments, Momentum, Nesterov, AdaGrad and RMSprop one array, SGD none); ``B``
+samples in a batch and
 ``A`` the values one sample makes in the model's largest layer (a convolution's unfolded
 im2col rows count, attention's T × T weights of every head too).
 
@@ -32,9 +33,9 @@ OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "nesterov": 1, "adagrad": 1, "rmspro
 _UNITS = ("bytes", "kB", "MB", "GB", "TB", "PB")
 
 
-def available_bytes() -> int | None:
+def available_bytes(meminfo: str = "/proc/meminfo") -> int | None:
     """The memory a new allocation can get now, in bytes, or None when it cannot be read."""
-    with contextlib.suppress(OSError, ValueError), open("/proc/meminfo", encoding="ascii") as file:
+    with contextlib.suppress(OSError, ValueError), open(meminfo, encoding="ascii") as file:
         for line in file:
             if line.startswith("MemAvailable:"):
                 return int(line.split()[1]) * 1024  # the file's "kB" are KiB
@@ -77,9 +78,9 @@ class ModelSize:
     largest_layer: int
 
     def training_bytes(self, batch_size: int, itemsize: int, optimizer: str | None) -> int:
-        """Weights, gradients and the optimizer's state, and one batch through the largest
-        layer; ``optimizer`` None: evaluation only (weights and one batch)."""
-        copies = 1 if optimizer is None else 2 + OPTIMIZER_STATE[optimizer]
+        """Weights, gradients, the optimizer's scratch and state, and one batch through the
+        largest layer; ``optimizer`` None: evaluation only (weights and one batch)."""
+        copies = 1 if optimizer is None else 3 + OPTIMIZER_STATE[optimizer]
         return (self.parameters * copies + batch_size * self.largest_layer) * itemsize
 
 

@@ -119,6 +119,6 @@ def run(config: FlipBalanceConfig) -> int:
     from zeronn.experiments.flip_balance.run import run_flip_balance
     from zeronn.threads import blas_threads
 
-    with blas_threads(config.threads):
+    with blas_threads(config.threads), options.run_quietly():
         run_flip_balance(config)
     return 0

@@ -158,6 +158,6 @@ def run(config: TrainConfig) -> int:
     from zeronn.threads import blas_threads
     from zeronn.workflows.train import train_and_evaluate
 
-    with blas_threads(config.threads):
+    with blas_threads(config.threads), options.run_quietly():
         train_and_evaluate(config)
     return 0
