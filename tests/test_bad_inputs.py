@@ -436,6 +436,12 @@ RUN_CASES = [
         "--samples asked for 50 images, but mnist has 12 training images",
     ),
     (["fewshot", "--no-verify"], "mnist", _bomb, "holds more than"),
+    (
+        ["fewshot", "--no-verify", "--lr", "1e300", "--steps", "5"],
+        "mnist",
+        _write_split,
+        "training diverged at step 2: the logits of 10 of 10 samples are not finite",
+    ),
     (["fewshot"], "mnist", _write_split, "declares shape (12,), not the (60000,)"),
     (
         ["flip-balance", "--no-verify", "--train-per-class", "5", "--no-figures"],

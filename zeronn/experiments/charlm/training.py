@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from zeronn._checks import non_negative_int, positive_real, text
 from zeronn.clip import clip_grad_norm
 from zeronn.data.text import CharVocabulary, iterate_bptt
-from zeronn.divergence import NonFiniteLossError
+from zeronn.divergence import NonFiniteLossError, non_finite_logits
 from zeronn.experiments.charlm.models import reset_state
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
@@ -110,6 +110,8 @@ def train_language_model(
         if starts_pass:
             reset_state(model)
         logits = model.forward(x)
+        if (problem := non_finite_logits(logits.reshape(-1, logits.shape[-1]))) is not None:
+            raise _diverged(problem, step, curve.train_bpc)
         loss = loss_fn.forward(logits, t)
         if not math.isfinite(loss):  # stop before a NaN reaches the weights
             raise _diverged(f"the loss is {loss}", step, curve.train_bpc)
