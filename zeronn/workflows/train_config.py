@@ -24,7 +24,6 @@ from zeronn._checks import (
     non_negative_int,
     positive_int,
     positive_real,
-    sequence,
     text,
 )
 from zeronn.data.datasets import DATASETS as DATASET_INFO
@@ -35,11 +34,11 @@ from zeronn.run_folder import check_output_folder
 from zeronn.workflows import train_model
 from zeronn.workflows.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
 
-MODELS = ("mlp", "simple-convnet", "deep-convnet", "lstm", "gru", "rnn")
+MODELS = train_model.MODELS
 # The recurrent models read an image row by row: 28 time steps of 28 pixels.
 RECURRENT_MODELS = train_model.RECURRENT_MODELS
 # --hidden when not given: the MLP's hidden widths, or the recurrent layer's width.
-DEFAULT_HIDDEN = {"mlp": (100, 100), "recurrent": (128,)}
+DEFAULT_HIDDEN = train_model.DEFAULT_HIDDEN
 DATASETS = ("mnist", "fashion-mnist")
 SCHEDULES = ("none", "step", "cosine")
 # optimizer name -> its default learning rate
@@ -174,29 +173,10 @@ class TrainConfig:
 
     def _choose_network(self, saved: dict[str, Any] | None) -> None:
         """``model`` and ``hidden``: as given, else what the ``load`` file holds, else the
-        defaults; a --hidden that a convnet would ignore is refused."""
-        given = self.model is not None, self.hidden is not None
-        built_by = None if saved is None else saved.get("built_by")
-        options = None if not isinstance(built_by, dict) else train_model.options_of(built_by)
-        model = self.model
-        if model is None:
-            model = "mlp" if options is None else options[0]
-        model = choice(model, "model", _OWNER, MODELS)
-        hidden = self.hidden
-        if hidden is None and options is not None and options[0] == model:
-            hidden = options[1]
-        if hidden is None:
-            hidden = DEFAULT_HIDDEN["recurrent" if model in RECURRENT_MODELS else "mlp"]
-        hidden = sequence(hidden, "hidden", _OWNER, positive_int, item="each hidden width")
-        if given[1] and model not in ("mlp", *RECURRENT_MODELS):
-            raise ValueError(
-                f"--hidden sets the widths of mlp, lstm, gru and rnn; {model} has none to set"
-            )
-        if self.data is not None and model in RECURRENT_MODELS:
-            raise ValueError(
-                f"--model {model} reads a 28×28 MNIST-family image row by row; with --data "
-                "use mlp, simple-convnet or deep-convnet"
-            )
+        defaults (:func:`zeronn.workflows.train_model.choose_options`)."""
+        model, hidden = train_model.choose_options(
+            self.model, self.hidden, saved, folder=self.data is not None, owner=_OWNER
+        )
         object.__setattr__(self, "model", model)
         object.__setattr__(self, "hidden", hidden)
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from zeronn import memory, models
+from zeronn._checks import choice, positive_int, sequence
 from zeronn.model import Sequential
 
 RECURRENT_MODELS = ("lstm", "gru", "rnn")
@@ -26,8 +27,11 @@ FACTORIES = {
     "deep-convnet": "deep_convnet",
     **dict.fromkeys(RECURRENT_MODELS, "recurrent_classifier"),
 }
+MODELS = tuple(FACTORIES)
 # The recurrent models read an MNIST-family image row by row: 28 steps of 28 pixels.
 ROW_STEPS = 28
+# --hidden when not given: the MLP's hidden widths, or the recurrent layer's width.
+DEFAULT_HIDDEN = {"mlp": (100, 100), "recurrent": (128,)}
 Spec = dict[str, Any]
 
 
@@ -49,6 +53,40 @@ def network_spec(
     else:
         arguments = {"input_shape": list(image_shape), "classes": classes, "dropout": 0.5}
     return {"factory": FACTORIES[model], "arguments": arguments}
+
+
+def choose_options(
+    model: object,
+    hidden: object,
+    saved: dict[str, Any] | None,
+    *,
+    folder: bool,
+    owner: str,
+) -> tuple[str, tuple[int, ...]]:
+    """``(--model, --hidden)``: as given, else what the ``saved`` architecture of a --load
+    file holds (when it names a network ``zeronn train`` builds), else mlp and the defaults;
+    a --hidden that a convnet would ignore, and a recurrent model on a ``folder``, are refused.
+    """
+    built_by = None if saved is None else saved.get("built_by")
+    options = options_of(built_by) if isinstance(built_by, dict) else None
+    chosen = model if model is not None else "mlp" if options is None else options[0]
+    chosen = choice(chosen, "model", owner, MODELS)
+    widths = hidden
+    if widths is None and options is not None and options[0] == chosen:
+        widths = options[1]
+    if widths is None:
+        widths = DEFAULT_HIDDEN["recurrent" if chosen in RECURRENT_MODELS else "mlp"]
+    widths = sequence(widths, "hidden", owner, positive_int, item="each hidden width")
+    if hidden is not None and chosen not in ("mlp", *RECURRENT_MODELS):
+        raise ValueError(
+            f"--hidden sets the widths of mlp, lstm, gru and rnn; {chosen} has none to set"
+        )
+    if folder and chosen in RECURRENT_MODELS:
+        raise ValueError(
+            f"--model {chosen} reads a 28×28 MNIST-family image row by row; with --data use "
+            "mlp, simple-convnet or deep-convnet"
+        )
+    return chosen, widths
 
 
 def build_network(spec: Spec, rng: np.random.Generator, dtype: str) -> Sequential:
