@@ -12,7 +12,8 @@ it writes::
 
 A folder (``config.data``) is streamed, never loaded whole; how its parts are chosen:
 :mod:`zeronn.workflows.train_folder`. ``evaluate_only`` skips training and evaluates the
-``load`` weights (the model options must describe the same architecture).
+``load`` weights (the config has read the model options from the file, or checked the given
+ones against it: :mod:`zeronn.workflows.train_model`).
 """
 
 from __future__ import annotations
