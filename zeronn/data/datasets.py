@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 # The download module stays reachable as datasets._download, where callers (tests) patch it.
+from zeronn._checks import boolean
 from zeronn.data import download as _download  # noqa: F401
 from zeronn.data.errors import DataError
 from zeronn.data.identity import verify_identity, verify_shape
@@ -150,6 +151,8 @@ def locate_dataset(
 
 
 def _dataset_info(name: str) -> DatasetInfo:
+    if not isinstance(name, str):
+        raise TypeError(f"expected a dataset name such as 'mnist', got {name!r}")
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; expected one of {sorted(DATASETS)}")
     return DATASETS[name]
@@ -249,6 +252,14 @@ def load_dataset(
     differ, or labels outside the classes, raise :class:`~zeronn.data.errors.DataError`.
     """
     info = _dataset_info(name)
+    for flag, value in (
+        ("normalize", normalize),
+        ("flatten", flatten),
+        ("one_hot_label", one_hot_label),
+        ("download", download),
+        ("verify", verify),
+    ):
+        boolean(value, flag, "load_dataset")
     folder = locate_dataset(name, root=root, download=download)
     classes = len(info.classes)
     splits = []
