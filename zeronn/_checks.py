@@ -207,8 +207,9 @@ def sequence(
     item: str,
     distinct: bool = False,
 ) -> tuple[T, ...]:
-    """A non-empty list or tuple whose every entry passes ``check`` (named ``item`` in its
-    errors, e.g. "each hidden width"); with ``distinct``, a repeated entry is refused by value.
+    """A non-empty list, tuple or 1-D array whose every entry passes ``check`` (named ``item``
+    in its errors, e.g. "each hidden width"); with ``distinct``, a repeated entry is refused by
+    value. Returned as a tuple of what ``check`` returned.
 
     >>> sequence([3, 2], "hidden", "Thing", positive_int, item="each hidden width")
     (3, 2)

@@ -141,7 +141,7 @@ class TrainConfig:
         saved = None if self.load is None else train_model.saved_architecture(self.load)
         self._choose_network(saved)
 
-        image_shape, classes = MNIST_IMAGE, len(DATASET_INFO["mnist"].classes)
+        image_shape = MNIST_IMAGE
         if self.data is None:
             put("dataset", choice(self.dataset or "mnist", "dataset", _OWNER, DATASETS))
             if self.image_size is not None or self.color is not None:
