@@ -34,10 +34,10 @@ def test_expand_restricted_to_classes_and_counts(rng):
 
 
 def test_expand_rejects_bad_input(rng):
-    with pytest.raises(ValueError, match=r"one label per image, 3 rows, got t \(2,\)"):
-        expand(rng.random((3, 4, 4)), np.zeros(2))
-    with pytest.raises(ValueError, match="finite angles"):
-        expand(rng.random((3, 4, 4)), np.zeros(3), (np.nan,))
+    with pytest.raises(ValueError, match=r"one label per image in t, 3 of them, got \(2,\)"):
+        expand(rng.random((3, 4, 4)), np.zeros(2, int))
+    with pytest.raises(ValueError, match="each angle to be a finite number, got nan"):
+        expand(rng.random((3, 4, 4)), np.zeros(3, int), (np.nan,))
 
 
 def test_expand_without_clip_keeps_scipys_overshoot(rng):

@@ -75,7 +75,10 @@ def test_rotate_by_zero_and_quarter_turns_is_exact(rng):
     ("kwargs", "message"),
     [
         ({"angles": [1.0, 2.0]}, r"one angle per image, shape \(3,\), got \(2,\)"),
-        ({"angles": [1.0, np.nan, 2.0]}, "finite angles, got nan at index 1"),
+        (
+            {"angles": [1.0, np.nan, 2.0]},
+            r"each angle to be a finite number, got nan \(angle 1 of 3",
+        ),
         ({"angles": 5.0, "order": 6}, "order to be an integer in 0..5, got 6"),
         ({"angles": 5.0, "mode": "edge"}, "mode .* got 'edge'"),
     ],

@@ -5,6 +5,7 @@ command rows also check that a refused run creates no output folder and exits wi
 before any data is read.
 """
 
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -13,12 +14,16 @@ import pytest
 import zeronn
 from zeronn import augment, data, layers, models, optim
 from zeronn.cli import main
+from zeronn.data.idx import write_idx
+from zeronn.experiments.charlm.config import CharLMConfig
 from zeronn.experiments.fewshot.config import FewshotConfig
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
 from zeronn.workflows.train_config import TrainConfig
 
 P = zeronn.Parameter(np.zeros(3))
 IMAGES = np.zeros((2, 1, 6, 6))
+LABELS = np.array([0, 1])
+ONE_HOT = np.eye(3)[[0, 2]]
 
 CASES = [
     # (call, error, words in the message)
@@ -42,8 +47,7 @@ CASES = [
     (lambda: optim.Adam([P], beta1=1.0), ValueError, r"beta1 in \[0, 1\)"),
     (lambda: optim.SGD([P], lr=0.1, weight_decay=-1), ValueError, "weight_decay to be a number"),
     (lambda: optim.SGD([P, P], lr=0.1), ValueError, "same Parameter twice"),
-    (lambda: zeronn.manual_seed(-1), ValueError, "non-negative int seed, got -1"),
-    (lambda: zeronn.manual_seed(1.5), ValueError, "non-negative int seed, got 1.5"),
+    (lambda: zeronn.manual_seed(-1), ValueError, "seed to be a non-negative integer, got -1"),
     (lambda: zeronn.Sequential([]), ValueError, "at least one layer"),
     (lambda: zeronn.Sequential(layers.ReLU()), TypeError, r"a list of layers"),
     (
@@ -59,6 +63,9 @@ CASES = [
     (lambda: data.iterate_batches(np.zeros((3, 2)), np.zeros(2), 2), ValueError, "same number"),
     (lambda: data.sample_per_class(np.zeros(3), 1), TypeError, "integer labels"),
     (lambda: data.load_dataset("cifar"), ValueError, "unknown dataset 'cifar'"),
+    (lambda: data.load_dataset(None), TypeError, "a dataset name such as 'mnist', got None"),
+    (lambda: data.load_mnist(normalize="no"), TypeError, "normalize to be True or False, got"),
+    (lambda: data.load_mnist(verify=1), TypeError, "load_dataset expected verify to be True or"),
     (lambda: augment.rotate(IMAGES, [1.0]), ValueError, "one angle per image"),
     (lambda: augment.rotate(IMAGES, 5.0, order=6), ValueError, "order to be an integer in 0..5"),
     (lambda: augment.rotate(IMAGES, 5.0, mode="edge"), ValueError, "mode .* to be one of"),
@@ -79,7 +86,11 @@ CASES = [
     (lambda: TrainConfig(out=Path("o"), val_split=1.0), ValueError, r"val_split in \[0, 1\)"),
     (lambda: TrainConfig(out=Path("o"), train_subset=60_001), ValueError, "has 60000 training"),
     (lambda: TrainConfig(out=Path("o"), augment="spin=3"), ValueError, "unknown setting 'spin'"),
-    (lambda: FewshotConfig(out=Path("o"), order=7), ValueError, "spline order from 0 to 5"),
+    (
+        lambda: FewshotConfig(out=Path("o"), order=7),
+        ValueError,
+        r"order to be an integer in 0\.\.5",
+    ),
     (lambda: FewshotConfig(out=Path("o"), sweep=(10, 100_000)), ValueError, "--sweep asked for"),
     (
         lambda: FewshotConfig(out=Path("o"), samples=60_000, sampling="per-class"),
@@ -89,6 +100,41 @@ CASES = [
     (lambda: FewshotConfig(out=Path("o"), literal=True, repeats=3), ValueError, "--repeats"),
     (lambda: FlipBalanceConfig(out=Path("o"), classes=(3, 3)), ValueError, "two different"),
     (lambda: FlipBalanceConfig(out=Path("o"), train_per_class=7000), ValueError, "hold 6000"),
+    # labels and class indices: integer dtype, one per image, in range
+    (lambda: augment.expand(IMAGES, np.zeros(2)), TypeError, "t as integer class indices, got"),
+    (lambda: augment.expand(IMAGES, np.zeros(3, int)), ValueError, "one label per image in t, 2"),
+    (lambda: augment.expand(IMAGES, np.array([0, -1])), ValueError, "expected t >= 0, got -1"),
+    (lambda: augment.expand(IMAGES, LABELS, classes=[1, 1]), ValueError, "distinct classes, got 1"),
+    (lambda: augment.expand(IMAGES, LABELS, classes=[1.0]), TypeError, "each of classes to be a"),
+    (
+        lambda: augment.expand(IMAGES, ONE_HOT, classes=[3]),
+        ValueError,
+        r"classes in \[0, 3\), got 3",
+    ),
+    (lambda: augment.expand(IMAGES, ONE_HOT * 2), ValueError, "one-hot rows in t: zeros and a"),
+    (
+        lambda: augment.class_counts(np.array([0.5])),
+        TypeError,
+        "class_counts expected t as integer",
+    ),
+    (lambda: models.mlp("784"), TypeError, "sizes as a list of at least two widths"),
+    (lambda: models.simple_convnet(filters=2.0), TypeError, "filters to be a positive integer"),
+    (lambda: zeronn.manual_seed(1.5), TypeError, "seed to be a non-negative integer, got 1.5"),
+    (lambda: TrainConfig(out=Path("o"), hidden=(100, 0)), ValueError, "each hidden width to be a"),
+    (lambda: TrainConfig(out=Path("o"), hidden="100"), TypeError, "hidden as a list or tuple"),
+    (lambda: TrainConfig(out=Path("o"), augment="zoom=nan"), ValueError, "zoom=nan"),
+    (lambda: TrainConfig(out=Path("o"), verbose="no"), TypeError, "verbose to be True or False"),
+    (
+        lambda: TrainConfig(out=Path("o"), val_split=0.9, train_subset=1),
+        ValueError,
+        "--val-split 0.9 holds out all 1 training images",
+    ),
+    (lambda: FewshotConfig(out=Path("o"), angles=(15, "15")), TypeError, "each angle to be a num"),
+    (lambda: FewshotConfig(out=Path("o"), sweep=(10, 10.0)), TypeError, "each --sweep size to be"),
+    (lambda: FlipBalanceConfig(out=Path("o"), seeds=3), TypeError, "seeds as a list or tuple"),
+    (lambda: CharLMConfig(out=Path("o"), temperatures=(1, 1.0)), ValueError, "distinct temperat"),
+    (lambda: CharLMConfig(out=Path("o"), held_out_fraction=0.5), ValueError, r"in \(0, 0\.5\)"),
+    (lambda: CharLMConfig(out=Path("o"), prompt=b"The"), TypeError, "prompt to be a str"),
 ]
 
 
@@ -108,10 +154,34 @@ COMMAND_CASES = [
     (["fewshot", "--sweep", "10,100000"], "--sweep asked for 100000 images"),
     (["fewshot", "--samples", "12", "--sampling", "per-class"], "multiple of 10, got 12"),
     (["fewshot", "--literal", "--init", "he"], "--init must be a std"),
-    (["fewshot", "--order", "9"], "spline order from 0 to 5"),
+    (["fewshot", "--order", "9"], "expected order to be an integer in 0..5, got 9"),
     (["flip-balance", "--classes", "4,4"], "two different Fashion-MNIST class indices"),
-    (["flip-balance", "--conditions", "flip-c"], "expected conditions from"),
+    (["flip-balance", "--conditions", "flip-c"], "expected condition to be one of 'none', "),
     (["flip-balance", "--train-per-class", "9000"], "hold 6000 each"),
+    (
+        ["train", "--hidden", "0"],
+        "train expected each hidden width to be a positive integer, got 0",
+    ),
+    (["train", "--hidden", "2000000,2000000"], "--model mlp --hidden 2000000,2000000 (its weights"),
+    (["train", "--model", "lstm", "--hidden", "3000000"], "adam's state in float32, and a batch"),
+    (["train", "--model", "deep-convnet", "--hidden", "10"], "deep-convnet has none to set"),
+    (
+        ["train", "--augment", "rotation=-5"],
+        "RandomRotation expected rotation_range to be a number",
+    ),
+    (["train", "--augment", "shift=inf"], "'shift=inf': RandomShift expected"),
+    (["train", "--val-split", "0.01", "--train-subset", "10"], "holds out no image of the 10"),
+    (["fewshot", "--angles=15,inf"], "fewshot expected each angle to be a finite number, got inf"),
+    (["fewshot", "--init", "nan"], "fewshot expected init (a std) to be a finite number, got nan"),
+    (["fewshot", "--sweep", "10,-10"], "each --sweep size to be a positive integer, got -10"),
+    (["flip-balance", "--seeds", "1,2,1"], "distinct seeds, got 1 more than once in (1, 2, 1)"),
+    (["flip-balance", "--classes", "0,x"], "each of classes to be a non-negative integer, got 'x'"),
+    (["flip-balance", "--classes", "0,1,2"], "expected two classes, got 3"),
+    (["flip-balance", "--conditions", ","], "at least one value in conditions, got ()"),
+    (["charlm", "--temperature", "0.5,0.5"], "distinct temperatures, got 0.5 more than once"),
+    (["charlm", "--temperature", "inf"], "each temperature to be a finite number, got inf"),
+    (["charlm", "--hidden", "1000000"], "--hidden 1000000 (its weights, gradients and adam's"),
+    (["charlm", "--model", "transformer", "--embed-dim", "400000"], "--heads 4 --blocks 2 (its"),
 ]
 
 
@@ -122,7 +192,8 @@ def test_commands_refuse_bad_values_before_anything_is_read_or_created(
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     root = tmp_path / "no-data-here"  # a refusal must come before the data is looked for
-    assert main([*argv, "--root", str(root), "--out", str(out)]) == 2
+    data = [] if argv[0] == "charlm" else ["--root", str(root)]  # charlm's text ships with Python
+    assert main([*argv, *data, "--out", str(out)]) == 2
     error = capsys.readouterr().err.strip()
     assert message in error
     assert len(error.splitlines()) == 1
@@ -158,3 +229,255 @@ def test_a_bug_is_not_reported_as_bad_input(monkeypatch, capsys):
     with pytest.raises(TypeError, match="a bug inside a layer"):
         main(["train", "--out", "never-created"])
     assert not Path("never-created").exists()
+
+
+# -- the same value means the same everywhere -------------------------------------------------
+# One bad value per row; every config and public function that takes the argument must refuse
+# it with the same error type and the same words after "<owner> expected ".
+SAME_VALUE_CASES = [
+    # (argument, bad value, error, words after "<owner> expected ")
+    ("lr", True, TypeError, "lr to be a number, got True"),
+    ("lr", "0.1", TypeError, "lr to be a number, got '0.1'"),
+    ("lr", 0, ValueError, "lr to be a positive number, got 0"),
+    ("lr", -0.5, ValueError, "lr to be a positive number, got -0.5"),
+    ("lr", float("nan"), ValueError, "lr to be a finite number, got nan"),
+    ("seed", -1, ValueError, "seed to be a non-negative integer, got -1"),
+    ("seed", 1.0, TypeError, "seed to be a non-negative integer, got 1.0"),
+    ("seed", True, TypeError, "seed to be a non-negative integer, got True"),
+    ("batch_size", 0, ValueError, "batch_size to be a positive integer, got 0"),
+    ("batch_size", 32.0, TypeError, "batch_size to be a positive integer, got 32.0"),
+    ("epochs", 0, ValueError, "epochs to be a positive integer, got 0"),
+    ("epochs", "4", TypeError, "epochs to be a positive integer, got '4'"),
+    ("threads", 0, ValueError, "threads to be a positive integer, got 0"),
+    ("threads", 2.5, TypeError, "threads to be a positive integer, got 2.5"),
+    ("dtype", "int8", TypeError, "dtype float32 or float64, got int8"),
+    ("dtype", "float16", TypeError, "dtype float32 or float64, got float16"),
+    ("clip_grad_norm", 0.0, ValueError, "clip_grad_norm to be a positive number, got 0.0"),
+    ("clip_grad_norm", np.inf, ValueError, "clip_grad_norm to be a finite number, got inf"),
+    ("hidden widths", (64, 0), ValueError, "each hidden width to be a positive integer, got 0"),
+    (
+        "hidden widths",
+        (64, True),
+        TypeError,
+        "each hidden width to be a positive integer, got True",
+    ),
+    ("angles", (np.nan,), ValueError, "each angle to be a finite number, got nan"),
+    ("order", 6, ValueError, "order to be an integer in 0..5, got 6"),
+    ("order", 1.0, TypeError, "order to be an integer in 0..5, got 1.0"),
+    ("image_size", 0, ValueError, "image_size to be a positive integer, got 0"),
+    ("image_size", "64", TypeError, "image_size to be a positive integer, got '64'"),
+    ("overwrite", "no", TypeError, "overwrite to be True or False, got 'no'"),
+    ("verify", 1, TypeError, "verify to be True or False, got 1"),
+    ("color", "RGB", ValueError, "color to be one of 'rgb', 'grayscale', got 'RGB'"),
+    ("color", 3, TypeError, "color to be one of 'rgb', 'grayscale', got 3"),
+]
+NOWHERE = Path("no-such-folder")  # image_size and color are checked before the folder is looked at
+
+
+def _image_folder_call(value, name):
+    from zeronn.data import load_image_folder
+
+    options = {"image_size": 8, name: value}
+    return load_image_folder(".", **options)  # the test's empty folder: the value comes first
+
+
+# argument -> every entry point that takes it: (name of the entry point, call with the value)
+TAKERS = {
+    "lr": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), lr=v)),
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), lr=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), lr=v)),
+        ("CharLMConfig", lambda v: CharLMConfig(out=Path("o"), lr=v)),
+        ("SGD", lambda v: optim.SGD([P], lr=v)),
+        ("Adam", lambda v: optim.Adam([P], lr=v)),
+    ],
+    "seed": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), seed=v)),
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), seed=v)),
+        ("CharLMConfig", lambda v: CharLMConfig(out=Path("o"), seed=v)),
+        ("manual_seed", lambda v: zeronn.manual_seed(v)),
+    ],
+    "batch_size": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), batch_size=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), batch_size=v)),
+        ("CharLMConfig", lambda v: CharLMConfig(out=Path("o"), batch_size=v)),
+        (
+            "Trainer",
+            lambda v: zeronn.Trainer(models.mlp([2, 2]), optim.SGD([P], 0.1), batch_size=v),
+        ),
+        ("iterate_batches", lambda v: data.iterate_batches(np.zeros((3, 2)), np.zeros(3), v)),
+    ],
+    "epochs": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), epochs=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), epochs=v)),
+    ],
+    "threads": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), threads=v)),
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), threads=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), threads=v)),
+        ("CharLMConfig", lambda v: CharLMConfig(out=Path("o"), threads=v)),
+    ],
+    "dtype": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), dtype=v)),
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), dtype=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), dtype=v)),
+        ("CharLMConfig", lambda v: CharLMConfig(out=Path("o"), dtype=v)),
+        ("Affine", lambda v: layers.Affine(2, 2, dtype=v)),
+        ("mlp", lambda v: models.mlp([2, 2], dtype=v)),
+    ],
+    "clip_grad_norm": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), clip_grad_norm=v)),
+        ("CharLMConfig", lambda v: CharLMConfig(out=Path("o"), clip_grad_norm=v)),
+        (
+            "Trainer",
+            lambda v: zeronn.Trainer(models.mlp([2, 2]), optim.SGD([P], 0.1), clip_grad_norm=v),
+        ),
+    ],
+    "hidden widths": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), hidden=v)),
+        ("recurrent_classifier", lambda v: models.recurrent_classifier("lstm", v)),
+    ],
+    "angles": [
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), angles=v)),
+        ("rotate", lambda v: augment.rotate(IMAGES[:1], v)),
+        ("expand", lambda v: augment.expand(IMAGES[:1], LABELS[:1], v)),
+    ],
+    "order": [
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), order=v)),
+        ("rotate", lambda v: augment.rotate(IMAGES, 5.0, order=v)),
+        ("ImageDataGenerator", lambda v: augment.ImageDataGenerator(order=v)),
+    ],
+    "image_size": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), data=NOWHERE, image_size=v)),
+        (
+            "FlipBalanceConfig",
+            lambda v: FlipBalanceConfig(out=Path("o"), data=NOWHERE, image_size=v),
+        ),
+        ("load_image_folder", lambda v: _image_folder_call(v, "image_size")),
+    ],
+    "color": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), data=NOWHERE, color=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), data=NOWHERE, color=v)),
+        ("load_image_folder", lambda v: _image_folder_call(v, "color")),
+    ],
+    "overwrite": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), overwrite=v)),
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), overwrite=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), overwrite=v)),
+        ("CharLMConfig", lambda v: CharLMConfig(out=Path("o"), overwrite=v)),
+    ],
+    "verify": [
+        ("TrainConfig", lambda v: TrainConfig(out=Path("o"), verify=v)),
+        ("FewshotConfig", lambda v: FewshotConfig(out=Path("o"), verify=v)),
+        ("FlipBalanceConfig", lambda v: FlipBalanceConfig(out=Path("o"), verify=v)),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "error", "words"),
+    SAME_VALUE_CASES,
+    ids=[f"{argument}={value!r}" for argument, value, _, _ in SAME_VALUE_CASES],
+)
+def test_the_same_bad_value_gets_the_same_error_everywhere(
+    argument, value, error, words, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert len(TAKERS[argument]) >= 2
+    for taker, call in TAKERS[argument]:
+        with pytest.raises((TypeError, ValueError)) as caught:
+            call(value)
+        assert type(caught.value) is error, (taker, caught.value)
+        _, _, said = str(caught.value).partition(" expected ")
+        assert said == words, (taker, str(caught.value))
+    assert list(tmp_path.iterdir()) == []  # refused before any folder was made
+
+
+# -- user errors found while a command runs ----------------------------------------------------
+# Files that are not what was asked for are found only when they are read: still one line and
+# exit code 2, and no output folder (tiny synthetic IDX files, written by each row's setup).
+def _write_split(folder, n_train=12, n_test=6, labels=None, images=None):
+    rng = np.random.default_rng(0)
+    for split, count in (("train", n_train), ("t10k", n_test)):
+        write_idx(
+            folder / f"{split}-images-idx3-ubyte.gz",
+            rng.integers(0, 256, (count if images is None else images, 28, 28), dtype=np.uint8),
+        )
+        values = np.arange(count) % 10 if labels is None else labels[:count]
+        write_idx(folder / f"{split}-labels-idx1-ubyte.gz", values.astype(np.uint8))
+
+
+def _bomb(folder):
+    _write_split(folder)
+    header = bytes([0, 0, 8, 1]) + (12).to_bytes(4, "big")
+    path = folder / "train-labels-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(header + bytes(range(12)) + bytes(8 << 20)))
+
+
+def _truncated(folder):
+    _write_split(folder)
+    path = folder / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:300])
+
+
+RUN_CASES = [
+    # (argv, dataset folder under --root, setup(folder), words in the one-line error)
+    (["train", "--no-verify"], "mnist", lambda f: _write_split(f, images=11), "counts differ"),
+    (
+        ["train", "--no-verify"],
+        "mnist",
+        lambda f: _write_split(f, labels=np.full(12, 12)),
+        r"labels must be in [0, 10), found 12",
+    ),
+    (["train"], "mnist", _write_split, "declares shape (12,), not the (60000,) of MNIST's"),
+    (["train", "--no-verify"], "mnist", _bomb, "declares 12 items of 1 byte (shape (12,)) but"),
+    (["train", "--no-verify"], "mnist", _truncated, "corrupt gzip stream"),
+    (
+        ["fewshot", "--no-verify", "--samples", "50"],
+        "mnist",
+        _write_split,
+        "--samples asked for 50 images, but mnist has 12 training images",
+    ),
+    (["fewshot", "--no-verify"], "mnist", _bomb, "holds more than"),
+    (
+        ["fewshot", "--no-verify", "--lr", "1e300", "--steps", "5"],
+        "mnist",
+        _write_split,
+        "training diverged at step 2: the logits of 10 of 10 samples are not finite",
+    ),
+    (["fewshot"], "mnist", _write_split, "declares shape (12,), not the (60000,)"),
+    (
+        ["flip-balance", "--no-verify", "--train-per-class", "5", "--no-figures"],
+        "fashion-mnist",
+        _write_split,
+        "--train-per-class asked for 5 images of each class",
+    ),
+    (
+        ["flip-balance", "--no-verify", "--no-figures"],
+        "fashion-mnist",
+        lambda f: _write_split(f, images=10),
+        "image and label counts differ",
+    ),
+    (["flip-balance"], "fashion-mnist", _write_split, "Fashion-MNIST was asked for, but"),
+    (
+        ["flip-balance", "--no-verify", "--lr", "1e30", "--epochs", "3", "--seeds", "0"],
+        "fashion-mnist",
+        _write_split,
+        "; lower --lr (now 1e+30) or use --dtype float64",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "dataset", "setup", "message"), RUN_CASES)
+def test_bad_files_found_while_running_are_one_line(
+    argv, dataset, setup, message, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    setup(tmp_path / "data" / dataset)
+    out = tmp_path / "out"
+    flags = ["--root", str(tmp_path / "data"), "--no-download", "--out", str(out)]
+    assert main([*argv, *flags]) == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error
+    assert len(error.splitlines()) == 1
+    assert not out.exists()

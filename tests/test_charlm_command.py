@@ -1,6 +1,7 @@
 """``zeronn charlm`` end to end on tiny budgets, and its config's checks."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -8,9 +9,12 @@ import pytest
 from zeronn import serialize
 from zeronn.cli import main
 from zeronn.data.text import CharVocabulary, load_python_help, split_held_out
+from zeronn.experiments.charlm import training
 from zeronn.experiments.charlm.config import CharLMConfig
+from zeronn.experiments.charlm.models import lstm_language_model
 from zeronn.experiments.charlm.run import build_model
-from zeronn.experiments.charlm.training import bits_per_char
+from zeronn.experiments.charlm.training import bits_per_char, sample_text
+from zeronn.losses import SoftmaxCrossEntropy
 
 TINY = (
     "--steps", "6", "--eval-every", "3", "--batch-size", "8", "--seq-len", "16",
@@ -84,3 +88,38 @@ def test_config_checks_values(tmp_path):
     config = CharLMConfig(out=tmp_path / "a")
     assert config.as_dict()["temperatures"] == [0.5, 1.0]
     assert config.as_dict()["out"] == str(tmp_path / "a")
+
+
+def test_a_diverging_run_is_one_line_naming_the_flags_to_change(tmp_path, capsys, monkeypatch):
+    class LossTurningNaN(SoftmaxCrossEntropy):
+        """The true loss for the first two calls, then NaN: a run that diverges."""
+
+        calls = 0
+
+        def forward(self, logits, t):
+            LossTurningNaN.calls += 1
+            loss = super().forward(logits, t)
+            return loss if LossTurningNaN.calls <= 2 else float("nan")
+
+    monkeypatch.setattr(training, "SoftmaxCrossEntropy", LossTurningNaN)
+    out = tmp_path / "run"
+    assert main(["charlm", *TINY, "--lr", "0.5", "--out", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert error.startswith("zeronn charlm: error: ")
+    assert re.search(r"training diverged at step \d: the loss is nan; the last finite loss", error)
+    assert error.endswith(
+        "lower --lr (now 0.5), lower --clip-grad-norm (now 1) or use --dtype float64"
+    )
+    assert not out.exists()
+
+
+def test_sampling_at_a_tiny_temperature_is_greedy_not_nan():
+    vocabulary = CharVocabulary("abcab")
+    model = lstm_language_model(len(vocabulary), 4, 6, rng=0)
+    rng = np.random.default_rng(0)
+    text = sample_text(model, vocabulary, "ab", 5, 1e-300, rng, context=4)
+    greedy = sample_text(model, vocabulary, "ab", 5, 1e-6, np.random.default_rng(1), context=4)
+    assert text == greedy  # at T -> 0 every draw is the most likely character
+    with pytest.raises(ValueError, match="sample_text expected temperature to be a positive"):
+        sample_text(model, vocabulary, "ab", 5, 0.0, rng, context=4)

@@ -31,11 +31,79 @@ def test_as_float_dtype():
 def test_positive_and_non_negative_int():
     assert _checks.positive_int(np.int64(3), "size", "Thing") == 3
     assert _checks.non_negative_int(0, "pad", "Thing") == 0
-    for bad in [0, -1, 2.0, True, "3"]:
+    for bad in [0, -1]:
         with pytest.raises(ValueError, match="Thing expected size to be a positive integer"):
             _checks.positive_int(bad, "size", "Thing")
+    for wrong_kind in [2.0, True, np.bool_(True), "3", None]:
+        with pytest.raises(TypeError, match="Thing expected size to be a positive integer"):
+            _checks.positive_int(wrong_kind, "size", "Thing")
     with pytest.raises(ValueError, match="pad to be a non-negative integer, got -1"):
         _checks.non_negative_int(-1, "pad", "Thing")
+    with pytest.raises(TypeError, match=r"pad to be a non-negative integer, got 0\.0"):
+        _checks.non_negative_int(0.0, "pad", "Thing")
+
+
+def test_int_in_and_real_in():
+    assert _checks.int_in(np.int64(5), "order", "Thing", 0, 5) == 5
+    with pytest.raises(ValueError, match=r"Thing expected order to be an integer in 0\.\.5, got 6"):
+        _checks.int_in(6, "order", "Thing", 0, 5)
+    with pytest.raises(TypeError, match=r"order to be an integer in 0\.\.5, got 1.5"):
+        _checks.int_in(1.5, "order", "Thing", 0, 5)
+    assert _checks.real_in(0.5, "share", "Thing", 0, 0.5) == 0.5
+    with pytest.raises(ValueError, match=r"Thing expected share in \(0, 0.5\), got 0.5"):
+        _checks.real_in(0.5, "share", "Thing", 0, 0.5, closed=(False, False))
+    with pytest.raises(ValueError, match=r"share in \[0, 1\], got -1"):
+        _checks.real_in(-1, "share", "Thing", 0, 1)
+    with pytest.raises(TypeError, match="share to be a number, got True"):
+        _checks.real_in(True, "share", "Thing", 0, 1)
+
+
+def test_sequence_and_text():
+    widths = _checks.sequence([3, np.int64(2)], "hidden", "Thing", _checks.positive_int, item="w")
+    assert widths == (3, 2)
+    assert all(type(w) is int for w in widths)
+    with pytest.raises(TypeError, match="Thing expected hidden as a list or tuple, got '3,2'"):
+        _checks.sequence("3,2", "hidden", "Thing", _checks.positive_int, item="w")
+    with pytest.raises(ValueError, match=r"at least one value in hidden, got \(\)"):
+        _checks.sequence((), "hidden", "Thing", _checks.positive_int, item="w")
+    with pytest.raises(ValueError, match="Thing expected each width to be a positive integer"):
+        _checks.sequence([3, 0], "hidden", "Thing", _checks.positive_int, item="each width")
+    with pytest.raises(ValueError, match=r"distinct seeds, got 1 more than once in \[1, 2, 1\]"):
+        _checks.sequence(
+            [1, 2, 1], "seeds", "Thing", _checks.non_negative_int, item="s", distinct=True
+        )
+    assert _checks.text("The ", "prompt", "Thing") == "The "
+    with pytest.raises(TypeError, match="Thing expected prompt to be a str, got b'x'"):
+        _checks.text(b"x", "prompt", "Thing")
+
+
+def test_class_labels_and_class_indices():
+    t = np.array([0, 2, 1], dtype=np.uint8)
+    assert _checks.class_labels(t, "t", "Thing", count=3, classes=3) is t
+    assert _checks.class_labels([1, 0], "t", "Thing").tolist() == [1, 0]
+    one_hot = np.eye(3, dtype=np.float32)[[2, 0]]
+    assert _checks.class_labels(one_hot, "t", "Thing", count=2, one_hot=True) is one_hot
+    for bad, error, words in [
+        (np.array([0.0, 1.0]), TypeError, "t as integer class indices, got dtype float64"),
+        (np.array([True, False]), TypeError, "t as integer class indices, got dtype bool"),
+        (np.array([0, 3]), ValueError, r"t in \[0, 3\), got 3"),
+        (np.array([0, -1]), ValueError, r"t in \[0, 3\), got -1"),
+        (np.array([0, 1, 2]), ValueError, r"one label per image in t, 2 of them, got \(3,\)"),
+        (np.zeros((2, 3), int), ValueError, r"t of shape \(N,\), got \(2, 3\)"),
+    ]:
+        with pytest.raises(error, match=f"Thing expected {words}"):
+            _checks.class_labels(bad, "t", "Thing", count=2, classes=3)
+    with pytest.raises(ValueError, match="one-hot rows in t: zeros and a single one"):
+        _checks.class_labels(np.ones((2, 3)), "t", "Thing", one_hot=True)
+    with pytest.raises(ValueError, match="expected t >= 0, got -2"):
+        _checks.class_labels(np.array([-2]), "t", "Thing")
+    assert _checks.class_indices((0, np.int64(6)), "classes", "Thing", classes=10) == (0, 6)
+    with pytest.raises(ValueError, match=r"classes in \[0, 10\), got 10"):
+        _checks.class_indices([3, 10], "classes", "Thing", classes=10)
+    with pytest.raises(ValueError, match="distinct classes, got 3 more than once"):
+        _checks.class_indices([3, 3], "classes", "Thing")
+    with pytest.raises(TypeError, match="each of classes to be a non-negative integer, got 'a'"):
+        _checks.class_indices(["a"], "classes", "Thing")
 
 
 def test_pair():
@@ -73,8 +141,10 @@ def test_shape_text():
 
 def test_choice_fraction_and_existing_folder(tmp_path):
     assert _checks.choice("rgb", "color", "Thing", ("rgb", "grayscale")) == "rgb"
-    with pytest.raises(ValueError, match="Thing expected color to be one of 'rgb', 'gray', got 3"):
+    with pytest.raises(TypeError, match="Thing expected color to be one of 'rgb', 'gray', got 3"):
         _checks.choice(3, "color", "Thing", ("rgb", "gray"))
+    with pytest.raises(ValueError, match="color to be one of 'rgb', 'gray', got 'RGB'"):
+        _checks.choice("RGB", "color", "Thing", ("rgb", "gray"))
     assert _checks.fraction(0, "share", "Thing") == 0.0
     assert _checks.fraction(np.float32(0.5), "share", "Thing") == 0.5
     for bad in [1, -0.1]:

@@ -3,6 +3,7 @@
 Where the files are looked for: test_locate.py.
 """
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from zeronn.data.datasets import (
     load_mnist,
 )
 from zeronn.data.download import file_sha256
-from zeronn.data.errors import DatasetMismatchError
+from zeronn.data.errors import DataError, DatasetMismatchError
 from zeronn.data.idx import write_idx
 
 
@@ -74,7 +75,7 @@ def test_raw_images_and_one_hot_labels(fake, isolated):
 def test_count_mismatch_names_both_files(fake, isolated):
     folder = isolated / "data" / "mnist"
     write_idx(folder / TEST_LABELS, np.zeros(2, np.uint8))
-    with pytest.raises(ValueError, match="image and label counts differ") as caught:
+    with pytest.raises(DataError, match="image and label counts differ") as caught:
         load_mnist(root=folder, download=False, verify=False)
     message = str(caught.value)
     assert f"{folder / TEST_IMAGES} holds 3 images" in message
@@ -96,7 +97,7 @@ def test_count_mismatch_names_both_files(fake, isolated):
 def test_wrong_content_names_the_file(fake, isolated, name, array, message):
     folder = isolated / "data" / "mnist"
     write_idx(folder / name, array)
-    with pytest.raises(ValueError, match=message) as caught:
+    with pytest.raises(DataError, match=message) as caught:
         load_mnist(root=folder, download=False, verify=False)
     assert str(folder / name) in str(caught.value)
 
@@ -162,7 +163,17 @@ def test_real_data_shapes_types_and_ranges(loader, monkeypatch):
         assert counts.min() > n // 20  # every class is well represented
 
 
-def test_files_that_are_not_the_published_dataset_are_refused(fake, isolated):
+def test_files_that_are_not_the_published_dataset_are_refused(fake, isolated, monkeypatch):
+    # another shape: refused from the header alone, before the data is decompressed
+    with pytest.raises(
+        DatasetMismatchError,
+        match=r"MNIST was asked for, but .*train-labels-idx1-ubyte.gz declares shape \(5,\), "
+        r"not the \(60000,\) of MNIST's .* verify=False",
+    ):
+        load_mnist(root=isolated / "data", download=False)
+    # the published shape but other content: refused by its digest
+    sized = dataclasses.replace(datasets.MNIST, train_size=5, test_size=3)
+    monkeypatch.setitem(datasets.DATASETS, "mnist", sized)
     with pytest.raises(DatasetMismatchError, match=r"no published dataset's .* verify=False"):
         load_mnist(root=isolated / "data", download=False)
 

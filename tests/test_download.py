@@ -198,6 +198,8 @@ def fake_mnist_on_server(server, monkeypatch, tmp_path):
         datasets.MNIST,
         mirrors=(server["url"] + "/empty/", server["url"] + "/fake/"),
         sha256=digests,
+        train_size=6,  # the published shapes are checked before the digests
+        test_size=4,
     )
     monkeypatch.setitem(datasets.DATASETS, "mnist", info)
     monkeypatch.delenv("ZERONN_DATA", raising=False)

@@ -50,13 +50,19 @@ def test_defaults_cover_every_condition():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"classes": (3, 3)}, r"two different Fashion-MNIST class indices .* got \(3, 3\)"),
-        ({"classes": (0, 10)}, r"in \[0, 10\) such as 0,6, got \(0, 10\)"),
-        ({"model": "resnet"}, "--model in .* got 'resnet'"),
+        (
+            {"classes": (3, 3)},
+            r"distinct classes, got 3 more than once in \(3, 3\); --classes "
+            "takes two different Fashion-MNIST class indices",
+        ),
+        ({"classes": (0, 10)}, r"classes in \[0, 10\), got 10; --classes takes .* such as 0,6"),
+        ({"classes": (0, 1, 2)}, r"expected two classes, got 3: \(0, 1, 2\)"),
+        ({"model": "resnet"}, "model to be one of 'simple-convnet', 'deep-convnet', got 'resnet'"),
         ({"epochs": 0}, "epochs to be a positive integer, got 0"),
-        ({"lr": -1.0}, "--lr a positive number, got -1.0"),
-        ({"seeds": (1, 1)}, r"distinct seeds, got \(1, 1\)"),
-        ({"conditions": ("flip-c",)}, "expected conditions from none, .* got flip-c"),
+        ({"lr": -1.0}, "lr to be a positive number, got -1.0"),
+        ({"seeds": (1, 1)}, r"distinct seeds, got 1 more than once in \(1, 1\)"),
+        ({"conditions": ("flip-c",)}, "expected condition to be one of 'none', .* got 'flip-c'"),
+        ({"conditions": ()}, r"expected at least one value in conditions, got \(\)"),
         ({"train_per_class": 0}, "train_per_class to be a positive integer, got 0"),
     ],
 )
@@ -68,6 +74,10 @@ def test_bad_options_name_what_arrived(options, message):
 def test_bad_dtype_and_out_file(tmp_path):
     with pytest.raises(TypeError, match="float32 or float64, got int32"):
         FlipBalanceConfig(dtype="int32")
+    with pytest.raises(TypeError, match=r"each of classes .* got 'Coat'.*names go with --data"):
+        FlipBalanceConfig(classes=("Coat", "Shirt"))
+    with pytest.raises(TypeError, match="figures to be True or False, got 'no'"):
+        FlipBalanceConfig(figures="no")
     a_file = tmp_path / "results"
     a_file.write_text("")
     with pytest.raises(OutputFolderError, match="is a file"):

@@ -2,11 +2,23 @@
 
 import gzip
 import struct
+import tracemalloc
+import zlib
 
 import numpy as np
 import pytest
 
-from zeronn.data.idx import IDX_DTYPES, IDXFormatError, parse_idx, read_idx, write_idx
+from zeronn.data import idx
+from zeronn.data.idx import (
+    CHUNK,
+    IDX_DTYPES,
+    TRAILING_PEEK,
+    IDXFormatError,
+    parse_idx,
+    read_idx,
+    read_idx_header,
+    write_idx,
+)
 
 DTYPES = [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]
 
@@ -169,3 +181,77 @@ def test_missing_file_raises_file_not_found(tmp_path):
 def test_parse_idx_reads_big_endian_values():
     content = idx_bytes(0x0D, (2,), struct.pack(">2f", 1.5, -2.25))
     np.testing.assert_array_equal(parse_idx(content), np.array([1.5, -2.25], np.float32))
+
+
+def gzip_bomb(path, header: bytes, zero_mib: int) -> None:
+    """``header`` then ``zero_mib`` MiB of zeros as one valid gzip member, about 1 kB per MiB.
+
+    Built without compressing the zeros more than once: after a full flush the compressor
+    starts afresh, so every further MiB of zeros compresses to the same bytes; the trailer
+    (CRC-32 and size of everything) is computed for the whole stream.
+    """
+    block = bytes(1 << 20)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    head = compressor.compress(header) + compressor.flush(zlib.Z_FULL_FLUSH)
+    body = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    assert compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH) == body
+    last_block = compressor.flush()[:-8]  # its trailer counted two MiB; ours counts them all
+    crc = zlib.crc32(header)
+    for _ in range(zero_mib):
+        crc = zlib.crc32(block, crc)
+    trailer = struct.pack("<II", crc, (len(header) + zero_mib * len(block)) % 2**32)
+    path.write_bytes(head + body * zero_mib + last_block + trailer)
+
+
+def test_a_gzip_bomb_is_stopped_after_its_declared_size(tmp_path):
+    """1 MB of gzip that inflates to 1 GiB behind a header declaring 16 bytes: refused as
+    trailing bytes, while holding at most the array, two chunks and the peek past it."""
+    path = tmp_path / "train-labels-idx1-ubyte.gz"
+    gzip_bomb(path, idx_bytes(0x08, (16,), b""), zero_mib=1024)
+    assert path.stat().st_size < 1_100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(IDXFormatError, match=r"declares 16 items .* holds more than 65553 "):
+            read_idx(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # by construction: the input chunk and zlib's copy of its unconsumed tail, the peek
+    assert peak < 2 * CHUNK + 2 * TRAILING_PEEK + 200_000, peak  # the bomb: 1,073,741,824
+
+
+def test_a_declared_size_is_checked_before_anything_is_read(tmp_path, monkeypatch):
+    # raw: the file's size against the header, before any data is read or allocated
+    raw = tmp_path / "huge-idx3-ubyte"
+    raw.write_bytes(idx_bytes(0x08, (60_000, 2**16, 2**16), bytes(64)))
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            IDXFormatError, match=r"declares 257698037760000 items .* \(truncated\)"
+        ):
+            read_idx(raw)
+        assert tracemalloc.get_traced_memory()[1] < 100_000
+    finally:
+        tracemalloc.stop()
+    # compressed: the declared size against the memory available, before decompressing on
+    monkeypatch.setattr(idx, "available_bytes", lambda: 1_000_000)
+    packed = tmp_path / "big-idx1-ubyte.gz"
+    packed.write_bytes(gzip.compress(idx_bytes(0x0D, (300_000,), b"")))
+    with pytest.raises(
+        IDXFormatError,
+        match=r"big-idx1-ubyte.gz: declares shape \(300000,\) of float32, 1.2 MB, "
+        r"more than the 1 MB of memory available",
+    ):
+        read_idx(packed)
+    assert read_idx_header(packed) == (np.dtype(np.float32), (300_000,))
+
+
+def test_concatenated_gzip_members_and_zero_padding_read_as_gzip_does(tmp_path):
+    content = idx_bytes(0x08, (6,), bytes(range(6)))
+    path = tmp_path / "two-members.gz"
+    path.write_bytes(gzip.compress(content[:7]) + gzip.compress(content[7:]) + bytes(10))
+    assert gzip.decompress(path.read_bytes()) == content
+    np.testing.assert_array_equal(read_idx(path), np.arange(6))
+    path.write_bytes(gzip.compress(content) + b"garbage")
+    with pytest.raises(IDXFormatError, match="corrupt gzip stream"):
+        read_idx(path)

@@ -108,7 +108,7 @@ def test_nothing_readable_is_an_error_even_with_skip_bad(tmp_path):
         ({"root": 3}, TypeError, "expected root as a path"),
         ({"image_size": 0}, ValueError, "image_size to be a positive integer, got 0"),
         ({"image_size": (8, 8, 3)}, ValueError, r"image_size as an int or a pair, got \(8, 8, 3\)"),
-        ({"image_size": "64"}, ValueError, "image_size to be a positive integer, got '64'"),
+        ({"image_size": "64"}, TypeError, "image_size to be a positive integer, got '64'"),
         ({"color": "RGB"}, ValueError, "color to be one of 'rgb', 'grayscale', got 'RGB'"),
         ({"classes": ["cat", "cow"]}, ValueError, r"classes \['cow'\] are not folders"),
         ({"workers": 0}, ValueError, "workers to be a positive integer, got 0"),

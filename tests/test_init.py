@@ -79,7 +79,10 @@ def test_manual_seed_gives_the_same_weights_batches_and_numbers():
     np.testing.assert_array_equal(out_a, out_b)
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, True, "0", None])
-def test_manual_seed_refuses_what_is_not_a_seed(bad):
-    with pytest.raises(ValueError, match="manual_seed expected a non-negative int seed"):
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [(-1, ValueError), (1.5, TypeError), (True, TypeError), ("0", TypeError), (None, TypeError)],
+)
+def test_manual_seed_refuses_what_is_not_a_seed(bad, error):
+    with pytest.raises(error, match="manual_seed expected seed to be a non-negative integer, got"):
         init.manual_seed(bad)

@@ -66,7 +66,7 @@ def test_mlp_same_seed_same_weights_and_float32():
     ("kwargs", "error", "message"),
     [
         ({"sizes": [10]}, ValueError, "at least two widths"),
-        ({"sizes": "784"}, ValueError, "at least two widths"),
+        ({"sizes": "784"}, TypeError, "at least two widths"),
         ({"sizes": [10, 0, 2]}, ValueError, "every size to be a positive integer, got 0"),
         ({"sizes": [10, 1]}, ValueError, "at least 2 classes"),
         ({"activation": "gelu"}, ValueError, "activation to be one of 'relu', 'sigmoid', 'tanh'"),

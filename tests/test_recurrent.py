@@ -314,7 +314,7 @@ def test_bad_inputs(cls):
 def test_bad_arguments():
     with pytest.raises(ValueError, match="input_size to be a positive integer, got 0"):
         LSTM(0, 3)
-    with pytest.raises(ValueError, match=r"hidden_size to be a positive integer, got 2\.5"):
+    with pytest.raises(TypeError, match=r"hidden_size to be a positive integer, got 2\.5"):
         GRU(3, 2.5)
     with pytest.raises(TypeError, match="stateful to be True or False, got 1"):
         RNN(3, 2, stateful=1)

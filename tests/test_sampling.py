@@ -66,9 +66,11 @@ def test_num_classes_makes_an_absent_class_an_error():
         sample_per_class(labels, 1, 0, num_classes=2)
 
 
-@pytest.mark.parametrize("n", [0, -1, 1.5, True])
-def test_sample_per_class_refuses_non_positive_counts(labels, n):
-    with pytest.raises(ValueError, match="n_per_class to be a positive integer"):
+@pytest.mark.parametrize(
+    ("n", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_sample_per_class_refuses_non_positive_counts(labels, n, error):
+    with pytest.raises(error, match="n_per_class to be a positive integer"):
         sample_per_class(labels, n, 0)
 
 

@@ -1,16 +1,21 @@
 """Tests for zeronn/serialize.py: .npz round trips and all-or-nothing, clearly failing loads."""
 
 import itertools
+import json
 import zipfile
 
 import numpy as np
 import pytest
 
+from zeronn import models
+from zeronn.data.errors import ModelFileError
+from zeronn.layers import Dropout, Layer, Tanh
 from zeronn.layers.activations import ReLU
 from zeronn.layers.affine import Affine
 from zeronn.layers.batchnorm import BatchNorm
 from zeronn.model import Sequential
-from zeronn.serialize import load, save
+from zeronn.parameter import Parameter
+from zeronn.serialize import ARCHITECTURE_KEY, architecture, load, read_architecture, save
 
 
 def make_model(seed, sizes=(4, 6, 3), dtype=np.float64):
@@ -45,7 +50,7 @@ def test_round_trip_restores_parameters_and_batchnorm_buffers(tmp_path, rng):
     path = save(source, tmp_path / "weights.npz")
     assert path == tmp_path / "weights.npz"
     with np.load(path, allow_pickle=False) as archive:
-        assert sorted(archive.files) == sorted(source.state_dict())
+        assert sorted(archive.files) == sorted([*source.state_dict(), ARCHITECTURE_KEY])
     target = make_model(1)
     assert load(target, path) is target
     assert_same_state(source, target)
@@ -69,20 +74,33 @@ def test_save_overwrites_atomically_and_leaves_no_temporary(tmp_path, rng):
     assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
 
 
+def save_without_architecture(model, path):
+    """A file as zeronn.save wrote it before the architecture was stored: the state alone."""
+    np.savez(path, **model.state_dict())
+
+
 def test_different_architecture_names_first_mismatch_and_both_shapes(tmp_path, rng):
     save(make_model(0, sizes=(4, 6, 3)), tmp_path / "w.npz")
     target = make_model(1, sizes=(4, 7, 3))
     before = target.state_dict()
     with pytest.raises(
-        ValueError, match=r"w\.npz.*'0\.W' has shape \(4, 7\) in the model but \(4, 6\)"
+        ModelFileError,
+        match=r"w\.npz: layer 0 is Affine\(4 -> 6\) in the file but Affine\(4 -> 7\) in this",
     ):
         load(target, tmp_path / "w.npz")
     assert_same_state(target, make_model(1, sizes=(4, 7, 3)))
     assert all(np.array_equal(v, before[k]) for k, v in target.state_dict().items())
+    # a file without the architecture: the names and shapes say it
+    save_without_architecture(make_model(0, sizes=(4, 6, 3)), tmp_path / "old.npz")
+    with pytest.raises(
+        ModelFileError, match=r"old\.npz.*'0\.W' has shape \(4, 7\) in the model but \(4, 6\)"
+    ):
+        load(target, tmp_path / "old.npz")
+    assert_same_state(target, make_model(1, sizes=(4, 7, 3)))
 
 
 def test_missing_and_unexpected_keys(tmp_path):
-    save(make_model(0, sizes=(4, 6, 3)), tmp_path / "w.npz")
+    save_without_architecture(make_model(0, sizes=(4, 6, 3)), tmp_path / "w.npz")
     deeper = make_model(1, sizes=(4, 6, 6, 3))
     with pytest.raises(
         ValueError,
@@ -149,3 +167,88 @@ def test_a_crash_while_saving_keeps_the_old_file(tmp_path, rng, monkeypatch):
         save(trained(make_model(0), rng), path)
     assert path.read_bytes() == old_bytes
     assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
+
+
+def test_the_architecture_is_stored_as_json_text_and_ignores_dtype_and_init(tmp_path):
+    model = models.mlp([4, 5, 3], dtype=np.float32, rng=0)
+    path = save(model, tmp_path / "m.npz")
+    with np.load(path, allow_pickle=False) as archive:
+        stored = archive[ARCHITECTURE_KEY]
+    assert stored.dtype.kind == "U"  # text, never an object array
+    assert stored.shape == ()
+    described = json.loads(str(stored))
+    assert described == read_architecture(path) == architecture(model)
+    assert described["layers"] == ["Affine(4 -> 5)", "ReLU()", "Affine(5 -> 3)"]
+    assert described["built_by"] == {
+        "factory": "mlp",
+        "arguments": {"sizes": [4, 5, 3], "activation": "relu", "batchnorm": False, "dropout": 0.0},
+    }
+    # the README's twin: another dtype and init, no factory, the same layers
+    twin = Sequential([Affine(4, 5, init="xavier"), ReLU(), Affine(5, 3)])
+    load(twin, path)
+    np.testing.assert_allclose(twin[0].W.data, model[0].W.data)
+
+
+@pytest.mark.parametrize(
+    ("saved", "target", "message"),
+    [
+        (
+            lambda: models.mlp([784, 10], rng=0),
+            lambda: models.simple_convnet(rng=0),
+            r"the file holds a model built by mlp\(sizes=\[784, 10\], activation='relu', "
+            r"batchnorm=False, dropout=0.0\); this model was built by simple_convnet\(input_shape",
+        ),
+        (
+            lambda: models.mlp([4, 6, 3], rng=0),
+            lambda: models.mlp([4, 6, 3], activation="tanh", rng=0),
+            r"the file's mlp has activation='relu'; this model's has activation='tanh'",
+        ),
+        (
+            lambda: Sequential([Affine(4, 6), ReLU(), Affine(6, 3)]),
+            lambda: Sequential([Affine(4, 6), Tanh(), Affine(6, 3)]),
+            r"layer 1 is ReLU\(\) in the file but Tanh\(\) in this model",
+        ),
+        (
+            lambda: models.recurrent_classifier("lstm", (8,), rng=0),
+            lambda: models.recurrent_classifier("gru", (8,), rng=0),
+            r"the file's recurrent_classifier has kind='lstm'; this model's has kind='gru'",
+        ),
+        (
+            lambda: Sequential([Affine(4, 6), ReLU()]),
+            lambda: Sequential([Affine(4, 6), ReLU(), Dropout(0.5)]),
+            r"the file holds 2 layers; this model has 3",
+        ),
+    ],
+)
+def test_another_architecture_is_refused_naming_what_differs(tmp_path, saved, target, message):
+    """Same parameter names and shapes or not: the layers decide, before anything is written."""
+    path = save(saved(), tmp_path / "model.npz")
+    model = target()
+    before = model.state_dict()
+    with pytest.raises(ModelFileError, match=r"cannot load weights from .*model\.npz: " + message):
+        load(model, path)
+    assert all(np.array_equal(v, before[k]) for k, v in model.state_dict().items())
+
+
+def test_a_layer_without_its_own_repr_is_described_by_its_class(tmp_path):
+    class Scale(Layer):
+        param_names = ("a",)
+
+        def __init__(self, features):
+            self.a = Parameter(np.arange(features, dtype=float))
+
+    path = save(Sequential([Scale(3)]), tmp_path / "s.npz")
+    assert read_architecture(path)["layers"] == ["Scale"]
+    loaded = load(Sequential([Scale(3)]), path)
+    np.testing.assert_array_equal(loaded[0].a.data, [0, 1, 2])
+
+
+def test_a_damaged_architecture_entry_is_a_model_file_error(tmp_path):
+    path = tmp_path / "m.npz"
+    np.savez(path, **make_model(0).state_dict(), **{ARCHITECTURE_KEY: np.array("{not json")})
+    with pytest.raises(ModelFileError, match=r"zeronn.architecture entry is not what zeronn.save"):
+        load(make_model(0), path)
+    with pytest.raises(ModelFileError, match="entry is not what"):
+        read_architecture(path)
+    save_without_architecture(make_model(0), tmp_path / "old.npz")
+    assert read_architecture(tmp_path / "old.npz") is None

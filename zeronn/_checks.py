@@ -7,9 +7,13 @@ the same value means the same thing everywhere:
   ``np.int64(3)`` is 3);
 - booleans are not numbers (``True`` is refused where a count or a rate is expected);
 - strings are not booleans (``"no"`` is refused where True or False is expected);
-- a real number must be finite (NaN and inf are refused).
+- a real number must be finite (NaN and inf are refused);
+- a whole number is an int (``2.0`` is refused where a count is expected, as ``True`` is);
+- a sequence of values is a list, a tuple or a 1-D array (a string is a sequence of nothing).
 
-Wrong kinds raise ``TypeError``, right kinds with wrong values ``ValueError``.
+Wrong kinds raise ``TypeError``, right kinds with wrong values ``ValueError``. Each message reads
+``{owner} expected {name} ..., got {value!r}``, so the same bad value gets the same words (after
+the owner) in every config and public function that takes it.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -26,6 +31,7 @@ from numpy.typing import DTypeLike, NDArray
 from zeronn.init import default_generator
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+T = TypeVar("T")
 
 
 def as_generator(rng: np.random.Generator | int | None, owner: str) -> np.random.Generator:
@@ -115,27 +121,113 @@ def boolean(value: object, name: str, owner: str) -> bool:
     return bool(value)
 
 
+def real_in(
+    value: object,
+    name: str,
+    owner: str,
+    low: float,
+    high: float,
+    *,
+    closed: tuple[bool, bool] = (True, True),
+) -> float:
+    """A finite real number between ``low`` and ``high``; ``closed`` says which ends belong.
+
+    >>> real_in(0.1, "held_out_fraction", "Thing", 0, 0.5, closed=(False, False))
+    0.1
+    """
+    number = real(value, name, owner)
+    above = number >= low if closed[0] else number > low
+    below = number <= high if closed[1] else number < high
+    if not (above and below):
+        interval = f"{'[' if closed[0] else '('}{low:g}, {high:g}{']' if closed[1] else ')'}"
+        raise ValueError(f"{owner} expected {name} in {interval}, got {value!r}")
+    return number
+
+
+def text(value: object, name: str, owner: str) -> str:
+    """A str (bytes and other objects are refused)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{owner} expected {name} to be a str, got {value!r}")
+    return value
+
+
 def choice(value: object, name: str, owner: str, choices: Sequence[str]) -> str:
-    """One of the strings ``choices``."""
+    """One of the strings ``choices`` (a value that is not a str is the wrong kind)."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(
+        error = ValueError if isinstance(value, str) else TypeError
+        raise error(
             f"{owner} expected {name} to be one of {', '.join(map(repr, choices))}, got {value!r}"
         )
     return value
 
 
+def _whole(value: object, name: str, owner: str, expected: str) -> int:
+    """``value`` as an int, refusing bools, floats (``2.0`` too) and other kinds: TypeError."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool | np.bool_):
+        raise TypeError(f"{owner} expected {name} to be {expected}, got {value!r}")
+    return int(value)
+
+
 def positive_int(value: object, name: str, owner: str) -> int:
     """Return ``value`` as an int after checking that it is a whole number >= 1."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+    number = _whole(value, name, owner, "a positive integer")
+    if number < 1:
         raise ValueError(f"{owner} expected {name} to be a positive integer, got {value!r}")
-    return int(value)
+    return number
 
 
 def non_negative_int(value: object, name: str, owner: str) -> int:
     """Return ``value`` as an int after checking that it is a whole number >= 0."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
+    number = _whole(value, name, owner, "a non-negative integer")
+    if number < 0:
         raise ValueError(f"{owner} expected {name} to be a non-negative integer, got {value!r}")
-    return int(value)
+    return number
+
+
+def int_in(value: object, name: str, owner: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``, both included (a spline order 0..5, say).
+
+    >>> int_in(3, "order", "Thing", 0, 5)
+    3
+    """
+    number = _whole(value, name, owner, f"an integer in {low}..{high}")
+    if not low <= number <= high:
+        raise ValueError(
+            f"{owner} expected {name} to be an integer in {low}..{high}, got {value!r}"
+        )
+    return number
+
+
+def sequence(
+    value: object,
+    name: str,
+    owner: str,
+    check: Callable[[object, str, str], T],
+    *,
+    item: str,
+    distinct: bool = False,
+) -> tuple[T, ...]:
+    """A non-empty list, tuple or 1-D array whose every entry passes ``check`` (named ``item``
+    in its errors, e.g. "each hidden width"); with ``distinct``, a repeated entry is refused by
+    value. Returned as a tuple of what ``check`` returned.
+
+    >>> sequence([3, 2], "hidden", "Thing", positive_int, item="each hidden width")
+    (3, 2)
+    """
+    if not isinstance(value, tuple | list) and not (
+        isinstance(value, np.ndarray) and value.ndim == 1
+    ):
+        raise TypeError(f"{owner} expected {name} as a list or tuple, got {value!r}")
+    values = tuple(check(entry, item, owner) for entry in value)
+    if not values:
+        raise ValueError(f"{owner} expected at least one value in {name}, got {value!r}")
+    if distinct:
+        repeated = next((v for k, v in enumerate(values) if v in values[:k]), None)
+        if repeated is not None:
+            raise ValueError(
+                f"{owner} expected distinct {name}, got {repeated!r} more than once in {value!r}"
+            )
+    return values
 
 
 def pair(value: object, name: str, owner: str, *, allow_zero: bool = False) -> tuple[int, int]:
@@ -156,6 +248,62 @@ def floating_array(x: object, owner: str, *, what: str = "input") -> NDArray[np.
     if x.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{owner} expected {what} of dtype float32 or float64, got {x.dtype}")
     return x
+
+
+def class_labels(
+    t: object,
+    name: str,
+    owner: str,
+    *,
+    count: int | None = None,
+    classes: int | None = None,
+    one_hot: bool = False,
+) -> NDArray:
+    """Class labels: integer indices ``(N,)`` in ``[0, classes)`` (``>= 0`` when ``classes`` is
+    None), or with ``one_hot`` also rows ``(N, K)`` of zeros and a single one; ``N == count``
+    when ``count`` is given (one label per image). Returned as an array, never converted in kind.
+    """
+    array = np.asarray(t)
+    if one_hot and array.ndim == 2:
+        if array.dtype.kind not in "iuf":
+            raise TypeError(f"{owner} expected one-hot {name} of numbers, got dtype {array.dtype}")
+        if not (np.isin(array, (0, 1)).all() and (array.sum(axis=1) == 1).all()):
+            raise ValueError(f"{owner} expected one-hot rows in {name}: zeros and a single one")
+        classes = array.shape[1]
+    elif array.dtype.kind not in "iu":
+        raise TypeError(
+            f"{owner} expected {name} as integer class indices, got dtype {array.dtype}"
+            + (" (one-hot rows are (N, K))" if one_hot else "")
+        )
+    elif array.ndim != 1:
+        form = "(N,) or one-hot (N, K)" if one_hot else "(N,)"
+        raise ValueError(f"{owner} expected {name} of shape {form}, got {shape_text(array.shape)}")
+    if count is not None and len(array) != count:
+        raise ValueError(
+            f"{owner} expected one label per image in {name}, {count} of them, got "
+            f"{shape_text(array.shape)}"
+        )
+    if array.ndim == 1 and array.size:
+        low, high = int(array.min()), int(array.max())
+        if low < 0 or (classes is not None and high >= classes):
+            bound = f"in [0, {classes})" if classes is not None else ">= 0"
+            raise ValueError(f"{owner} expected {name} {bound}, got {low if low < 0 else high}")
+    return array
+
+
+def class_indices(
+    value: object, name: str, owner: str, *, classes: int | None = None
+) -> tuple[int, ...]:
+    """Distinct class indices, each in ``[0, classes)`` (``>= 0`` when ``classes`` is None).
+
+    >>> class_indices([0, 6], "classes", "Thing", classes=10)
+    (0, 6)
+    """
+    indices = sequence(value, name, owner, non_negative_int, item=f"each of {name}", distinct=True)
+    outside = [index for index in indices if classes is not None and index >= classes]
+    if outside:
+        raise ValueError(f"{owner} expected {name} in [0, {classes}), got {outside[0]}")
+    return indices
 
 
 def same_dtype(x: NDArray, expected: np.dtype, owner: str, *, what: str = "input") -> None:

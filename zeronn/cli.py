@@ -9,9 +9,11 @@ User errors and bugs are told apart. A user error gets one line naming the flag 
 and exit code 2: a bad flag (argparse), a config the user's values make invalid (its
 ``ValueError``/``TypeError``, raised before anything is read or computed), a file or folder
 problem (``OSError``: missing, unwritable, full disk) or data that is not what was asked for
-(:class:`zeronn.data.errors.DataError`). Anything else raised while the command runs is a bug
-in zeronn and keeps its traceback (exit code 1). Ctrl-C exits with 130; the outputs of a run
-are written as one unit, so the previous ones are left as they were.
+(:class:`zeronn.data.errors.DataError`, a model file of another architecture too), or a run that
+diverged (:class:`zeronn.divergence.NonFiniteLossError`: the line names the flags to change).
+Anything else raised while the command runs is a bug in zeronn and keeps its traceback (exit
+code 1). Ctrl-C exits with 130; the outputs of a run are written as one unit, so the previous
+ones are left as they were.
 """
 
 from __future__ import annotations
@@ -78,11 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as error:
         return _user_error(args.command, error)
     from zeronn.data.errors import DataError  # not at import: --help stays light
+    from zeronn.divergence import NonFiniteLossError
 
     try:
         return int(command.run(config) or 0)
     except (OSError, DataError) as error:
         return _user_error(args.command, error)
+    except NonFiniteLossError as error:
+        return _user_error(args.command, _diverged(error, config))
     except KeyboardInterrupt:
         print(
             f"zeronn {args.command}: interrupted; {config.out} holds what it held before",
@@ -91,9 +96,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _user_error(command: str, error: BaseException) -> int:
+def _user_error(command: str, error: BaseException | str) -> int:
     print(f"zeronn {command}: error: {error}", file=sys.stderr)
     return 2
+
+
+def _diverged(error: BaseException, config: object) -> str:
+    """A diverged run's one line: where it broke, and which of the command's flags to change."""
+    lr = getattr(config, "learning_rate", getattr(config, "lr", None))
+    advice = [] if lr is None else [f"lower --lr (now {lr:g})"]
+    if hasattr(config, "clip_grad_norm"):
+        clip = config.clip_grad_norm
+        advice.append(
+            "add --clip-grad-norm 5" if clip is None else f"lower --clip-grad-norm (now {clip:g})"
+        )
+    if getattr(config, "dtype", "float64") != "float64":
+        advice.append("use --dtype float64")
+    where = " ".join(str(error).split(". Try ")[0].split())  # the library's advice is Python's
+    if len(advice) > 1:
+        advice = [", ".join(advice[:-1]) + " or " + advice[-1]]
+    return "; ".join([where, *advice])
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ parameter's gradient) and what the last finite loss was.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,11 @@ class NonFiniteLossError(ValueError):
         self.epoch = epoch
         self.step = step
         self.last_finite_loss = last_finite_loss
+
+    def __reduce__(self) -> tuple:
+        # rebuilt with its keyword-only fields, so it crosses from a worker process (--jobs)
+        fields = {"epoch": self.epoch, "step": self.step, "last_finite_loss": self.last_finite_loss}
+        return functools.partial(type(self), **fields), self.args
 
 
 def clip_or_refuse(params: Sequence[Parameter], max_norm: float) -> None:

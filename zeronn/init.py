@@ -45,9 +45,10 @@ def manual_seed(seed: int) -> np.random.Generator:
     >>> manual_seed(0).random() == np.random.default_rng(0).random()
     True
     """
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"manual_seed expected a non-negative int seed, got {seed!r}")
-    _DEFAULT_GENERATOR.bit_generator.state = np.random.PCG64(int(seed)).state
+    from zeronn._checks import non_negative_int  # _checks imports this module
+
+    seed = non_negative_int(seed, "seed", "manual_seed")
+    _DEFAULT_GENERATOR.bit_generator.state = np.random.PCG64(seed).state
     return _DEFAULT_GENERATOR
 
 

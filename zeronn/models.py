@@ -16,12 +16,14 @@ The factories work out every layer's image size before building it, so an ``inpu
 network cannot process fails at once, naming the layer and the size it would get.
 Parameter names follow the layer indices, so they depend on the options (e.g. ``batchnorm``,
 ``dropout=0`` omits the Dropout layers): load saved weights into a model built the same way.
+Each factory records how it was called in ``model.built_by``, ``{"factory": "mlp",
+"arguments": {...}}`` (the options that shape the network, JSON-ready), which
+:func:`zeronn.save` stores beside the weights and :func:`zeronn.load` compares.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,9 +36,8 @@ from zeronn._checks import (
     choice,
     fraction,
     positive_int,
-    shape_text,
 )
-from zeronn.im2col import output_size
+from zeronn._conv_builder import ConvBuilder
 from zeronn.init import InitSpec
 from zeronn.layers import (
     GRU,
@@ -44,11 +45,8 @@ from zeronn.layers import (
     RNN,
     Affine,
     BatchNorm,
-    Conv2D,
     Dropout,
-    Flatten,
     Layer,
-    MaxPool2D,
     ReLU,
     Sigmoid,
     Tanh,
@@ -81,7 +79,12 @@ def mlp(
     pairs ``init="he"`` with ReLU and ``init="xavier"`` with sigmoid and tanh.
     """
     owner = "mlp"
-    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence):
+        raise TypeError(
+            f"{owner} expected sizes as a list of at least two widths, e.g. [784, 100, 10], "
+            f"got {sizes!r}"
+        )
+    if len(sizes) < 2:
         raise ValueError(
             f"{owner} expected sizes as a list of at least two widths, e.g. [784, 100, 10], "
             f"got {sizes!r}"
@@ -92,17 +95,25 @@ def mlp(
     generator = as_generator(rng, owner)
     dtype = as_float_dtype(dtype, owner)
     dropout = _dropout_ratio(dropout, owner)
+    batchnorm = boolean(batchnorm, "batchnorm", owner)
 
     layers: list[Layer] = []
     for in_features, out_features in itertools.pairwise(sizes[:-1]):
         layers.append(Affine(in_features, out_features, init=init, rng=generator, dtype=dtype))
-        if boolean(batchnorm, "batchnorm", owner):
+        if batchnorm:
             layers.append(BatchNorm(out_features, dtype=dtype))
         layers.append(ACTIVATIONS[activation]())
         if dropout:
             layers.append(Dropout(dropout, rng=generator))
     layers.append(Affine(sizes[-2], sizes[-1], init=init, rng=generator, dtype=dtype))
-    return Sequential(layers)
+    return _built_by(
+        Sequential(layers),
+        "mlp",
+        sizes=sizes,
+        activation=activation,
+        batchnorm=batchnorm,
+        dropout=dropout,
+    )
 
 
 def simple_convnet(
@@ -122,13 +133,23 @@ def simple_convnet(
     Affine(hidden) - ReLU - Affine(classes). On 1×28×28: 30×24×24 → 30×12×12 = 4320 features.
     """
     owner = "simple_convnet"
-    builder = _ConvBuilder(owner, input_shape, init, as_generator(rng, owner), dtype)
-    builder.conv(positive_int(filters, "filters", owner), kernel_size, pad=0)
+    builder = ConvBuilder(owner, input_shape, init, as_generator(rng, owner), dtype)
+    filters = positive_int(filters, "filters", owner)
+    kernel_size = positive_int(kernel_size, "kernel_size", owner)
+    builder.conv(filters, kernel_size, pad=0)
     builder.pool()
-    builder.dense(positive_int(hidden, "hidden", owner))
+    builder.dense(hidden := positive_int(hidden, "hidden", owner))
     builder.layers.append(ReLU())
-    builder.dense(_check_classes(classes, owner))
-    return Sequential(builder.layers)
+    builder.dense(classes := _check_classes(classes, owner))
+    return _built_by(
+        Sequential(builder.layers),
+        owner,
+        input_shape=list(builder.input_shape),
+        filters=filters,
+        kernel_size=kernel_size,
+        hidden=hidden,
+        classes=classes,
+    )
 
 
 def deep_convnet(
@@ -150,7 +171,7 @@ def deep_convnet(
     classes = _check_classes(classes, owner)
     dropout = _dropout_ratio(dropout, owner)
     generator = as_generator(rng, owner)
-    builder = _ConvBuilder(owner, input_shape, init, generator, dtype)
+    builder = ConvBuilder(owner, input_shape, init, generator, dtype)
     for channels, pads in ((16, (1, 1)), (32, (1, 2)), (64, (1, 1))):
         for pad in pads:
             builder.conv(channels, 3, pad=pad)
@@ -162,82 +183,13 @@ def deep_convnet(
     builder.dense(classes)
     if dropout:
         builder.layers.append(Dropout(dropout, rng=generator))
-    return Sequential(builder.layers)
-
-
-class _ConvBuilder:
-    """Appends layers while tracking the (C, H, W) image shape they will see."""
-
-    def __init__(
-        self,
-        owner: str,
-        input_shape: object,
-        init: InitSpec,
-        rng: np.random.Generator,
-        dtype: DTypeLike,
-    ) -> None:
-        if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
-            raise ValueError(
-                f"{owner} expected input_shape as (channels, height, width), got {input_shape!r}"
-            )
-        self.owner = owner
-        self.input_shape = tuple(positive_int(s, "input_shape", owner) for s in input_shape)
-        self.shape = self.input_shape
-        self.init, self.rng = init, rng
-        self.dtype = as_float_dtype(dtype, owner)
-        self.layers: list[Layer] = []
-
-    def conv(self, out_channels: int, kernel_size: object, *, pad: int) -> None:
-        """Append Conv2D(kernel_size, stride 1, pad) and a ReLU."""
-        kernel = positive_int(kernel_size, "kernel_size", self.owner)
-        channels, height, width = self.shape
-        self._check_fits(f"Conv2D {kernel}×{kernel} with pad {pad}", kernel, pad)
-        self.layers.append(
-            Conv2D(
-                channels,
-                out_channels,
-                kernel,
-                1,
-                pad,
-                init=self.init,
-                rng=self.rng,
-                dtype=self.dtype,
-            )
-        )
-        self.layers.append(ReLU())
-        self.shape = (
-            out_channels,
-            output_size(height, kernel, 1, pad),
-            output_size(width, kernel, 1, pad),
-        )
-
-    def pool(self) -> None:
-        """Append MaxPool2D(2), which halves the height and width (rounding down)."""
-        self._check_fits("MaxPool2D 2×2", 2, 0)
-        self.layers.append(MaxPool2D(2))
-        channels, height, width = self.shape
-        self.shape = (channels, height // 2, width // 2)
-
-    def dense(self, out_features: int) -> None:
-        """Append Affine(out_features), flattening the images first if they are still images."""
-        if len(self.shape) == 3:
-            self.layers.append(Flatten())
-            self.shape = (math.prod(self.shape),)
-        (in_features,) = self.shape
-        self.layers.append(
-            Affine(in_features, out_features, init=self.init, rng=self.rng, dtype=self.dtype)
-        )
-        self.shape = (out_features,)
-
-    def _check_fits(self, description: str, kernel: int, pad: int) -> None:
-        _, height, width = self.shape
-        if min(height, width) + 2 * pad < kernel:
-            smallest = kernel - 2 * pad
-            raise ValueError(
-                f"{self.owner}: input_shape {shape_text(self.input_shape)} is too small: "
-                f"layer {len(self.layers)} ({description}) would get {height}×{width} images "
-                f"but needs at least {smallest}×{smallest}"
-            )
+    return _built_by(
+        Sequential(builder.layers),
+        owner,
+        input_shape=list(builder.input_shape),
+        classes=classes,
+        dropout=dropout,
+    )
 
 
 def recurrent_classifier(
@@ -272,7 +224,20 @@ def recurrent_classifier(
         for k in range(len(widths) - 1)
     ]
     layers.append(Affine(widths[-1], classes, rng=generator, dtype=dtype))
-    return Sequential(layers)
+    return _built_by(
+        Sequential(layers),
+        owner,
+        kind=kind,
+        hidden=widths[1:],
+        input_size=widths[0],
+        classes=classes,
+    )
+
+
+def _built_by(model: Sequential, factory: str, **arguments: object) -> Sequential:
+    """Record on ``model`` the factory and the options that shaped it (see the module doc)."""
+    model.built_by = {"factory": factory, "arguments": arguments}
+    return model
 
 
 def _check_classes(classes: object, owner: str) -> int:

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from zeronn._checks import (
     choice,
     floating_array,
-    non_negative_int,
+    int_in,
     non_negative_real,
     real,
     shape_text,
@@ -27,10 +27,7 @@ MODES = ("nearest", "constant", "reflect", "mirror", "wrap")
 
 def check_order(order: object, owner: str) -> int:
     """Return the spline order as an int after checking it lies in 0..5 (scipy's range)."""
-    order = non_negative_int(order, "order", owner)
-    if order > 5:
-        raise ValueError(f"{owner} expected order to be an integer in 0..5, got {order!r}")
-    return order
+    return int_in(order, "order", owner, 0, 5)
 
 
 def check_mode(mode: object, owner: str) -> str:
@@ -50,6 +47,10 @@ def check_range(value: object, name: str, owner: str) -> float:
 
 def check_angles(angles: ArrayLike, count: int, owner: str) -> NDArray[np.float64]:
     """Return one finite angle per image as float64 ``(count,)``; a scalar is broadcast."""
+    if isinstance(angles, str | bytes) or np.asarray(angles).dtype.kind not in "iuf":
+        raise TypeError(
+            f"{owner} expected angles in degrees, a number or one per image, got {angles!r}"
+        )
     array = np.asarray(angles, dtype=np.float64)
     if array.ndim == 0:
         array = np.full(count, float(array))
@@ -59,7 +60,10 @@ def check_angles(angles: ArrayLike, count: int, owner: str) -> NDArray[np.float6
         )
     if not np.isfinite(array).all():
         bad = int(np.flatnonzero(~np.isfinite(array))[0])
-        raise ValueError(f"{owner} expected finite angles, got {array[bad]} at index {bad}")
+        where = f" (angle {bad} of {count})" if count > 1 else ""
+        raise ValueError(
+            f"{owner} expected each angle to be a finite number, got {float(array[bad])!r}{where}"
+        )
     return array
 
 

@@ -7,19 +7,18 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from zeronn._checks import floating_array, positive_int, shape_text
+from zeronn._checks import class_indices, class_labels, floating_array, positive_int
 from zeronn.augment._inputs import check_angles, image_stack
 from zeronn.augment.operator import uses_operator
 from zeronn.augment.rotate import rotate
 
 
-def labels_of(t: NDArray) -> NDArray[np.int64]:
-    """Integer class labels from labels (N,) or one-hot rows (N, K)."""
-    t = np.asarray(t)
+def labels_of(t: NDArray, owner: str = "labels_of") -> NDArray[np.int64]:
+    """Integer class labels from labels (N,) or one-hot rows (N, K) (checked: integers >= 0,
+    or rows of zeros and a single one)."""
+    t = class_labels(t, "t", owner, one_hot=True)
     if t.ndim == 2:
         return t.argmax(axis=1)
-    if t.ndim != 1:
-        raise ValueError(f"expected labels (N,) or one-hot (N, K), got {shape_text(t.shape)}")
     return t.astype(np.int64, copy=False)
 
 
@@ -29,7 +28,7 @@ def class_counts(t: NDArray) -> dict[int, int]:
     >>> class_counts(np.array([1, 0, 1]))
     {0: 1, 1: 2}
     """
-    values, counts = np.unique(labels_of(t), return_counts=True)
+    values, counts = np.unique(labels_of(t, "class_counts"), return_counts=True)
     return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
 
 
@@ -48,29 +47,30 @@ def expand(
 ) -> tuple[NDArray[np.floating], NDArray]:
     """Each image, then one copy rotated by each angle (degrees, counter-clockwise).
 
-    x: images in any layout ``rotate`` takes; t: labels (N,) or one-hot (N, K). With
-    ``angles=(15, -15)`` the output holds, per image, the original, +15°, -15°, in the
-    input order. ``classes`` restricts the copies to images of those labels; the others
-    appear once. The output is allocated once and filled ``chunk_size`` images at a time;
-    compare ``class_counts(t)`` with ``class_counts(t_expanded)`` for the balance. ``clip``
-    as in :func:`zeronn.augment.rotate`. All copies at one angle take the same path, chosen
-    once on how many images share it: the angle's exact operator when they are many enough
+    x: images in any layout ``rotate`` takes; t: integer labels (N,) >= 0 or one-hot rows
+    (N, K). With ``angles=(15, -15)`` the output holds, per image, the original, +15°, -15°,
+    in the input order. ``classes`` (distinct class indices; below K with one-hot labels)
+    restricts the copies to images of those labels; the others appear once. The output is
+    allocated once and filled ``chunk_size`` images at a time; compare ``class_counts(t)``
+    with ``class_counts(t_expanded)`` for the balance. ``clip`` as in
+    :func:`zeronn.augment.rotate`. All copies at one angle take the same path, chosen once on
+    how many images share it: the angle's exact operator when they are many enough
     (``zeronn.augment.operator.uses_operator``), the warp otherwise.
     """
     owner = "expand"
     x = floating_array(x, owner, what="x")
     # layout checks on one image; rotate checks the rest
     one_image = image_stack(x[:1], owner, image_shape)
-    t = np.asarray(t)
-    if t.shape[:1] != x.shape[:1]:
-        raise ValueError(
-            f"{owner} expected one label per image, {x.shape[0]} rows, got t {shape_text(t.shape)}"
-        )
+    t = class_labels(t, "t", owner, count=x.shape[0], one_hot=True)
     angles = np.atleast_1d(np.asarray(angles, dtype=np.float64))
     angles = check_angles(angles, angles.shape[0], owner)
     chunk_size = positive_int(chunk_size, "chunk_size", owner)
-    labels = labels_of(t)
-    selected = np.ones(len(x), dtype=bool) if classes is None else np.isin(labels, list(classes))
+    if classes is not None:
+        classes = class_indices(
+            classes, "classes", owner, classes=t.shape[1] if t.ndim == 2 else None
+        )
+    labels = labels_of(t, owner)
+    selected = np.ones(len(x), dtype=bool) if classes is None else np.isin(labels, classes)
 
     copies = 1 + angles.shape[0] * selected
     total = int(copies.sum())

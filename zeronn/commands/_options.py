@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeVar
 
@@ -153,6 +154,15 @@ def add_parallel(parser: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help="send the runs to a Dask cluster, e.g. tcp://host:8786 (needs zeronn[dask])",
     )
+
+
+def run_quietly() -> AbstractContextManager:
+    """Where a command runs: NumPy's overflow and invalid-value warnings are silenced, because
+    a run whose numbers stop being finite is stopped with one line of its own (the divergence
+    guard says where and which flag to change); the warnings would only bury that line."""
+    import numpy as np  # not at import: --help stays light
+
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 # -- argparse types: each turns one string into one value or says what it expected --------

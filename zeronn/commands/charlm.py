@@ -128,6 +128,6 @@ def run(config: CharLMConfig) -> int:
     from zeronn.experiments.charlm.run import run_charlm
     from zeronn.threads import blas_threads
 
-    with blas_threads(config.threads):
+    with blas_threads(config.threads), options.run_quietly():
         run_charlm(config)
     return 0

@@ -113,7 +113,7 @@ def run(config: FewshotConfig) -> int:
     from zeronn.experiments.fewshot.run import run_fewshot
     from zeronn.threads import blas_threads
 
-    with blas_threads(config.threads):
+    with blas_threads(config.threads), options.run_quietly():
         run_fewshot(config)
     return 0
 

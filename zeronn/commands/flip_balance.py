@@ -87,8 +87,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
     """The validated config of a parsed command line."""
     classes = args.classes
-    if classes is not None and args.data is None and all(c.isdigit() for c in classes):
-        classes = tuple(int(c) for c in classes)  # Fashion-MNIST indices
+    if classes is not None and args.data is None:  # Fashion-MNIST indices
+        classes = tuple(int(c) if c.isdigit() else c for c in classes)
     return FlipBalanceConfig(
         classes=classes,
         data=args.data,
@@ -119,6 +119,6 @@ def run(config: FlipBalanceConfig) -> int:
     from zeronn.experiments.flip_balance.run import run_flip_balance
     from zeronn.threads import blas_threads
 
-    with blas_threads(config.threads):
+    with blas_threads(config.threads), options.run_quietly():
         run_flip_balance(config)
     return 0

@@ -28,14 +28,20 @@ confusion_matrix.png and misclassified.png into --out."""
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``zeronn train``."""
     add = parser.add_argument
-    add("--model", choices=MODELS, default="mlp", help="the network")
+    add(
+        "--model",
+        choices=MODELS,
+        default=None,
+        help="the network (default: mlp, or the one the --load file holds)",
+    )
     add(
         "--hidden",
         type=options.int_list,
         default=None,
         metavar="W,W,...",
         help="hidden widths of the mlp (default: 100,100), or the width of each recurrent "
-        "layer of lstm, gru and rnn, which read an image row by row (default: 128)",
+        "layer of lstm, gru and rnn, which read an image row by row (default: 128); with "
+        "--load, the file's widths by default",
     )
     add("--dataset", choices=DATASETS, default=None, help="the dataset (default: mnist)")
     options.add_image_folder(
@@ -100,7 +106,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_seed(parser)
     options.add_dtype(parser)
     options.add_data(parser)
-    add("--load", default=None, metavar="MODEL.npz", help="start from these saved weights")
+    add(
+        "--load",
+        default=None,
+        metavar="MODEL.npz",
+        help="start from these saved weights; --model and --hidden are read from the file "
+        "when not given, and checked against it when given (before any data is read)",
+    )
     add("--evaluate-only", action="store_true", help="skip training: evaluate the --load weights")
     add("--quiet", action="store_true", help="no progress lines")
     options.add_threads(parser)
@@ -146,6 +158,6 @@ def run(config: TrainConfig) -> int:
     from zeronn.threads import blas_threads
     from zeronn.workflows.train import train_and_evaluate
 
-    with blas_threads(config.threads):
+    with blas_threads(config.threads), options.run_quietly():
         train_and_evaluate(config)
     return 0

@@ -16,9 +16,7 @@ built from it, so callers may modify what they get.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +24,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 # The download module stays reachable as datasets._download, where callers (tests) patch it.
+from zeronn._checks import boolean
 from zeronn.data import download as _download  # noqa: F401
-from zeronn.data.errors import DatasetMismatchError
+from zeronn.data.errors import DataError
+from zeronn.data.identity import verify_identity, verify_shape
 from zeronn.data.idx import read_idx
 from zeronn.data.locate import cache_folder, locate_files
 
@@ -88,6 +88,11 @@ class DatasetInfo:
         """The dataset's files, in the order of ``sha256``."""
         return tuple(self.sha256)
 
+    def published_shape(self, file_name: str) -> tuple[int, ...]:
+        """The shape the published file ``file_name`` declares: (N, 28, 28) images, (N,) labels."""
+        count = self.train_size if file_name.startswith("train") else self.test_size
+        return (count, 28, 28) if "images" in file_name else (count,)
+
 
 MNIST = DatasetInfo(
     name="MNIST",
@@ -146,6 +151,8 @@ def locate_dataset(
 
 
 def _dataset_info(name: str) -> DatasetInfo:
+    if not isinstance(name, str):
+        raise TypeError(f"expected a dataset name such as 'mnist', got {name!r}")
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; expected one of {sorted(DATASETS)}")
     return DATASETS[name]
@@ -172,72 +179,25 @@ def _read_split(folder: Path, images_name: str, labels_name: str, classes: int) 
     images_path, labels_path = folder / images_name, folder / labels_name
     images, labels = _read_cached(images_path), _read_cached(labels_path)
     if images.ndim != 3 or images.dtype != np.uint8:
-        raise ValueError(
+        raise DataError(
             f"{images_path}: expected uint8 images of shape (N, height, width), "
             f"got {images.dtype} of shape {images.shape}"
         )
     if labels.ndim != 1 or labels.dtype != np.uint8:
-        raise ValueError(
+        raise DataError(
             f"{labels_path}: expected uint8 labels of shape (N,), "
             f"got {labels.dtype} of shape {labels.shape}"
         )
     if len(images) != len(labels):
-        raise ValueError(
+        raise DataError(
             f"image and label counts differ: {images_path} holds {len(images)} images, "
             f"{labels_path} holds {len(labels)} labels"
         )
     if len(labels) and labels.max() >= classes:
-        raise ValueError(
+        raise DataError(
             f"{labels_path}: labels must be in [0, {classes}), found {int(labels.max())}"
         )
     return images, labels
-
-
-# (path, mtime, size, expected digest) of files whose content was found to have that digest:
-# the digest is part of the key, so a file verified as MNIST's is still checked as Fashion's
-_verified: set[tuple[Path, int, int, str]] = set()
-
-
-def _content_sha256(array: NDArray[np.uint8]) -> str:
-    """SHA-256 of the IDX file that holds ``array`` (header, then the bytes), uncompressed.
-
-    Equal to the published digest of the decompressed file, computed from the decoded array
-    without reading or decompressing the file again.
-    """
-    magic = 0x0800 + array.ndim  # type code 0x08 (unsigned byte), then the number of axes
-    digest = hashlib.sha256(struct.pack(f">I{array.ndim}I", magic, *array.shape))
-    digest.update(memoryview(np.ascontiguousarray(array)).cast("B"))
-    return digest.hexdigest()
-
-
-def verify_identity(info: DatasetInfo, folder: Path, file_name: str, array: NDArray) -> None:
-    """Refuse a file whose content is not ``info``'s published file of that name.
-
-    The message names the dataset the file does belong to, when it is a known one.
-    """
-    path = (folder / file_name).resolve()
-    status = path.stat()
-    key = (path, status.st_mtime_ns, status.st_size, info.sha256[file_name])
-    if key in _verified:
-        return
-    digest = _content_sha256(array)
-    if digest != info.sha256[file_name]:
-        owner = next(
-            (other for other in DATASETS.values() if other.sha256.get(file_name) == digest), None
-        )
-        if owner is not None:
-            found = f"it is {owner.name}'s {file_name}"
-            hint = f"point root= (or --root) at the {info.name} files"
-        else:
-            found = f"its content is no published dataset's (SHA-256 {digest[:16]}…)"
-            hint = (
-                "if these are your own IDX files (a subset, another dataset), load them with "
-                "verify=False (on the command line: --no-verify), which skips this check"
-            )
-        raise DatasetMismatchError(
-            f"{info.name} was asked for, but {path} is not {info.name}'s: {found}; {hint}"
-        )
-    _verified.add(key)
 
 
 def scale_pixels(pixels: NDArray[np.uint8]) -> NDArray[np.float32]:
@@ -283,21 +243,35 @@ def load_dataset(
     returns new arrays, which the caller may modify freely. Where the files are looked for
     and how they are downloaded: see the module docstring.
 
-    ``verify`` checks that the files found are the published dataset (the SHA-256 of each
-    file's content, computed once per file and process) and raises
+    ``verify`` checks that the files found are the published dataset (the shape each header
+    declares, before its data is read; the SHA-256 of each file's content, computed once per
+    file and process) and raises
     :class:`~zeronn.data.errors.DatasetMismatchError` naming what was found otherwise: MNIST
     files in the Fashion-MNIST folder are refused, not loaded. ``verify=False`` loads any
-    well-formed IDX files of that layout, e.g. your own subset.
+    well-formed IDX files of that layout, e.g. your own subset. Image and label counts that
+    differ, or labels outside the classes, raise :class:`~zeronn.data.errors.DataError`.
     """
     info = _dataset_info(name)
+    for flag, value in (
+        ("normalize", normalize),
+        ("flatten", flatten),
+        ("one_hot_label", one_hot_label),
+        ("download", download),
+        ("verify", verify),
+    ):
+        boolean(value, flag, "load_dataset")
     folder = locate_dataset(name, root=root, download=download)
     classes = len(info.classes)
     splits = []
     for images_name, labels_name in ((TRAIN_IMAGES, TRAIN_LABELS), (TEST_IMAGES, TEST_LABELS)):
+        if verify:
+            verify_shape(info, folder, labels_name)
+            verify_shape(info, folder, images_name)
         images, labels = _read_split(folder, images_name, labels_name, classes)
         if verify:
-            verify_identity(info, folder, labels_name, labels)
-            verify_identity(info, folder, images_name, images)
+            known = DATASETS.values()
+            verify_identity(info, folder, labels_name, labels, known)
+            verify_identity(info, folder, images_name, images, known)
         splits.append(_prepare(images, labels, classes, normalize, flatten, one_hot_label))
     return splits[0], splits[1]
 

@@ -21,3 +21,8 @@ class ChecksumError(DataError):
 
 class DatasetMismatchError(DataError):
     """The files found are another dataset than the one asked for, or no known one."""
+
+
+class ModelFileError(DataError):
+    """A model file cannot be loaded into the model at hand: it is not a file ``zeronn.save``
+    wrote, or it holds another architecture (the message says which part differs)."""

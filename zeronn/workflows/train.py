@@ -12,7 +12,8 @@ it writes::
 
 A folder (``config.data``) is streamed, never loaded whole; how its parts are chosen:
 :mod:`zeronn.workflows.train_folder`. ``evaluate_only`` skips training and evaluates the
-``load`` weights (the model options must describe the same architecture).
+``load`` weights (the config has read the model options from the file, or checked the given
+ones against it: :mod:`zeronn.workflows.train_model`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 import zeronn
-from zeronn import data, models, optim, plots, serialize
+from zeronn import data, optim, plots, serialize
 from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
@@ -41,7 +42,7 @@ from zeronn.metrics import (
 from zeronn.model import Sequential
 from zeronn.run_folder import RunFolder
 from zeronn.train import Trainer
-from zeronn.workflows import train_folder
+from zeronn.workflows import train_folder, train_model
 from zeronn.workflows.train_config import TrainConfig
 
 IMAGE_SHAPE = (1, 28, 28)
@@ -173,6 +174,8 @@ def load_splits(config: TrainConfig, rng: np.random.Generator) -> tuple[Split, S
     )
     # Checked by the config for the published files; here for unverified ones, before any step.
     problem = config.size_problem(len(x_train), len(x_test))
+    if problem is None and not config.evaluate_only:
+        problem = config.split_problem(config.train_subset or len(x_train))
     if problem is not None:
         raise DataError(problem)
     splits = []
@@ -214,17 +217,11 @@ def build_model(
 
     ``lstm``, ``gru`` and ``rnn`` read an MNIST image as a sequence of its 28 rows (T = 28 steps
     of D = 28 pixels) through one recurrent layer per ``hidden`` width; the last layer's final
-    state goes into an Affine over the 10 classes.
+    state goes into an Affine over the 10 classes. Which factory, with which arguments:
+    :func:`zeronn.workflows.train_model.network_spec`.
     """
-    if config.row_sequences:
-        return models.recurrent_classifier(
-            config.model, config.hidden, input_size=IMAGE_SHAPE[2], rng=rng, dtype=config.dtype
-        )
-    if config.model == "mlp":
-        sizes = [int(np.prod(image_shape)), *config.hidden, classes]
-        return models.mlp(sizes, activation="relu", init="he", rng=rng, dtype=config.dtype)
-    factory = models.simple_convnet if config.model == "simple-convnet" else models.deep_convnet
-    return factory(image_shape, classes=classes, rng=rng, dtype=config.dtype)
+    spec = train_model.network_spec(config.model, config.hidden, image_shape, classes)
+    return train_model.build_network(spec, rng, config.dtype)
 
 
 def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:

@@ -3,29 +3,42 @@
 Every check runs when the config is built, before any data is read or any file written; an
 error names the option, what it expected and what arrived. An image folder (``data``) is
 looked at, not read: it must exist and hold class folders; its files are listed and decoded
-only when the run starts.
+only when the run starts. The network the options describe is decided here too
+(:mod:`zeronn.workflows.train_model`): its memory is checked against the machine's, and a
+``load`` file's architecture against it (or ``model`` and ``hidden`` read from the file when
+they are not given).
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from zeronn._checks import as_float_dtype, existing_folder, non_negative_int, positive_int
+from zeronn._checks import (
+    as_float_dtype,
+    boolean,
+    choice,
+    existing_folder,
+    fraction,
+    non_negative_int,
+    positive_int,
+    positive_real,
+    text,
+)
 from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.run_folder import check_output_folder
+from zeronn.workflows import train_model
+from zeronn.workflows.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
 
-MODELS = ("mlp", "simple-convnet", "deep-convnet", "lstm", "gru", "rnn")
+MODELS = train_model.MODELS
 # The recurrent models read an image row by row: 28 time steps of 28 pixels.
-RECURRENT_MODELS = ("lstm", "gru", "rnn")
+RECURRENT_MODELS = train_model.RECURRENT_MODELS
 # --hidden when not given: the MLP's hidden widths, or the recurrent layer's width.
-DEFAULT_HIDDEN = {"mlp": (100, 100), "recurrent": (128,)}
+DEFAULT_HIDDEN = train_model.DEFAULT_HIDDEN
 DATASETS = ("mnist", "fashion-mnist")
 SCHEDULES = ("none", "step", "cosine")
 # optimizer name -> its default learning rate
@@ -37,50 +50,9 @@ OPTIMIZER_LR = {
     "rmsprop": 0.001,
     "adam": 0.001,
 }
-# --augment key -> ImageDataGenerator keyword(s); a key ending in "flip" is a bare flag.
-AUGMENT_KEYS = {
-    "rotation": ("rotation_range",),
-    "shift": ("width_shift_range", "height_shift_range"),
-    "width-shift": ("width_shift_range",),
-    "height-shift": ("height_shift_range",),
-    "zoom": ("zoom_range",),
-    "shear": ("shear_range",),
-    "hflip": ("horizontal_flip",),
-    "vflip": ("vertical_flip",),
-}
 _OWNER = "train"
-# image folders (--data): the side length when none is given
-
-
-def parse_augment(spec: str) -> dict[str, Any]:
-    """``"rotation=10,shift=0.1,zoom=0.1,hflip"`` -> ImageDataGenerator keyword arguments.
-
-    >>> parse_augment("rotation=10,hflip")
-    {'rotation_range': 10.0, 'horizontal_flip': True}
-    """
-    options: dict[str, Any] = {}
-    for item in filter(None, (part.strip() for part in spec.split(","))):
-        key, has_value, text = item.partition("=")
-        if key not in AUGMENT_KEYS:
-            raise ValueError(
-                f"--augment got an unknown setting {key!r} in {spec!r}; "
-                f"known: {', '.join(AUGMENT_KEYS)}"
-            )
-        flag = key.endswith("flip")
-        if flag == bool(has_value):
-            form = key if flag else f"{key}=NUMBER"
-            raise ValueError(f"--augment expected {form!r} in {spec!r}, got {item!r}")
-        value: Any = True
-        if not flag:
-            try:
-                value = float(text)
-            except ValueError:
-                raise ValueError(f"--augment expected a number for {key!r}, got {text!r}") from None
-        for name in AUGMENT_KEYS[key]:
-            options[name] = value
-    if not options:
-        raise ValueError(f"--augment got no settings in {spec!r}, e.g. 'rotation=10,hflip'")
-    return options
+MNIST_IMAGE = (1, 28, 28)
+__all__ = ["AUGMENT_KEYS", "MODELS", "TrainConfig", "parse_augment"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +67,8 @@ class TrainConfig:
     :func:`parse_augment`, or None; ``train_subset`` / ``test_subset``: how many random
     images to use (None: all); ``val_split``: the share of training images held out to choose
     the best epoch (0: train on all, keep the last epoch); ``load``: weights to start from.
+    ``model`` None is "mlp", or the model the ``load`` file holds; ``hidden`` None is the
+    ``load`` file's widths too, when it holds that model.
 
     ``data``: a folder of class folders to train on instead of ``dataset`` (MNIST when neither
     is given); with ``train/`` and ``test/`` inside, the validation share is drawn from
@@ -104,7 +78,7 @@ class TrainConfig:
     """
 
     out: Path
-    model: str = "mlp"
+    model: str | None = None
     hidden: tuple[int, ...] | None = None
     dataset: str | None = None
     epochs: int = 5
@@ -138,46 +112,21 @@ class TrainConfig:
 
         if self.threads is not None:
             put("threads", positive_int(self.threads, "threads", _OWNER))
-
-        put("model", _choice(self.model, "model", MODELS))
-        if self.data is not None and self.model in RECURRENT_MODELS:
-            raise ValueError(
-                f"--model {self.model} reads a 28×28 MNIST-family image row by row; with --data "
-                "use mlp, simple-convnet or deep-convnet"
-            )
-        if self.data is None:
-            put("dataset", _choice(self.dataset or "mnist", "dataset", DATASETS))
-            if self.image_size is not None or self.color is not None:
-                raise ValueError(
-                    f"--image-size and --color go with --data; {self.dataset} images are 1×28×28"
-                )
-        put("optimizer", _choice(self.optimizer, "optimizer", tuple(OPTIMIZER_LR)))
-        put("schedule", _choice(self.schedule, "schedule", SCHEDULES))
-        if self.hidden is None:
-            kind = "recurrent" if self.model in RECURRENT_MODELS else "mlp"
-            put("hidden", DEFAULT_HIDDEN[kind])
-        put(
-            "hidden",
-            tuple(positive_int(width, "each hidden width", _OWNER) for width in self.hidden),
-        )
-        if not self.hidden:
-            raise ValueError(f"{_OWNER} expected at least one hidden width, got none")
+        for name in ("download", "verify", "evaluate_only", "verbose", "overwrite"):
+            put(name, boolean(getattr(self, name), name, _OWNER))
+        put("optimizer", choice(self.optimizer, "optimizer", _OWNER, tuple(OPTIMIZER_LR)))
+        put("schedule", choice(self.schedule, "schedule", _OWNER, SCHEDULES))
         for name in ("epochs", "batch_size"):
             put(name, positive_int(getattr(self, name), name, _OWNER))
         for name in ("train_subset", "test_subset", "early_stopping"):
             if getattr(self, name) is not None:
                 put(name, positive_int(getattr(self, name), name, _OWNER))
-        if self.lr is not None and not _is_positive_real(self.lr):
-            raise ValueError(f"{_OWNER} expected lr to be a positive number, got {self.lr!r}")
-        if self.clip_grad_norm is not None and not _is_positive_real(self.clip_grad_norm):
-            raise ValueError(
-                f"{_OWNER} expected clip_grad_norm to be a positive number, "
-                f"got {self.clip_grad_norm!r}"
-            )
-        if not (_is_real(self.val_split) and 0 <= self.val_split < 1):
-            raise ValueError(f"{_OWNER} expected val_split in [0, 1), got {self.val_split!r}")
-        if self.augment is not None:
-            parse_augment(self.augment)  # refuse a bad spec now, not after loading the data
+        for name in ("lr", "clip_grad_norm"):
+            if getattr(self, name) is not None:
+                put(name, positive_real(getattr(self, name), name, _OWNER))
+        put("val_split", fraction(self.val_split, "val_split", _OWNER))
+        if self.augment is not None:  # refuse a bad spec now, not after loading the data
+            check_augment(text(self.augment, "augment", _OWNER))
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
         put("out", Path(self.out))
@@ -187,18 +136,78 @@ class TrainConfig:
                 put(name, Path(getattr(self, name)))
         if self.evaluate_only and self.load is None:
             raise ValueError("--evaluate-only needs --load MODEL.npz: there is nothing to evaluate")
+        if self.load is not None and not self.load.is_file():
+            raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
+        saved = None if self.load is None else train_model.saved_architecture(self.load)
+        self._choose_network(saved)
+
+        image_shape = MNIST_IMAGE
+        if self.data is None:
+            put("dataset", choice(self.dataset or "mnist", "dataset", _OWNER, DATASETS))
+            if self.image_size is not None or self.color is not None:
+                raise ValueError(
+                    f"--image-size and --color go with --data; {self.dataset} images are 1×28×28"
+                )
+            classes = len(DATASET_INFO[self.dataset].classes)
+        else:
+            classes = len(self._check_image_folder())
+            image_shape = (3 if self.color == "rgb" else 1, self.image_size, self.image_size)
+        spec = train_model.network_spec(self.model, self.hidden, image_shape, classes)
+        train_model.check_memory(
+            spec,
+            batch_size=min(self.batch_size, self._training_images() or self.batch_size),
+            dtype=self.dtype,
+            optimizer=None if self.evaluate_only else self.optimizer,
+        )
+        if saved is not None:
+            train_model.check_load(self.load, saved, spec, self.dtype)
         if self.verify and self.data is None:  # the published files' sizes are known
             info = DATASET_INFO[self.dataset]
             problem = self.size_problem(info.train_size, info.test_size)
             if problem is not None:
                 raise ValueError(problem)
-        if self.load is not None and not self.load.is_file():
-            raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
-        if self.data is not None:
-            self._check_image_folder()
+        if self._training_images() is not None and not self.evaluate_only:
+            problem = self.split_problem(self._training_images())
+            if problem is not None:
+                raise ValueError(problem)
 
-    def _check_image_folder(self) -> None:
-        """The ``data`` options, and a look at the folder (its folders only, no file is read)."""
+    def _choose_network(self, saved: dict[str, Any] | None) -> None:
+        """``model`` and ``hidden``: as given, else what the ``load`` file holds, else the
+        defaults (:func:`zeronn.workflows.train_model.choose_options`)."""
+        model, hidden = train_model.choose_options(
+            self.model, self.hidden, saved, folder=self.data is not None, owner=_OWNER
+        )
+        object.__setattr__(self, "model", model)
+        object.__setattr__(self, "hidden", hidden)
+
+    def _training_images(self) -> int | None:
+        """How many training images the run will have (before the validation share), when
+        that is known before reading: a --train-subset, or a published dataset's size."""
+        if self.train_subset is not None:
+            return self.train_subset
+        if self.verify and self.data is None:
+            return DATASET_INFO[self.dataset].train_size
+        return None
+
+    def split_problem(self, images: int) -> str | None:
+        """Why ``val_split`` of ``images`` training images leaves nothing to train on or
+        nothing to validate on, or None when it does not."""
+        held = round(self.val_split * images)
+        if self.val_split > 0 and held == 0:
+            return (
+                f"--val-split {self.val_split} holds out no image of the {images} training "
+                "images; give a larger share, or --val-split 0 to train on all of them"
+            )
+        if held >= images:
+            return (
+                f"--val-split {self.val_split} holds out all {images} training images, leaving "
+                "none to train on"
+            )
+        return None
+
+    def _check_image_folder(self) -> tuple[str, ...]:
+        """The ``data`` options, and a look at the folder (its folders only, no file is read):
+        its class names."""
 
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
@@ -219,7 +228,7 @@ class TrainConfig:
                 f"--image-size {self.image_size} is too small for {self.model}, which needs "
                 f"images of at least {smallest}×{smallest}"
             )
-        put("color", _choice("rgb" if self.color is None else self.color, "color", COLORS))
+        put("color", choice("rgb" if self.color is None else self.color, "color", _OWNER, COLORS))
         folder = existing_folder(self.data, "--data", _OWNER)
         put("data", folder)
         if has_split_folders(folder):
@@ -227,12 +236,13 @@ class TrainConfig:
             names = _check_class_folders(train, "--data")
             check_classes(test, names, f"{_OWNER} --data")  # every class is in test/ too
         else:
-            _check_class_folders(folder, "--data")
+            names = _check_class_folders(folder, "--data")
             if self.val_split == 0:
                 raise ValueError(
                     f"--val-split 0 leaves no images to evaluate on: {folder} has no train/ and "
                     "test/ folders, so the test report is on the validation share"
                 )
+        return names
 
     def size_problem(self, train_size: int, test_size: int) -> str | None:
         """Why the subsets asked for do not fit splits of these sizes, or None when they do."""
@@ -286,19 +296,3 @@ def _check_class_folders(folder: Path, flag: str) -> tuple[str, ...]:
             f"{names[0]!r}"
         )
     return names
-
-
-def _is_real(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_positive_real(value: object) -> bool:
-    return _is_real(value) and value > 0
-
-
-def _choice(value: object, name: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ValueError(
-            f"{_OWNER} expected {name} to be one of {', '.join(choices)}; got {value!r}"
-        )
-    return str(value)

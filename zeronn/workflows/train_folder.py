@@ -83,6 +83,11 @@ def hold_out_images(
             f"--val-split {share} holds out no image: each class of {train.files.root} has "
             "fewer than 2 images"
         )
+    if len(kept) == 0:
+        raise DataError(
+            f"--val-split {share} holds out every image of {train.files.root}, leaving none "
+            "to train on"
+        )
     return kept, held
 
 

@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from zeronn import memory
 from zeronn._checks import (
     as_float_dtype,
     boolean,
@@ -17,8 +20,12 @@ from zeronn._checks import (
     non_negative_int,
     positive_int,
     positive_real,
+    real_in,
+    sequence,
+    text,
 )
 from zeronn.data.text import load_python_help
+from zeronn.experiments.charlm.models import language_model_size
 from zeronn.run_folder import check_output_folder, new_run_folder
 
 MODELS = ("lstm", "transformer")
@@ -77,20 +84,21 @@ class CharLMConfig:
         put("sample_chars", non_negative_int(self.sample_chars, "sample_chars", _OWNER))
         for name in ("lr", "clip_grad_norm"):
             put(name, positive_real(getattr(self, name), name, _OWNER))
-        fraction = positive_real(self.held_out_fraction, "held_out_fraction", _OWNER)
-        if not fraction < 0.5:
-            raise ValueError(
-                f"{_OWNER} expected held_out_fraction in (0, 0.5), got {self.held_out_fraction!r}"
-            )
-        put("held_out_fraction", fraction)
-        temperatures = tuple(
-            positive_real(value, "each temperature", _OWNER) for value in self.temperatures
+        fraction = real_in(
+            self.held_out_fraction, "held_out_fraction", _OWNER, 0, 0.5, closed=(False, False)
         )
-        if not temperatures:
-            raise ValueError(f"{_OWNER} expected at least one temperature, got none")
+        put("held_out_fraction", fraction)
+        # each temperature is one sample: the same one twice would be computed twice, kept once
+        temperatures = sequence(
+            self.temperatures,
+            "temperatures",
+            _OWNER,
+            positive_real,
+            item="each temperature",
+            distinct=True,
+        )
         put("temperatures", temperatures)
-        if not isinstance(self.prompt, str):
-            raise TypeError(f"{_OWNER} expected prompt to be a str, got {self.prompt!r}")
+        put("prompt", text(self.prompt, "prompt", _OWNER))
         if self.model == "transformer" and self.embed_dim % self.num_heads:
             raise ValueError(
                 f"{_OWNER} expected embed_dim divisible by num_heads for the transformer, got "
@@ -106,6 +114,30 @@ class CharLMConfig:
         problem = self.corpus_problem(corpus.num_chars, set(corpus.text))
         if problem is not None:
             raise ValueError(problem)
+        self.check_memory(len(set(corpus.text)))
+
+    def check_memory(self, vocab_size: int) -> None:
+        """Refuse sizes whose training would not fit in this machine's memory."""
+        size = language_model_size(
+            self.model,
+            vocab_size,
+            self.embed_dim,
+            hidden=self.hidden,
+            num_heads=self.num_heads,
+            blocks=self.blocks,
+            seq_len=self.seq_len,
+        )
+        flags = f"--embed-dim {self.embed_dim} --seq-len {self.seq_len} " + (
+            f"--hidden {self.hidden}"
+            if self.model == "lstm"
+            else f"--heads {self.num_heads} --blocks {self.blocks}"
+        )
+        needed = size.training_bytes(self.batch_size, np.dtype(self.dtype).itemsize, "adam")
+        memory.check_fits(
+            needed,
+            f"--model {self.model} {flags} (its weights, gradients and adam's state in "
+            f"{self.dtype}, and a batch of {self.batch_size})",
+        )
 
     def corpus_problem(self, num_chars: int, chars: set[str]) -> str | None:
         """Why a corpus of ``num_chars`` characters from ``chars`` cannot serve this run."""

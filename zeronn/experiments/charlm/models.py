@@ -31,6 +31,7 @@ from zeronn.layers import (
     ReLU,
     Residual,
 )
+from zeronn.memory import ModelSize
 from zeronn.model import Sequential
 
 EMBEDDING_STD = 0.1
@@ -95,3 +96,25 @@ def reset_state(model: Sequential) -> None:
     for layer in model:
         if getattr(layer, "stateful", False):
             layer.reset_state()
+
+
+def language_model_size(
+    kind: str,
+    vocab_size: int,
+    embed_dim: int,
+    *,
+    hidden: int,
+    num_heads: int,
+    blocks: int,
+    seq_len: int,
+) -> ModelSize:
+    """The parameters of the ``kind`` ("lstm" or "transformer") model the builders above make,
+    and the values one window of ``seq_len`` characters makes in its largest layer (the LSTM's
+    gates of every step, the attention weights of every head, or the logits)."""
+    V, E, T = vocab_size, embed_dim, seq_len
+    if kind == "lstm":
+        parameters = V * E + 4 * (E + hidden + 1) * hidden + (hidden + 1) * V
+        return ModelSize(parameters, T * max(4 * hidden, V, E))
+    block = 2 * 2 * E + (4 * E * E + 4 * E) + (E * 4 * E + 4 * E) + (4 * E * E + E)
+    parameters = V * E + T * E + blocks * block + 2 * E + (E + 1) * V
+    return ModelSize(parameters, max(num_heads * T * T, T * max(4 * E, V)))

@@ -1,6 +1,7 @@
 """Train a language model on a character stream, score it in bits per character, sample from it.
 
-One training step is the protocol of every zeronn model, with clipping before the update::
+One training step is the protocol of every zeronn model, with clipping before the update (a
+loss that is not finite stops the run first, :class:`~zeronn.divergence.NonFiniteLossError`)::
 
     logits = model.forward(x)                  x, t: (N, T) ids, t = x shifted by one character
     loss = loss_fn.forward(logits, t)          mean over the N·T positions, in nats
@@ -23,8 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn._checks import non_negative_int, positive_real, text
 from zeronn.clip import clip_grad_norm
 from zeronn.data.text import CharVocabulary, iterate_bptt
+from zeronn.divergence import NonFiniteLossError, non_finite_logits
 from zeronn.experiments.charlm.models import reset_state
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
@@ -107,15 +110,25 @@ def train_language_model(
         if starts_pass:
             reset_state(model)
         logits = model.forward(x)
+        if (problem := non_finite_logits(logits.reshape(-1, logits.shape[-1]))) is not None:
+            raise _diverged(problem, step, curve.train_bpc)
         loss = loss_fn.forward(logits, t)
+        if not math.isfinite(loss):  # stop before a NaN reaches the weights
+            raise _diverged(f"the loss is {loss}", step, curve.train_bpc)
         model.backward(loss_fn.backward())
-        clip_grad_norm(model.parameters(), max_norm)
+        try:
+            clip_grad_norm(model.parameters(), max_norm)
+        except ValueError as error:  # a NaN or inf gradient (max_norm itself was checked)
+            raise _diverged(f"a gradient is not finite ({error})", step, curve.train_bpc) from None
         optimizer.step()
         curve.train_bpc.append(loss / LN2)
         if step % eval_every == 0 or step == steps:
             model.eval()
             curve.eval_steps.append(step)
             curve.held_out_bpc.append(bits_per_char(model, held_out_ids, batch_size, seq_len))
+            if not math.isfinite(curve.held_out_bpc[-1]):  # the last steps broke the weights
+                what = f"the held-out loss is {curve.held_out_bpc[-1]} after the step"
+                raise _diverged(what, step, curve.train_bpc)
             model.train()
             if printer is not None:
                 recent = np.mean(curve.train_bpc[-eval_every:])
@@ -146,7 +159,9 @@ def sample_text(
     starts after the vocabulary's first character (a newline in most texts: it sorts first),
     which is not returned.
     """
-    start = prompt or vocabulary.chars[0]
+    temperature = positive_real(temperature, "temperature", "sample_text")
+    length = non_negative_int(length, "length", "sample_text")
+    start = text(prompt, "prompt", "sample_text") or vocabulary.chars[0]
     ids = list(vocabulary.encode(start))
     stateful = any(getattr(layer, "stateful", False) for layer in model)
     training = model.training
@@ -156,8 +171,18 @@ def sample_text(
     feed = ids
     for _ in range(length):
         window = np.array([feed if stateful else ids[-context:]], dtype=np.int64)
-        logits = model.forward(window)[0, -1].astype(np.float64) / temperature
-        probabilities = np.exp(logits - logits.max())
+        logits = model.forward(window)[0, -1].astype(np.float64)
+        probabilities = np.exp(logits / temperature - (logits / temperature).max())
+        if not np.isfinite(probabilities).all():  # a temperature so low that logits/T overflow
+            probabilities = np.exp((logits - logits.max()) / temperature)
+        if not np.isfinite(probabilities).all():
+            raise NonFiniteLossError(
+                f"sampling at temperature {temperature:g} met logits that are not finite: the "
+                "weights diverged in training",
+                epoch=1,
+                step=None,
+                last_finite_loss=None,
+            )
         probabilities /= probabilities.sum()
         next_id = int(rng.choice(len(probabilities), p=probabilities))
         ids.append(next_id)
@@ -166,6 +191,20 @@ def sample_text(
     model.train(training)
     generated = vocabulary.decode(ids)
     return prompt + generated[len(start) :]
+
+
+def _diverged(what: str, step: int, train_bpc: list[float]) -> NonFiniteLossError:
+    last = (
+        f"the last finite loss was {train_bpc[-1]:.4g} bits per character (step {step - 1})"
+        if train_bpc
+        else "no finite loss was seen before"
+    )
+    return NonFiniteLossError(
+        f"training diverged at step {step}: {what}; {last}",
+        epoch=1,
+        step=step,
+        last_finite_loss=train_bpc[-1] * LN2 if train_bpc else None,
+    )
 
 
 def _states(model: Sequential) -> list:

@@ -6,14 +6,22 @@ typo costs nothing and an error message names the option, what it expected and w
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from zeronn._checks import as_float_dtype, non_negative_int, positive_int
+from zeronn._checks import (
+    as_float_dtype,
+    boolean,
+    choice,
+    int_in,
+    non_negative_int,
+    positive_int,
+    positive_real,
+    real,
+    sequence,
+)
 from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.parallel import check_parallel
 from zeronn.run_folder import check_output_folder, new_run_folder
@@ -70,17 +78,18 @@ class FewshotConfig:
         if self.threads is not None:
             put("threads", positive_int(self.threads, "threads", _OWNER))
 
+        for name in ("download", "verify", "overwrite", "log_scale", "literal", "init_study"):
+            put(name, boolean(getattr(self, name), name, _OWNER))
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("steps", positive_int(self.steps, "steps", _OWNER))
-        put("lr", _positive_float(self.lr, "lr"))
-        put("angles", _angles(self.angles))
-        put("order", non_negative_int(self.order, "order", _OWNER))
-        if self.order > 5:
-            raise ValueError(f"{_OWNER} expected a spline order from 0 to 5, got {self.order}")
+        put("lr", positive_real(self.lr, "lr", _OWNER))
+        # angles in degrees, as scipy.ndimage.rotate takes them; the spline order is scipy's 0..5
+        put("angles", sequence(self.angles, "angles", _OWNER, real, item="each angle"))
+        put("order", int_in(self.order, "order", _OWNER, 0, 5))
         put("init", _init(self.init))
         put("samples", positive_int(self.samples, "samples", _OWNER))
-        put("sampling", _choice(self.sampling, "sampling", SAMPLINGS))
-        put("dataset", _choice(self.dataset, "dataset", DATASETS))
+        put("sampling", choice(self.sampling, "sampling", _OWNER, SAMPLINGS))
+        put("dataset", choice(self.dataset, "dataset", _OWNER, DATASETS))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
         put("repeats", positive_int(self.repeats, "repeats", _OWNER))
         jobs, scheduler = check_parallel(self.jobs, self.scheduler, _OWNER)
@@ -91,9 +100,7 @@ class FewshotConfig:
         put("out", Path(self.out))
         check_output_folder(self.out, overwrite=self.overwrite)
         if self.sweep is not None:
-            sizes = tuple(positive_int(size, "each --sweep size", _OWNER) for size in self.sweep)
-            if not sizes:
-                raise ValueError(f"{_OWNER} expected at least one --sweep size, got none")
+            sizes = sequence(self.sweep, "sweep", _OWNER, positive_int, item="each --sweep size")
             put("sweep", tuple(sorted(set(sizes))))
         if self.sampling == "per-class":
             _check_per_class(self.samples, "samples")
@@ -215,45 +222,14 @@ class FewshotConfig:
         }
 
 
-def _positive_float(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{_OWNER} expected {name} to be a number, got {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{_OWNER} expected {name} to be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _angles(value: object) -> tuple[float, ...]:
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise TypeError(f"{_OWNER} expected angles as a sequence of degrees, got {value!r}")
-    angles = tuple(value)
-    if not angles:
-        raise ValueError(f"{_OWNER} expected at least one rotation angle, got none")
-    for angle in angles:
-        if isinstance(angle, bool) or not isinstance(angle, numbers.Real):
-            raise TypeError(f"{_OWNER} expected each angle as a number of degrees, got {angle!r}")
-        if not math.isfinite(angle):
-            raise ValueError(f"{_OWNER} expected finite angles in degrees, got {angle!r}")
-    return tuple(float(angle) for angle in angles)
-
-
 def _init(value: object) -> float | str:
-    if isinstance(value, str):
-        if value in NAMED_INITS:
-            return value
+    """The weight init: a positive std of a normal, or one of :data:`NAMED_INITS`."""
+    if isinstance(value, str) and value not in NAMED_INITS:
         raise ValueError(
             f"{_OWNER} expected init to be a positive std (e.g. 0.01), 'he' or 'xavier', "
             f"got {value!r}"
         )
-    return _positive_float(value, "init (a std)")
-
-
-def _choice(value: object, name: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ValueError(
-            f"{_OWNER} expected {name} to be one of {', '.join(choices)}; got {value!r}"
-        )
-    return str(value)
+    return value if isinstance(value, str) else positive_real(value, "init (a std)", _OWNER)
 
 
 def _check_per_class(size: int, name: str) -> None:

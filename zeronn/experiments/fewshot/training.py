@@ -2,7 +2,8 @@
 
 Every step is one forward pass over all N images, the mean softmax cross-entropy, one backward
 pass and the update W ← W − lr · ∂L/∂W; ``losses[k]`` is the loss at the weights *before* the
-k-th update, which is what the blog plotted.
+k-th update, which is what the blog plotted. Logits that stop being finite (a learning rate
+far too large) stop the run with :class:`~zeronn.divergence.NonFiniteLossError`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn.divergence import NonFiniteLossError, non_finite_logits
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import SGD
@@ -33,10 +35,24 @@ def train_full_batch(
     loss_fn = SoftmaxCrossEntropy()
     losses = np.empty(steps, dtype=np.float64)
     for step in range(steps):
-        losses[step] = loss_fn.forward(model.forward(x), t)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below, as the Trainer does
+            logits = model.forward(x)
+        if (problem := non_finite_logits(logits)) is not None:  # the last update diverged
+            raise _diverged(problem, step, losses[:step])
+        losses[step] = loss_fn.forward(logits, t)
         model.backward(loss_fn.backward(), input_grad=False)
         optimizer.step()
     return losses
+
+
+def _diverged(problem: str, step: int, losses: NDArray[np.float64]) -> NonFiniteLossError:
+    last = f"the last finite loss was {losses[-1]:.6g} (step {step})" if step else ""
+    return NonFiniteLossError(
+        f"training diverged at step {step + 1}: {problem}" + (f"; {last}" if last else ""),
+        epoch=1,
+        step=step + 1,
+        last_finite_loss=float(losses[-1]) if step else None,
+    )
 
 
 def first_step_below(losses: NDArray[np.floating], threshold: float) -> int | None:

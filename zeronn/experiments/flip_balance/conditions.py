@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from zeronn._checks import as_generator, floating_array, shape_text
+from zeronn._checks import as_generator, class_labels, floating_array, shape_text
 
 CONDITIONS: tuple[str, ...] = ("none", "flip-a", "flip-both", "random-flip", "flip-a-balanced")
 
@@ -173,12 +173,5 @@ def _check_images(images: object, owner: str) -> NDArray[np.floating]:
 def _check_pair(images: object, labels: object, owner: str) -> NDArray[np.int64]:
     """Check images (N, C, H, W) and integer labels (N,); return the labels as int64."""
     images = _check_images(images, owner)
-    if not isinstance(labels, np.ndarray) or not np.issubdtype(labels.dtype, np.integer):
-        got = labels.dtype if isinstance(labels, np.ndarray) else type(labels).__name__
-        raise TypeError(f"{owner} expected integer class labels (N,), got {got}")
-    if labels.shape != (len(images),):
-        raise ValueError(
-            f"{owner} expected labels of shape ({len(images)},) to match images "
-            f"{shape_text(images.shape)}, got {labels.shape}"
-        )
+    labels = class_labels(labels, "labels", owner, count=len(images))
     return labels.astype(np.int64, copy=False)

@@ -7,16 +7,19 @@ it must exist and hold the two class folders.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from zeronn._checks import (
     as_float_dtype,
+    boolean,
     choice,
+    class_indices,
     existing_folder,
     non_negative_int,
     positive_int,
+    positive_real,
+    sequence,
 )
 from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
 from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
@@ -25,6 +28,7 @@ from zeronn.experiments.flip_balance.conditions import CONDITIONS
 from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.parallel import check_parallel
 from zeronn.run_folder import check_output_folder, new_run_folder
+from zeronn.workflows.train_model import check_memory, network_spec
 
 MODELS = ("simple-convnet", "deep-convnet")
 _OWNER = "flip-balance"
@@ -74,8 +78,9 @@ class FlipBalanceConfig:
         if self.threads is not None:
             put("threads", positive_int(self.threads, "threads", _OWNER))
 
-        if self.model not in MODELS:
-            raise ValueError(f"{_OWNER} expected --model in {MODELS}, got {self.model!r}")
+        for name in ("download", "verify", "overwrite", "figures"):
+            put(name, boolean(getattr(self, name), name, _OWNER))
+        put("model", choice(self.model, "model", _OWNER, MODELS))
         if self.data is None:
             put("classes", _classes((0, 6) if self.classes is None else self.classes))
             if self.image_size is not None or self.color is not None:
@@ -87,23 +92,22 @@ class FlipBalanceConfig:
             self._check_image_folder()
         put("epochs", positive_int(self.epochs, "epochs", _OWNER))
         put("batch_size", positive_int(self.batch_size, "batch_size", _OWNER))
-        if not isinstance(self.lr, numbers.Real) or not 0 < self.lr < float("inf"):
-            raise ValueError(f"{_OWNER} expected --lr a positive number, got {self.lr!r}")
-        seeds = tuple(non_negative_int(seed, "each seed", _OWNER) for seed in self.seeds)
-        if not seeds or len(set(seeds)) != len(seeds):
-            raise ValueError(f"{_OWNER} expected distinct seeds, got {self.seeds!r}")
+        put("lr", positive_real(self.lr, "lr", _OWNER))
+        seeds = sequence(
+            self.seeds, "seeds", _OWNER, non_negative_int, item="each seed", distinct=True
+        )
         put("seeds", seeds)
         if self.train_per_class is not None:
             put("train_per_class", positive_int(self.train_per_class, "train_per_class", _OWNER))
-        unknown = [name for name in self.conditions if name not in CONDITIONS]
-        if unknown or not self.conditions:
-            raise ValueError(
-                f"{_OWNER} expected conditions from {', '.join(CONDITIONS)}, "
-                f"got {', '.join(self.conditions) or 'none'}"
-            )
+        conditions = sequence(self.conditions, "conditions", _OWNER, _condition, item="condition")
         # the baseline comes first: every shift is measured against it
-        put("conditions", tuple(name for name in CONDITIONS if name in self.conditions))
+        put("conditions", tuple(name for name in CONDITIONS if name in conditions))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        image_shape = (1, 28, 28)
+        if self.data is not None:
+            image_shape = (3 if self.color == "rgb" else 1, self.image_size, self.image_size)
+        spec = network_spec(self.model, (), image_shape, 2)
+        check_memory(spec, batch_size=self.batch_size, dtype=self.dtype, optimizer="adam")
         jobs, scheduler = check_parallel(self.jobs, self.scheduler, _OWNER)
         put("jobs", jobs)
         put("scheduler", scheduler)
@@ -185,17 +189,20 @@ class FlipBalanceConfig:
 
 
 def _classes(value: object) -> tuple[int, int]:
+    """Two different Fashion-MNIST class indices; the message says what ``--classes`` takes."""
     count = len(FASHION_MNIST_CLASSES)
-    if (
-        not isinstance(value, tuple | list)
-        or len(value) != 2
-        or not all(isinstance(c, numbers.Integral) and 0 <= c < count for c in value)
-        or value[0] == value[1]
-    ):
+    try:
+        classes = class_indices(value, "classes", _OWNER, classes=count)
+        if len(classes) != 2:
+            raise ValueError(f"{_OWNER} expected two classes, got {len(classes)}: {value!r}")
+    except (TypeError, ValueError) as error:
         names = isinstance(value, tuple | list) and any(isinstance(c, str) for c in value)
-        raise ValueError(
-            f"{_OWNER} expected --classes as two different Fashion-MNIST class indices "
-            f"in [0, {count}) such as 0,6, got {value!r}"
-            + ("; class names go with --data DIR" if names else "")
-        )
-    return int(value[0]), int(value[1])
+        raise type(error)(
+            f"{error}; --classes takes two different Fashion-MNIST class indices in [0, {count}) "
+            "such as 0,6" + ("; class names go with --data DIR" if names else "")
+        ) from None
+    return classes[0], classes[1]
+
+
+def _condition(value: object, name: str, owner: str) -> str:
+    return choice(value, name, owner, CONDITIONS)
