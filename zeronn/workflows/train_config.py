@@ -19,7 +19,7 @@ from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.models import SMALLEST_IMAGE_SIDE
-from zeronn.run_folder import check_output_folder
+from zeronn.run_paths import check_run_paths
 
 MODELS = ("mlp", "simple-convnet", "deep-convnet", "lstm", "gru", "rnn")
 # The recurrent models read an image row by row: 28 time steps of 28 pixels.
@@ -181,7 +181,6 @@ class TrainConfig:
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
         put("out", Path(self.out))
-        check_output_folder(self.out, overwrite=self.overwrite)
         for name in ("root", "load"):
             if getattr(self, name) is not None:
                 put(name, Path(getattr(self, name)))
@@ -196,6 +195,19 @@ class TrainConfig:
             raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
         if self.data is not None:
             self._check_image_folder()
+
+    def check_paths(self) -> TrainConfig:
+        """Refuse an ``out`` that would touch an input (``data``, ``root``, the ``load`` file,
+        the data stores) or that a run could not replace whole (:mod:`zeronn.run_paths`);
+        returns the config. Called once per run, by the command and the run function, never by
+        ``__post_init__``: building or replacing a config does not touch the file system."""
+        check_run_paths(
+            self.out,
+            overwrite=self.overwrite,
+            folders=[("--data", self.data), ("--root", self.root)],
+            files=[("--load", self.load)],
+        )
+        return self
 
     def _check_image_folder(self) -> None:
         """The ``data`` options, and a look at the folder (its folders only, no file is read)."""

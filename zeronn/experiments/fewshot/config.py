@@ -16,7 +16,8 @@ import numpy as np
 from zeronn._checks import as_float_dtype, non_negative_int, positive_int
 from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.parallel import check_parallel
-from zeronn.run_folder import check_output_folder, new_run_folder
+from zeronn.run_folder import new_run_folder
+from zeronn.run_paths import check_run_paths
 
 DATASETS = ("mnist", "fashion-mnist")
 SAMPLINGS = ("random", "per-class")
@@ -89,7 +90,6 @@ class FewshotConfig:
         if self.root is not None:
             put("root", Path(self.root))
         put("out", Path(self.out))
-        check_output_folder(self.out, overwrite=self.overwrite)
         if self.sweep is not None:
             sizes = tuple(positive_int(size, "each --sweep size", _OWNER) for size in self.sweep)
             if not sizes:
@@ -108,6 +108,15 @@ class FewshotConfig:
             problem = self.size_problem(info.train_size, info.smallest_train_class)
             if problem is not None:
                 raise ValueError(problem)
+
+    def check_paths(self) -> FewshotConfig:
+        """Refuse an ``out`` that would touch an input (``root``, the data stores) or that a
+        run could not replace whole (:mod:`zeronn.run_paths`); returns the config. Called once
+        per run, by the command and the run function, never by ``__post_init__``: building or
+        replacing a config (a study's cells are replaced configs) does not touch the file
+        system."""
+        check_run_paths(self.out, overwrite=self.overwrite, folders=[("--root", self.root)])
+        return self
 
     def size_problem(self, train_size: int, smallest_class: int) -> str | None:
         """Why the sizes asked for cannot be drawn from a training set of ``train_size`` images
