@@ -319,3 +319,35 @@ def test_an_out_the_final_rename_could_not_replace_is_refused(
     assert len(error.splitlines()) == 1, error
     assert message in error
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", ["train", "flip-balance"])
+def test_a_class_folder_whose_name_is_not_utf8_is_refused_before_any_compute(
+    command, tmp_path, monkeypatch, capsys
+):
+    """Refused, not handled: a class name is shown in the report, the figures and the JSON,
+    and none can show bytes that are not text; renaming the folder is the user's one step."""
+    from image_folders import make_class_folders
+
+    images = make_class_folders(tmp_path / "images", 2, size=(16, 16), shapes=("disk", "plus"))
+    os.rename(images / "plus", os.fsencode(images) + b"/caf\xe9")
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path)
+    assert main([command, "--data", str(images), "--out", "out"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "class folder 'caf\\udce9'" in error
+    assert "b'caf\\xe9'" in error
+    assert "not UTF-8 text" in error
+    assert snapshot(tmp_path) == before
+
+
+def test_charlm_refuses_a_temperature_given_twice(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["charlm", "--temperature", "0.5,1,0.5", "--out", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == (
+        "zeronn charlm: error: charlm expected distinct temperatures, got 0.5 more than once "
+        "in --temperature 0.5,1,0.5"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -89,6 +89,14 @@ class CharLMConfig:
         )
         if not temperatures:
             raise ValueError(f"{_OWNER} expected at least one temperature, got none")
+        repeated = sorted({value for value in temperatures if temperatures.count(value) > 1})
+        if repeated:  # one sample per temperature: a repeat would be computed and lost
+            raise ValueError(
+                f"{_OWNER} expected distinct temperatures, got "
+                + " and ".join(f"{value:g}" for value in repeated)
+                + " more than once in --temperature "
+                + ",".join(f"{value:g}" for value in temperatures)
+            )
         put("temperatures", temperatures)
         if not isinstance(self.prompt, str):
             raise TypeError(f"{_OWNER} expected prompt to be a str, got {self.prompt!r}")
