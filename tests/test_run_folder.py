@@ -3,7 +3,6 @@
 Signals at random moments of real runs: tests/test_signals.py."""
 
 import errno
-import json
 import os
 import signal
 import stat
@@ -12,12 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from fake_datasets import write_fake
 
 from zeronn import run_folder
-from zeronn.data import write_idx
 from zeronn.run_folder import (
     OutputFolderError,
     RunFolder,
@@ -324,78 +321,3 @@ def test_two_runs_racing_for_one_out_keep_every_finished_output_visible(tmp_path
         else:  # it was checked after the first had finished: refused before any compute
             assert "already holds files" in error
     assert hidden(tmp_path) == []
-
-
-# ---- a real Ctrl-C (SIGINT to a child process) at random moments of real runs --------------
-
-KILLS_PER_COMMAND = 10
-
-
-@pytest.fixture(scope="module")
-def tiny_mnist(tmp_path_factory):
-    root = tmp_path_factory.mktemp("data")
-    rng = np.random.default_rng(0)
-    for split, count in (("train", 120), ("t10k", 40)):
-        labels = (np.arange(count) % 10).astype(np.uint8)
-        images = rng.integers(0, 60, size=(count, 28, 28)).astype(np.uint8)
-        for i, label in enumerate(labels):
-            images[i, 2 * label + 2 : 2 * label + 6, 4:24] = 255
-        write_idx(root / f"{split}-images-idx3-ubyte.gz", images)
-        write_idx(root / f"{split}-labels-idx1-ubyte.gz", labels)
-    return root
-
-
-def command(name: str, root: Path, out: Path, seed: int) -> list[str]:
-    common = ["--root", str(root), "--no-download", "--no-verify", "--out", str(out)]
-    if name == "train":
-        flags = ["--epochs", "3", "--hidden", "16", "--quiet", "--seed", str(seed)]
-    else:
-        flags = ["--steps", "300", "--seed", str(seed)]
-    return [sys.executable, "-m", "zeronn", name, *common, "--overwrite", *flags]
-
-
-def complete(name: str, out: Path) -> bool:
-    """Whether ``out`` holds every output of one finished run, and nothing else."""
-    names = {path.name for path in out.iterdir()}
-    if name == "train":
-        expected = {"model.npz", "history.json", "metrics.json", "curves.png"}
-        expected |= {"confusion_matrix.png", "misclassified.png"}
-        return names == expected and json.loads((out / "metrics.json").read_text())["test"]
-    listed = json.loads((out / "results.json").read_text())["files"]
-    return names == set(listed)
-
-
-@pytest.mark.parametrize("name", ["train", "fewshot"])
-def test_a_run_interrupted_at_random_moments_leaves_old_or_complete_new_outputs(
-    name, tiny_mnist, tmp_path
-):
-    out = tmp_path / "out"
-    env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1")
-    start = time.perf_counter()
-    subprocess.run(command(name, tiny_mnist, out, seed=0), env=env, check=True, capture_output=True)
-    duration = time.perf_counter() - start
-    old = files_in(out)
-    rng = np.random.default_rng(0)
-    outcomes = []
-    for attempt in range(1, KILLS_PER_COMMAND + 1):
-        child = subprocess.Popen(
-            command(name, tiny_mnist, out, seed=attempt),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.0, 1.3 * duration))  # past the end too: complete new runs
-        child.send_signal(signal.SIGINT)
-        child.wait(timeout=120)
-        now = files_in(out)
-        assert leftovers(tmp_path) == [], f"attempt {attempt}"
-        if now == old:
-            outcomes.append("old")
-        else:
-            assert complete(name, out), (
-                f"attempt {attempt}: a mixed or partial folder {sorted(now)}"
-            )
-            outcomes.append("new")
-            old = now
-    assert len(outcomes) == KILLS_PER_COMMAND
-    print(name, outcomes)
