@@ -86,7 +86,8 @@ class RunFolder:
     def __init__(self, out: str | os.PathLike, *, overwrite: bool = False) -> None:
         self.out = Path(out)
         self.overwrite = overwrite
-        self.path: Path | None = None
+        self.path: Path | None = None  # the temporary folder, once entered
+        self.target = self.out  # the real path of out, once entered (a symlink followed)
         self._created: list[Path] = []  # the parents of out this run made
 
     def __enter__(self) -> Path:
@@ -159,7 +160,6 @@ class RunFolder:
         except OSError as error:
             try:
                 os.rename(old / "contents", target)  # the previous outputs back in place
-                os.rmdir(old)
             except OSError:
                 previous = _keep_beside(old / "contents", target)
                 with contextlib.suppress(OSError):
@@ -167,6 +167,8 @@ class RunFolder:
                 raise OSError(
                     error.errno, f"{error.strerror}; its previous outputs are kept in {previous}"
                 ) from None
+            with contextlib.suppress(OSError):
+                os.rmdir(old)
             raise
         shutil.rmtree(old, ignore_errors=True)
 
@@ -186,7 +188,8 @@ def _keep_beside(folder: Path, target: Path) -> Path:
         try:
             os.rename(folder, kept)
         except OSError:
-            kept.rmdir()
+            with contextlib.suppress(OSError):
+                kept.rmdir()
             break
         return kept
     return folder

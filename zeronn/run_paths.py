@@ -37,7 +37,7 @@ from pathlib import Path
 from zeronn.signals import signals_held
 
 # (what the path is, e.g. "--data"; the path, or None when the option is not given)
-Named = tuple[str, "str | os.PathLike | None"]
+Named = tuple[str, str | os.PathLike | None]
 
 # the folders a run puts beside NAME: .NAME.partial-XXXXXXXX (its outputs while it runs),
 # .NAME.old-XXXXXXXX (the replaced outputs, for an instant), NAME.kept-STAMP[-N] (finished
@@ -173,16 +173,15 @@ def _probe(out: Path, target: Path, flag: str) -> None:
                     f"{flag} {out} cannot be written: creating folders in {parent} failed "
                     f"({error.strerror or error})"
                 ) from None
-            name = target.name
-            if os.path.basename(error.filename or "") != longest:  # a missing parent's name
-                name = Path(error.filename).name
+            too_long = Path(error.filename or "").name
+            if too_long != longest:  # the name of a parent that does not exist yet
                 raise OutputFolderError(
-                    f"{flag} {out}: the name {name!r} ({len(os.fsencode(name))} bytes) is too "
-                    "long for the file system; choose a shorter one"
+                    f"{flag} {out}: the name {too_long!r} ({len(os.fsencode(too_long))} bytes) "
+                    "is too long for the file system; choose a shorter one"
                 ) from None
             raise OutputFolderError(
-                f"{flag} {out}: its name is {len(os.fsencode(name))} bytes long, and with the "
-                f"{SIBLING_EXTRA} bytes a run adds to it for the folders it makes beside it "
+                f"{flag} {out}: its name is {len(os.fsencode(target.name))} bytes long, and with "
+                f"the {SIBLING_EXTRA} bytes a run adds to it for the folders it makes beside it "
                 f"(such as {kept_name('NAME', 'YYYYmmdd-HHMMSS')}) it is too long for the file "
                 "system; choose a shorter name"
             ) from None
