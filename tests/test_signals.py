@@ -167,6 +167,16 @@ def wait_until_gone(token: str) -> list[int]:
     return alive
 
 
+def before_zeronn_ran(returncode: int, number: int, error: str) -> bool:
+    """Whether the signal came while Python was starting or importing zeronn, before zeronn's
+    handlers were in place: Python's own reaction, death by the signal or (SIGINT) a
+    KeyboardInterrupt traceback, exit code 1 during start-up."""
+    if returncode == -number:
+        return True
+    interrupted = error.rstrip().endswith("KeyboardInterrupt")
+    return number == signal.SIGINT and returncode == 1 and interrupted
+
+
 def stop(child: subprocess.Popen, number: int) -> None:
     """A terminal sends SIGINT (Ctrl-C) and SIGHUP to the whole process group; ``kill`` and
     ``timeout`` send SIGTERM to the process alone."""
@@ -216,10 +226,8 @@ def test_a_run_stopped_by_any_signal_leaves_old_or_complete_new_outputs_and_no_t
         lines = error.strip().splitlines()
         if child.returncode == 0:  # it had finished before the signal came
             assert lines == [], f"{where}: {error}"
-        elif child.returncode == -number:
-            # it came while Python was importing zeronn, before zeronn's code ran: nothing was
-            # written, and Python's own reaction (SIGINT: a KeyboardInterrupt traceback) is all
-            pass
+        elif before_zeronn_ran(child.returncode, number, error):
+            pass  # nothing was written: the checks of the outputs below still hold
         else:
             assert child.returncode == 128 + number, f"{where}: {error}"
             assert len(lines) == 1, f"{where}: {error}"
@@ -332,3 +340,66 @@ def test_a_signal_the_process_ignores_stays_ignored():
         assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def run_stopped(when: str):
+    """A command's run() that writes a RunFolder and is stopped by SIGTERM ``when``."""
+    from zeronn.run_folder import OutputFolderError, RunFolder
+
+    def run(config):
+        try:
+            with RunFolder(config.out) as folder:
+                (folder / "results.json").write_text("{}")
+                if when == "during the run":
+                    raise Stopped(signal.SIGTERM)
+                if when == "after a kept move":  # another run takes --out meanwhile
+                    config.out.mkdir()
+                    (config.out / "theirs.json").write_text("{}")
+        except OutputFolderError:
+            pass  # the signal comes right after the last move's own error
+        raise Stopped(signal.SIGTERM)
+
+    return run
+
+
+@pytest.mark.parametrize("when", ["during the run", "after the last move", "after a kept move"])
+def test_the_line_of_a_stopped_command_says_where_the_outputs_are(
+    when, tmp_path, monkeypatch, capsys
+):
+    from zeronn.cli import main
+    from zeronn.commands import charlm as charlm_command
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(charlm_command, "run", run_stopped(when))
+    assert main(["charlm", "--out", str(out)]) == 128 + signal.SIGTERM
+    error = capsys.readouterr().err
+    said = {
+        "during the run": f"{out} holds what it held before",
+        "after the last move": f"its outputs were complete in {out} already",
+        "after a kept move": f"its finished outputs are kept in {tmp_path}/out.kept-",
+    }[when]
+    assert error.startswith(f"zeronn charlm: stopped by SIGTERM; {said}"), error
+    assert len(error.splitlines()) == 1
+
+
+def test_a_stop_that_c_code_turned_into_another_error_is_still_a_stop(
+    tmp_path, monkeypatch, capsys
+):
+    """matplotlib's drawing, for one, reports an exception raised in a callback as its own
+    ValueError: the command was stopped all the same, and says so."""
+    from zeronn.cli import main
+    from zeronn.commands import charlm as charlm_command
+
+    def run(config):
+        try:  # as if the handler had fired inside C code
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(1)
+        except Stopped:
+            raise ValueError("Invalid affine transformation matrix") from None
+
+    monkeypatch.setattr(charlm_command, "run", run)
+    out = tmp_path / "out"
+    assert main(["charlm", "--out", str(out)]) == 128 + signal.SIGHUP
+    assert capsys.readouterr().err == (
+        f"zeronn charlm: stopped by SIGHUP; {out} holds what it held before\n"
+    )

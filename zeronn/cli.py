@@ -29,7 +29,7 @@ from pathlib import Path
 from zeronn import __version__
 from zeronn.commands._options import HelpFormatter
 from zeronn.run_folder import finished_outputs
-from zeronn.signals import signal_name, stop_signal, stopping_on_signals
+from zeronn.signals import Received, signal_name, stop_signal, stopping_on_signals
 
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -48,6 +48,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "charlm": ("zeronn.commands.charlm", "a character-level language model on Python's help text"),
 }
+
+
+# what a command stopped before its run began leaves behind
+NOTHING_WRITTEN = "it had written nothing yet"
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -78,33 +82,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # SIGTERM and SIGHUP unwind the run as Ctrl-C does: every temporary file, folder and
     # worker process goes (zeronn.signals)
-    with stopping_on_signals():
+    with stopping_on_signals() as received:
         try:
             parser = build_parser(_command_in(argv))
             args = parser.parse_args(argv)  # a bad flag exits here with code 2
         except KeyboardInterrupt as stop:
-            return _stopped(_command_in(argv), stop, "it had written nothing yet")
-        return _run(args)
+            return _stopped(_command_in(argv), stop_signal(stop), NOTHING_WRITTEN)
+        return _run(args, received)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, received: Received) -> int:
     """Build the command's config, run it, and tell its errors and stops in one line."""
     command = args._command
     try:
         # Only the user's values are examined here: an error is theirs to fix.
         config = command.config_from_args(args)
     except (ValueError, TypeError, OSError) as error:
+        if received.signum is not None:  # a stop signal's exception, turned into another
+            return _stopped(args.command, received.signum, NOTHING_WRITTEN)
         return _user_error(args.command, error)
     except KeyboardInterrupt as stop:
-        return _stopped(args.command, stop, "it had written nothing yet")
+        return _stopped(args.command, stop_signal(stop), NOTHING_WRITTEN)
     from zeronn.data.errors import DataError  # not at import: --help stays light
 
     try:
         return int(command.run(config) or 0)
-    except (OSError, DataError) as error:
-        return _user_error(args.command, error)
     except KeyboardInterrupt as stop:
-        return _stopped(args.command, stop, _where_outputs_are(config.out))
+        return _stopped(args.command, stop_signal(stop), _where_outputs_are(config.out))
+    except Exception as error:
+        if received.signum is not None:  # a stop signal's exception, turned into another
+            return _stopped(args.command, received.signum, _where_outputs_are(config.out))
+        if isinstance(error, OSError | DataError):
+            return _user_error(args.command, error)
+        raise
 
 
 def _where_outputs_are(out: Path) -> str:
@@ -117,9 +127,8 @@ def _where_outputs_are(out: Path) -> str:
     return f"its finished outputs are kept in {finished}"
 
 
-def _stopped(command: str | None, stop: KeyboardInterrupt, what: str) -> int:
+def _stopped(command: str | None, signum: int, what: str) -> int:
     """The one line of a run stopped by a signal; its exit code is 128 + the signal number."""
-    signum = stop_signal(stop)
     how = "interrupted" if signum == signal.SIGINT else f"stopped by {signal_name(signum)}"
     name = "zeronn" if command is None else f"zeronn {command}"
     print(f"{name}: {how}; {what}", file=sys.stderr)

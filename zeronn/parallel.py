@@ -237,6 +237,7 @@ def _end_workers(executor: ProcessPoolExecutor) -> None:
 
 _PARENT: int | None = None  # the parent's pid, in a worker process; None in the parent
 _TASK_RUNNING = False
+_STOPPING: int | None = None  # the stop signal a worker received
 
 
 def _start_worker(parent: int) -> None:
@@ -260,6 +261,10 @@ def _start_worker(parent: int) -> None:
 
 
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    global _STOPPING
+    if _STOPPING is not None:  # already unwinding: let the cleanup finish
+        return
+    _STOPPING = signum
     if _TASK_RUNNING:
         raise Stopped(signum)  # the run unwinds (its temporary files go); _task ends us
     os._exit(128 + signum)  # between runs: nothing to clean up
@@ -285,7 +290,10 @@ def _task() -> Iterator[None]:
     try:
         _TASK_RUNNING = True
         yield
-    except Stopped as stop:
-        os._exit(128 + stop.signum)
+    except BaseException:
+        # the Stopped, or what C code it passed through made of it
+        if _STOPPING is not None:
+            os._exit(128 + _STOPPING)
+        raise
     finally:
         _TASK_RUNNING = False

@@ -63,28 +63,38 @@ def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+class Received:
+    """The stop signal received inside :func:`stopping_on_signals`: ``signum``, or None."""
+
+    signum: int | None = None
+
+
 @contextlib.contextmanager
-def stopping_on_signals() -> Iterator[None]:
+def stopping_on_signals() -> Iterator[Received]:
     """Within the block, SIGINT raises ``KeyboardInterrupt`` and SIGTERM and SIGHUP raise
     :class:`Stopped`, the first of them only, unless ignored; the previous handlers come back
-    after it."""
+    after it.
+
+    Yields a :class:`Received` that records the signal: C code that calls back into Python
+    (matplotlib drawing, say) can turn the exception raised there into another one on its way
+    up, and the run is still one a signal stopped.
+    """
+    received = Received()
     if not _in_main_thread():
-        yield
+        yield received
         return
-    raised = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal raised
-        if raised:  # already unwinding: let the cleanup finish
+        if received.signum is not None:  # already unwinding: let the cleanup finish
             return
-        raised = True
+        received.signum = signum
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
         raise Stopped(signum)
 
     previous = {number: signal.signal(number, stop) for number in _heeded()}
     try:
-        yield
+        yield received
     finally:
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
