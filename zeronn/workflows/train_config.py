@@ -197,10 +197,11 @@ class TrainConfig:
             self._check_image_folder()
 
     def check_paths(self) -> TrainConfig:
-        """Refuse an ``out`` that would touch an input (``data``, ``root``, the ``load`` file,
-        the data stores) or that a run could not replace whole (:mod:`zeronn.run_paths`);
-        returns the config. Called once per run, by the command and the run function, never by
-        ``__post_init__``: building or replacing a config does not touch the file system."""
+        """Refuse an ``out`` that would touch an input (``data``, ``root``, the ``load`` file, the
+        data stores) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns the
+        config. Called as a run starts (by the command as it builds the config, and first thing by
+        the run function), never by ``__post_init__``: building or replacing a config does not touch
+        the file system."""
         check_run_paths(
             self.out,
             overwrite=self.overwrite,

@@ -117,9 +117,10 @@ class CharLMConfig:
 
     def check_paths(self) -> CharLMConfig:
         """Refuse an ``out`` in, on or around the data stores (charlm reads no files, but no run
-        writes there) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns
-        the config. Called once per run, by the command and the run function, never by
-        ``__post_init__``: building or replacing a config does not touch the file system."""
+        writes there) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns the
+        config. Called as a run starts (by the command as it builds the config, and first thing by
+        the run function), never by ``__post_init__``: building or replacing a config does not touch
+        the file system."""
         check_run_paths(self.out, overwrite=self.overwrite)
         return self
 

@@ -110,11 +110,10 @@ class FewshotConfig:
                 raise ValueError(problem)
 
     def check_paths(self) -> FewshotConfig:
-        """Refuse an ``out`` that would touch an input (``root``, the data stores) or that a
-        run could not replace whole (:mod:`zeronn.run_paths`); returns the config. Called once
-        per run, by the command and the run function, never by ``__post_init__``: building or
-        replacing a config (a study's cells are replaced configs) does not touch the file
-        system."""
+        """Refuse an ``out`` that would touch an input (``root``, the data stores) or that a run
+        could not replace whole (:mod:`zeronn.run_paths`); returns the config. Called as a run
+        starts (by the command as it builds the config, and first thing by the run function), never
+        by ``__post_init__``: building or replacing a config does not touch the file system."""
         check_run_paths(self.out, overwrite=self.overwrite, folders=[("--root", self.root)])
         return self
 
