@@ -6,6 +6,7 @@ before any data is read.
 """
 
 import gzip
+import os
 from pathlib import Path
 
 import numpy as np
@@ -481,3 +482,194 @@ def test_bad_files_found_while_running_are_one_line(
     assert message in error
     assert len(error.splitlines()) == 1
     assert not out.exists()
+
+# ---- --out against the inputs and the final rename (zeronn.run_paths) ---------------------
+# A table of its own: every command, every input it reads, every way --out can overlap one.
+# Each row must exit 2 with one line naming --out and the input, before any data is read,
+# and leave every file and folder exactly as it was.
+
+OVERLAP_INPUTS = {
+    # command -> the inputs it reads (the data stores: every command guards them)
+    "train": ("--root", "--data", "--load", "cache", "env"),
+    "fewshot": ("--root", "cache", "env"),
+    "flip-balance": ("--root", "--data", "cache", "env"),
+    "charlm": ("cache", "env"),
+}
+OVERLAP_KINDS = ("equal", "parent", "child", "symlink", "symlink-child")
+INPUT_NAMES = {"cache": "the data cache", "env": "$ZERONN_DATA"}
+
+
+def snapshot(folder: Path) -> dict[str, object]:
+    """Every path below ``folder``: a file's bytes, a link's target, or "folder"."""
+    tree: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            tree[key] = ("link", os.readlink(path))
+        elif path.is_dir():
+            tree[key] = "folder"
+        else:
+            tree[key] = path.read_bytes()
+    return tree
+
+
+@pytest.fixture
+def inputs(tmp_path, monkeypatch):
+    """Each input in a folder of its own below tmp_path, and a working folder to run in."""
+    from image_folders import make_class_folders
+
+    from zeronn.data.idx import write_idx
+
+    root = tmp_path / "in-root" / "data"
+    for name in ("train", "t10k"):
+        write_idx(root / f"{name}-images-idx3-ubyte.gz", np.zeros((2, 28, 28), np.uint8))
+        write_idx(root / f"{name}-labels-idx1-ubyte.gz", np.array([0, 6], np.uint8))
+    images = make_class_folders(
+        tmp_path / "in-data" / "images", 2, size=(16, 16), shapes=("disk", "plus")
+    )
+    load = tmp_path / "in-load" / "models" / "model.npz"
+    load.parent.mkdir(parents=True)
+    zeronn.save(models.mlp([784, 100, 100, 10], rng=0, dtype="float32"), load)  # --model's default
+    cache = tmp_path / "in-cache" / "xdg"
+    (cache / "zeronn" / "mnist").mkdir(parents=True)
+    (cache / "zeronn" / "mnist" / "kept.txt").write_text("downloaded")
+    env = tmp_path / "in-env" / "datasets"
+    (env / "mnist").mkdir(parents=True)
+    (env / "mnist" / "kept.txt").write_text("the user's data")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("ZERONN_DATA", str(env))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    paths = {"--root": root, "--data": images, "--load": load.parent, "cache": cache / "zeronn"}
+    return {**paths, "env": env, "load file": load}
+
+
+def command_flags(command: str, given: str, inputs: dict) -> list[str]:
+    """The flags of a run of ``command`` that reads ``given`` (and a valid rest)."""
+    if command == "charlm":
+        return ["charlm", "--steps", "1"]
+    if given == "--data":
+        return [command, "--data", str(inputs["--data"])]
+    flags = [command, "--root", str(inputs["--root"]), "--no-verify", "--no-download"]
+    if given == "--load":
+        flags += ["--load", str(inputs["load file"])]
+    return flags
+
+
+def overlapping_out(kind: str, folder: Path, tmp_path: Path) -> Path:
+    if kind == "equal":
+        return folder
+    if kind == "parent":
+        return folder.parent
+    if kind == "child":
+        return folder / "run"
+    link = tmp_path / "work" / "link"
+    link.symlink_to(folder, target_is_directory=True)
+    return link if kind == "symlink" else link / "run"
+
+
+OVERLAP_ROWS = [
+    (command, given, kind)
+    for command, givens in OVERLAP_INPUTS.items()
+    for given in givens
+    for kind in OVERLAP_KINDS
+    # an --out beside the --load file never touches it (the default runs/... beside a
+    # model.npz in the current folder must work): --load's folder may not be or hold --out
+    if not (given == "--load" and kind in ("child", "symlink-child"))
+]
+
+
+@pytest.mark.parametrize(("command", "given", "kind"), OVERLAP_ROWS)
+def test_out_never_equals_holds_or_sits_inside_an_input(
+    command, given, kind, inputs, tmp_path, capsys
+):
+    folder = inputs[given]
+    out = overlapping_out(kind, folder, tmp_path)
+    before = snapshot(tmp_path)
+    assert main([*command_flags(command, given, inputs), "--out", str(out), "--overwrite"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1, error
+    name = INPUT_NAMES.get(given, given)
+    assert f"--out {out}" in error
+    assert f"{name} " in error
+    assert snapshot(tmp_path) == before  # untouched byte for byte, nothing created
+
+
+@pytest.mark.parametrize("kind", ["child", "symlink-child"])
+def test_out_may_sit_beside_the_load_file(kind, inputs, tmp_path):
+    from zeronn.workflows.train_config import TrainConfig
+
+    out = overlapping_out(kind, inputs["--load"], tmp_path)
+    config = TrainConfig(out=out, load=inputs["load file"], root=inputs["--root"], verify=False)
+    assert config.check_paths() is config
+
+
+def long_name_near_the_limit() -> str:
+    """A name that fits the file system, but not with the bytes a run adds to it."""
+    return "n" * 240
+
+
+@pytest.mark.parametrize("command", ["train", "fewshot", "flip-balance", "charlm"])
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", "is the current folder"),
+        ("..", "holds the current folder"),
+        ("mount", "is a mount point"),
+        (long_name_near_the_limit(), "too long for the file system"),
+        ("notes.txt", "is a file"),
+    ],
+    ids=["current", "ancestor", "mount", "long-name", "file"],
+)
+def test_an_out_the_final_rename_could_not_replace_is_refused(
+    command, out, message, inputs, tmp_path, monkeypatch, capsys
+):
+    here = tmp_path / "work" / "here"  # so that .. holds no input, only the current folder
+    here.mkdir()
+    monkeypatch.chdir(here)
+    (here / "notes.txt").write_text("notes")
+    if out == "mount":
+        (here / "mount").mkdir()
+        mount = os.path.realpath("mount")
+        real_ismount = os.path.ismount
+        monkeypatch.setattr(os.path, "ismount", lambda p: str(p) == mount or real_ismount(p))
+    before = snapshot(tmp_path)
+    flags = command_flags(command, "--root", inputs)
+    assert main([*flags, "--out", out, "--overwrite"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1, error
+    assert message in error
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", ["train", "flip-balance"])
+def test_a_class_folder_whose_name_is_not_utf8_is_refused_before_any_compute(
+    command, tmp_path, monkeypatch, capsys
+):
+    """Refused, not handled: a class name is shown in the report, the figures and the JSON,
+    and none can show bytes that are not text; renaming the folder is the user's one step."""
+    from image_folders import make_class_folders
+
+    images = make_class_folders(tmp_path / "images", 2, size=(16, 16), shapes=("disk", "plus"))
+    os.rename(images / "plus", os.fsencode(images) + b"/caf\xe9")
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path)
+    assert main([command, "--data", str(images), "--out", "out"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "class folder 'caf\\udce9'" in error
+    assert "b'caf\\xe9'" in error
+    assert "not UTF-8 text" in error
+    assert snapshot(tmp_path) == before
+
+
+def test_charlm_refuses_a_temperature_given_twice(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["charlm", "--temperature", "0.5,1,0.5", "--out", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == (
+        "zeronn charlm: error: charlm expected distinct temperatures, got 0.5 more than once "
+        "in --temperature 0.5,1,0.5"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -191,25 +191,22 @@ def test_train_on_a_real_mnist_subset(tmp_path):
     assert (out / "misclassified.png").stat().st_size > 0
 
 
-def test_fine_tuning_in_place_keeps_the_original_until_the_run_has_finished(
-    fake_root, tmp_path, monkeypatch
+def test_fine_tuning_goes_to_a_new_folder_never_over_the_weights_it_starts_from(
+    fake_root, tmp_path, capsys
 ):
+    """A command never deletes what it reads: --out may not be or hold the --load file's
+    folder (zeronn.run_paths), so fine-tuning "in place" is refused before any compute."""
     out = tmp_path / "s1"
     assert run_train(fake_root, out, "--epochs", "1", "--hidden", "16") == 0
-    original = (out / "model.npz").read_bytes()
-    seen_during_the_run = []
-
-    from zeronn.workflows import train as workflow
-
-    real_fit = workflow.Trainer.fit
-
-    def fit_and_look(self, *args, **kwargs):
-        seen_during_the_run.append((out / "model.npz").read_bytes())
-        return real_fit(self, *args, **kwargs)
-
-    monkeypatch.setattr(workflow.Trainer, "fit", fit_and_look)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     flags = ("--load", str(out / "model.npz"), "--overwrite", "--epochs", "1", "--hidden", "16")
-    assert run_train(fake_root, out, *flags) == 0
-    assert seen_during_the_run == [original]  # the checkpoint went to the temporary folder
-    assert (out / "model.npz").read_bytes() != original  # replaced, whole, at the end
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    capsys.readouterr()
+    assert run_train(fake_root, out, *flags) == 2
+    error = capsys.readouterr().err
+    assert f"--out {out} holds the --load file {out / 'model.npz'}" in error
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    tuned = tmp_path / "s2"
+    assert run_train(fake_root, tuned, *flags) == 0
+    assert (tuned / "model.npz").read_bytes() != before["model.npz"]
+    assert sorted(p.name for p in tuned.iterdir()) == sorted(OUTPUTS)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -183,6 +183,27 @@ def test_output_folder_that_is_a_file_exit_2(tiny_mnist, tmp_path, capsys):
     assert blocker.read_text() == "keep me"
 
 
+def test_overwrite_replaces_an_earlier_run_and_its_paths_are_checked_once_per_run(
+    tiny_mnist, tmp_path, monkeypatch
+):
+    """The path checks run when a run starts, never when a config is built: not by
+    command_line() (which builds the default config) nor by a study's replaced configs."""
+    from zeronn import run_paths
+
+    out = tmp_path / "out"
+    flags = ["fewshot", "--no-verify", "--root", str(tiny_mnist), "--steps", "5", "--out", str(out)]
+    assert main(flags) == 0
+    probes = []
+    probe = run_paths._probe
+    monkeypatch.setattr(run_paths, "_probe", lambda *args: probes.append(args) or probe(*args))
+    assert main([*flags, "--overwrite", "--seed", "9", "--sweep", "10,20"]) == 0
+    results = read_results(out)
+    assert results["config"]["seed"] == 9
+    assert results["command"].endswith(f"--sweep=10,20 --out {out}")
+    assert len(probes) == 2  # as the command built the config, and as the run started
+    assert {path.name for path in tmp_path.iterdir()} == {"data", "out"}
+
+
 @requires_real_data
 def test_real_mnist_short_run(tmp_path):
     out = tmp_path / "real"

@@ -1,5 +1,6 @@
 """FewshotConfig and the command-line options: every bad option is refused with a clear message."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,9 @@ def test_bad_options_are_refused_with_what_was_expected(options, error, message)
 def test_an_output_folder_that_is_a_file_is_refused(tmp_path):
     blocker = tmp_path / "results"
     blocker.write_text("not a folder")
+    config = FewshotConfig(out=blocker)  # a value: building it does not look at the disk
     with pytest.raises(OutputFolderError, match="is a file"):
-        FewshotConfig(out=blocker)
+        config.check_paths()
     assert blocker.read_text() == "not a folder"
 
 
@@ -129,3 +131,17 @@ def test_the_recorded_command_line_rebuilds_the_config(config):
     words = config.command_line().split()
     assert words[:2] == ["zeronn", "fewshot"]
     assert config_from_args(parse(words[1:])) == config
+
+
+def test_building_or_replacing_a_config_does_not_look_at_the_disk(tmp_path):
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "results.json").write_text("{}")
+    config = FewshotConfig(out=taken, overwrite=True).check_paths()
+    (taken / "results.json").unlink()
+    taken.rmdir()
+    taken.write_text("now a file")  # a cell of a study must not be refused for this mid-run
+    cell = replace(config, samples=20, sampling="per-class")
+    assert cell.out == taken
+    assert config.command_line() == f"zeronn fewshot --out {taken}"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["taken"]  # no probe left

@@ -81,7 +81,7 @@ def test_bad_dtype_and_out_file(tmp_path):
     a_file = tmp_path / "results"
     a_file.write_text("")
     with pytest.raises(OutputFolderError, match="is a file"):
-        FlipBalanceConfig(out=a_file)
+        FlipBalanceConfig(out=a_file).check_paths()
 
 
 def test_cli_reports_a_bad_option_as_an_error(capsys):

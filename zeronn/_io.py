@@ -14,30 +14,44 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from zeronn.signals import signals_held
+
 
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success rename it to ``path``, else delete it."""
+    """Open a temporary file beside ``path``; on success rename it to ``path``, else delete it.
+
+    "Else" includes a stop signal (see :mod:`zeronn.signals`): the temporary file and the
+    note of its name come into being with the signals held, so no moment leaves one behind.
+    """
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"cannot write {path}: it is a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle: IO | None = None
+    tmp_name: str | None = None
     try:
+        with signals_held():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            handle = os.fdopen(fd, mode)
         # mkstemp creates the file private (0600); give it the mode open() would have.
-        os.chmod(tmp_name, 0o666 & ~_current_umask())
-        with os.fdopen(fd, mode) as handle:
+        os.chmod(tmp_name, 0o666 & ~current_umask())
+        with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        if handle is not None:
+            handle.close()
+        if tmp_name is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
         raise
 
 
-def _current_umask() -> int:
+def current_umask() -> int:
+    """The process's umask (read by setting it and back: there is no other way)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

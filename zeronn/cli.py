@@ -12,19 +12,26 @@ problem (``OSError``: missing, unwritable, full disk) or data that is not what w
 (:class:`zeronn.data.errors.DataError`, a model file of another architecture too), or a run that
 diverged (:class:`zeronn.divergence.NonFiniteLossError`: the line names the flags to change).
 Anything else raised while the command runs is a bug in zeronn and keeps its traceback (exit
-code 1). Ctrl-C exits with 130; the outputs of a run are written as one unit, so the previous
-ones are left as they were.
+code 1). A signal that ends a run (Ctrl-C's SIGINT, SIGTERM from ``kill`` or ``timeout``,
+SIGHUP) unwinds it like Ctrl-C (:mod:`zeronn.signals`) and exits with 128 + its number (130,
+143, 129) and one line; the outputs of a run are written as one unit, so that line says the
+previous ones are as they were (or, when the signal came after the last move, that the new
+ones are complete).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from zeronn import __version__
 from zeronn.commands._options import HelpFormatter
+from zeronn.run_folder import finished_outputs
+from zeronn.signals import Received, signal_name, stop_signal, stopping_on_signals
 
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -43,6 +50,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "charlm": ("zeronn.commands.charlm", "a character-level language model on Python's help text"),
 }
+
+
+# what a command stopped before its run began leaves behind
+NOTHING_WRITTEN = "it had written nothing yet"
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -71,29 +82,62 @@ def _command_in(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(_command_in(argv))
-    args = parser.parse_args(argv)  # a bad flag exits here with code 2
+    # SIGTERM and SIGHUP unwind the run as Ctrl-C does: every temporary file, folder and
+    # worker process goes (zeronn.signals)
+    with stopping_on_signals() as received:
+        try:
+            parser = build_parser(_command_in(argv))
+            args = parser.parse_args(argv)  # a bad flag exits here with code 2
+        except KeyboardInterrupt as stop:
+            return _stopped(_command_in(argv), stop_signal(stop), NOTHING_WRITTEN)
+        return _run(args, received)
+
+
+def _run(args: argparse.Namespace, received: Received) -> int:
+    """Build the command's config, run it, and tell its errors and stops in one line."""
     command = args._command
     try:
         # Only the user's values are examined here: an error is theirs to fix.
         config = command.config_from_args(args)
     except (ValueError, TypeError, OSError) as error:
+        if received.signum is not None:  # a stop signal's exception, turned into another
+            return _stopped(args.command, received.signum, NOTHING_WRITTEN)
         return _user_error(args.command, error)
+    except KeyboardInterrupt as stop:
+        return _stopped(args.command, stop_signal(stop), NOTHING_WRITTEN)
     from zeronn.data.errors import DataError  # not at import: --help stays light
     from zeronn.divergence import NonFiniteLossError
 
     try:
         return int(command.run(config) or 0)
-    except (OSError, DataError) as error:
-        return _user_error(args.command, error)
-    except NonFiniteLossError as error:
-        return _user_error(args.command, _diverged(error, config))
-    except KeyboardInterrupt:
-        print(
-            f"zeronn {args.command}: interrupted; {config.out} holds what it held before",
-            file=sys.stderr,
-        )
-        return 130
+    except KeyboardInterrupt as stop:
+        return _stopped(args.command, stop_signal(stop), _where_outputs_are(config.out))
+    except Exception as error:
+        if received.signum is not None:  # a stop signal's exception, turned into another
+            return _stopped(args.command, received.signum, _where_outputs_are(config.out))
+        if isinstance(error, OSError | DataError):
+            return _user_error(args.command, error)
+        if isinstance(error, NonFiniteLossError):
+            return _user_error(args.command, _diverged(error, config))
+        raise
+
+
+def _where_outputs_are(out: Path) -> str:
+    """What a stopped run left in ``out``: the previous outputs, or its own finished ones."""
+    finished = finished_outputs(out)
+    if finished is None:
+        return f"{out} holds what it held before"
+    if finished == out:
+        return f"its outputs were complete in {out} already"
+    return f"its finished outputs are kept in {finished}"
+
+
+def _stopped(command: str | None, signum: int, what: str) -> int:
+    """The one line of a run stopped by a signal; its exit code is 128 + the signal number."""
+    how = "interrupted" if signum == signal.SIGINT else f"stopped by {signal_name(signum)}"
+    name = "zeronn" if command is None else f"zeronn {command}"
+    print(f"{name}: {how}; {what}", file=sys.stderr)
+    return 128 + signum
 
 
 def _user_error(command: str, error: BaseException | str) -> int:

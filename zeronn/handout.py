@@ -22,6 +22,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
+from zeronn.signals import signals_blocked
+
 Task = tuple[Callable[..., Any], tuple]
 
 
@@ -64,13 +66,16 @@ def share(tasks: Sequence[Task], executor: Executor, workers: int) -> Iterator[A
     """Yield ``function(*args)`` of every ``(function, args)`` in ``tasks``, in that order.
 
     The tasks run in this process and on ``workers`` workers of ``executor``, one task per
-    worker at a time. Leaving early (an error, or the caller stops iterating) waits for the
-    tasks the workers are running.
+    worker at a time. Leaving early (an error, or the caller stops iterating) hands out nothing
+    more and waits for the tasks the workers are running; a stop signal (``KeyboardInterrupt``
+    and :class:`zeronn.signals.Stopped`, not an ``Exception``) does not wait: the executor's
+    owner ends the workers (:class:`zeronn.parallel.Runner` does).
     """
     handout = TaskList(len(tasks))
     finished: queue.SimpleQueue[tuple[int, Outcome]] = queue.SimpleQueue()
+    # daemon threads: one waiting on a worker that is being ended never holds the process up
     feeders = [
-        threading.Thread(target=_feed, args=(tasks, handout, executor, finished))
+        threading.Thread(target=_feed, args=(tasks, handout, executor, finished), daemon=True)
         for _ in range(workers)
     ]
     done: dict[int, Outcome] = {}
@@ -92,11 +97,21 @@ def share(tasks: Sequence[Task], executor: Executor, workers: int) -> Iterator[A
                 else:  # none left to take: wait for the workers
                     record(*finished.get())
             yield done.pop(index).result()
-    finally:
+    except (Exception, GeneratorExit):  # a task's error, or the caller stopped iterating
+        _stop(handout, feeders)
+        raise
+    except BaseException:  # a stop signal: nothing is waited for
         handout.close()
-        for feeder in feeders:
-            if feeder.is_alive():
-                feeder.join()
+        raise
+    _stop(handout, feeders)
+
+
+def _stop(handout: TaskList, feeders: list[threading.Thread]) -> None:
+    """Hand out nothing more, and wait for the tasks the workers are running."""
+    handout.close()
+    for feeder in feeders:
+        if feeder.is_alive():
+            feeder.join()
 
 
 def _run_here(task: Task) -> Outcome:
@@ -113,11 +128,16 @@ def _feed(
     executor: Executor,
     finished: queue.SimpleQueue[tuple[int, Outcome]],
 ) -> None:
-    """One worker's share: submit the next task not yet taken, wait for it, and again."""
-    while (index := handout.take()) is not None:
-        function, args = tasks[index]
-        try:
-            outcome = Outcome(value=executor.submit(function, *args).result())
-        except BaseException as error:  # reported in order by the caller's thread
-            outcome = Outcome(error=error)
-        finished.put((index, outcome))
+    """One worker's share: submit the next task not yet taken, wait for it, and again.
+
+    With the stop signals blocked: they are the caller's thread's to handle, and a worker
+    process this submit starts inherits them blocked until it is ready for them.
+    """
+    with signals_blocked():
+        while (index := handout.take()) is not None:
+            function, args = tasks[index]
+            try:
+                outcome = Outcome(value=executor.submit(function, *args).result())
+            except BaseException as error:  # reported in order by the caller's thread
+                outcome = Outcome(error=error)
+            finished.put((index, outcome))

@@ -23,22 +23,42 @@ own set-up and gives it ``prepare``, which each worker runs as soon as it starts
         outcomes = list(runner.map(paired_task, [(config, seed) for seed in seeds]))
 
 :func:`run_all` is the shortcut for a single study.
+
+Stopping: leaving the runner with an error (a run's, or a stop signal's: Ctrl-C, SIGTERM,
+SIGHUP, see :mod:`zeronn.signals`) ends its worker processes at once instead of waiting for
+their runs. A worker ignores Ctrl-C (the terminal sends it to every process; the parent
+decides), unwinds its run on SIGTERM or SIGHUP and then exits, and ends itself the same way
+when its parent dies without ending it (a watchdog thread notices the parent's pid change).
+So no worker, and no ``multiprocessing`` resource tracker (which lives as long as a worker
+holds its pipe), outlives the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
+from types import FrameType
 from typing import Any, TypeVar
 
 from zeronn._checks import positive_int
 from zeronn.handout import share
+from zeronn.signals import STOP_SIGNALS, Stopped, signals_blocked
 
 R = TypeVar("R")
 _CACHE: dict[Hashable, Any] = {}
+# seconds a worker's run has to unwind once told to stop, before it is killed
+STOP_GRACE_SECONDS = 5.0
+# how often a worker's watchdog looks whether its parent is alive, in seconds
+WATCH_SECONDS = 0.25
 
 
 def check_parallel(jobs: object, scheduler: object, owner: str) -> tuple[int, str | None]:
@@ -85,6 +105,15 @@ class Runner:
 
     def __enter__(self) -> Runner:
         self._stack = ExitStack()
+        try:
+            self._start()
+        except BaseException as error:  # a signal while the workers start: end those started
+            self.__exit__(type(error), error, error.__traceback__)
+            raise
+        return self
+
+    def _start(self) -> None:
+        assert self._stack is not None
         if self.scheduler is not None:
             from distributed import Client
 
@@ -92,20 +121,30 @@ class Runner:
             self._executor = client.get_executor()
         elif self.jobs > 1:
             # "spawn": a fresh interpreter per worker, never a fork of a process whose BLAS
-            # threads are running
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.jobs - 1, mp_context=multiprocessing.get_context("spawn")
-            )
+            # threads are running. Made with the stop signals blocked: a worker starts with them
+            # blocked until it is ready for them (_start_worker), and so does the resource
+            # tracker the executor starts, which makes itself deaf to SIGINT and SIGTERM but not
+            # to SIGHUP: a closed terminal would kill it, and this process, unwinding, would
+            # start another that complains about every semaphore it never saw
+            with signals_blocked():
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.jobs - 1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker,
+                    initargs=(os.getpid(),),
+                )
+                if self.prepare is not None:
+                    # a process starts at each submit while none is idle: one per worker, now
+                    for _ in range(self.jobs - 1):
+                        self._executor.submit(_prepare, self.prepare)
             # not waiting: the workers exit while this process goes on (writing the results)
             self._stack.callback(self._executor.shutdown, wait=False, cancel_futures=True)
-            if self.prepare is not None:
-                # a process starts at each submit while none is idle: one per worker, now
-                for _ in range(self.jobs - 1):
-                    self._executor.submit(_prepare, self.prepare)
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        stack, self._stack, self._executor = self._stack, None, None
+    def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
+        stack, executor = self._stack, self._executor
+        self._stack, self._executor = None, None
+        if kind is not None and isinstance(executor, ProcessPoolExecutor):
+            _end_workers(executor)  # the runs they are on are not wanted now
         if stack is not None:
             stack.close()
 
@@ -157,11 +196,104 @@ def remember(key: Hashable, value: Any) -> None:
 
 def _prepare(prepare: Callable[[], object]) -> None:
     """A worker's first task: ``prepare()``, its result left in the worker (data stays there)."""
-    prepare()
+    with _task():
+        prepare()
 
 
 def _one_thread(function: Callable[..., R], *args: Any) -> R:
     from zeronn.threads import blas_threads  # BLAS and zeronn's own pool
 
-    with blas_threads(1):
+    with _task(), blas_threads(1):
         return function(*args)
+
+
+def _end_workers(executor: ProcessPoolExecutor) -> None:
+    """End the worker processes now, without waiting for the runs they are on.
+
+    Python 3.11's ``ProcessPoolExecutor`` has no method for this (3.14 adds
+    ``terminate_workers``); its processes are in its private ``_processes`` dict (pid ->
+    ``multiprocessing.Process``), read before ``shutdown`` empties it. Each is sent SIGTERM
+    (``Process.terminate``): its run unwinds and it exits (:func:`_start_worker`); one still
+    alive after :data:`STOP_GRACE_SECONDS` is killed. The executor sees them go and fails
+    their futures; it reaps them.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):  # gone already, or closed
+            process.terminate()
+    # wait on the sentinels, not join(): the executor's own thread reaps the processes
+    pending = {process.sentinel: process for process in processes}
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while pending and (left := deadline - time.monotonic()) > 0:
+        for ended in multiprocessing.connection.wait(list(pending), timeout=left):
+            del pending[ended]
+    for process in pending.values():
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+
+
+# -- in a worker process ----------------------------------------------------------------------
+
+_PARENT: int | None = None  # the parent's pid, in a worker process; None in the parent
+_TASK_RUNNING = False
+_STOPPING: int | None = None  # the stop signal a worker received
+
+
+def _start_worker(parent: int) -> None:
+    """A worker's initializer: Ctrl-C is the parent's to act on, SIGTERM and SIGHUP end the
+    worker (a run it is on unwinds first), and a watchdog ends it if the parent dies.
+
+    The worker started with the three blocked (it was started from a thread blocking them:
+    :func:`zeronn.signals.signals_blocked`), so none could strike during its imports; they are
+    unblocked once handled here.
+    """
+    global _PARENT
+    _PARENT = parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in STOP_SIGNALS:
+        # one the parent ignores (SIGHUP under nohup) this process inherited ignored: it stays so
+        if number != signal.SIGINT and signal.getsignal(number) != signal.SIG_IGN:
+            signal.signal(number, _stop_worker)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watchdog", daemon=True).start()
+
+
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    global _STOPPING
+    if _STOPPING is not None:  # already unwinding: let the cleanup finish
+        return
+    _STOPPING = signum
+    if _TASK_RUNNING:
+        raise Stopped(signum)  # the run unwinds (its temporary files go); _task ends us
+    os._exit(128 + signum)  # between runs: nothing to clean up
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker once its parent has died (it is then adopted: its parent pid changes)."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)  # as if the parent had ended us
+    time.sleep(STOP_GRACE_SECONDS)  # a run that takes longer to unwind is cut short
+    os._exit(128 + signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _task() -> Iterator[None]:
+    """Around every task. In a worker, a stop signal during it unwinds it, then ends the worker
+    (``ProcessPoolExecutor`` would report the ``Stopped`` and wait for the next task)."""
+    global _TASK_RUNNING
+    if _PARENT is None:  # in the parent: a stop signal is the caller's to handle
+        yield
+        return
+    try:
+        _TASK_RUNNING = True
+        yield
+    except BaseException:
+        # the Stopped, or what C code it passed through made of it
+        if _STOPPING is not None:
+            os._exit(128 + _STOPPING)
+        raise
+    finally:
+        _TASK_RUNNING = False

@@ -4,7 +4,8 @@ One definition per flag, so a flag means the same in every command:
 
 - ``--out DIR``: the output folder; by default a new one for every run,
   ``runs/<command>/<YYYYmmdd-HHMMSS>``, so a command can be rerun as it is. A folder that
-  already holds files is refused unless ``--overwrite`` (see :mod:`zeronn.run_folder`).
+  already holds files is refused unless ``--overwrite`` (see :mod:`zeronn.run_folder`), and
+  so is one that is, holds or sits inside an input (see :mod:`zeronn.run_paths`).
 - ``--seed N`` (one run) or ``--seeds A,B,...`` (a study over seeds).
 - ``--dtype``: float32 everywhere, except where a command reproduces a published float64 run.
 - ``--root DIR``, ``--no-download`` and ``--no-verify``: where the dataset files are, whether a

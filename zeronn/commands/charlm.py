@@ -98,7 +98,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> CharLMConfig:
-    """The validated config of a parsed command line."""
+    """The validated config of a parsed command line, its paths checked (``check_paths``)."""
     return CharLMConfig(
         model=args.model,
         steps=args.steps,
@@ -120,7 +120,7 @@ def config_from_args(args: argparse.Namespace) -> CharLMConfig:
         out=options.resolve_out(args, "charlm"),
         overwrite=args.overwrite,
         threads=args.threads,
-    )
+    ).check_paths()
 
 
 def run(config: CharLMConfig) -> int:

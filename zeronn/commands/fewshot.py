@@ -80,7 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> FewshotConfig:
-    """The validated config of a parsed command line."""
+    """The validated config of a parsed command line, its paths checked (``check_paths``)."""
     return FewshotConfig(
         seed=args.seed,
         steps=args.steps,
@@ -105,7 +105,7 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
         init_study=args.init_study,
         jobs=args.jobs,
         scheduler=args.scheduler,
-    )
+    ).check_paths()
 
 
 def run(config: FewshotConfig) -> int:

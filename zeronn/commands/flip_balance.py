@@ -85,7 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
-    """The validated config of a parsed command line."""
+    """The validated config of a parsed command line, its paths checked (``check_paths``)."""
     classes = args.classes
     if classes is not None and args.data is None:  # Fashion-MNIST indices
         classes = tuple(int(c) if c.isdigit() else c for c in classes)
@@ -111,7 +111,7 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
         figures=not args.no_figures,
         jobs=args.jobs,
         scheduler=args.scheduler,
-    )
+    ).check_paths()
 
 
 def run(config: FlipBalanceConfig) -> int:

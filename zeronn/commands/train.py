@@ -120,7 +120,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """The validated config of a parsed command line."""
+    """The validated config of a parsed command line, its paths checked (``check_paths``)."""
     return TrainConfig(
         out=options.resolve_out(args, "train"),
         overwrite=args.overwrite,
@@ -150,7 +150,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         load=args.load,
         evaluate_only=args.evaluate_only,
         verbose=not args.quiet,
-    )
+    ).check_paths()
 
 
 def run(config: TrainConfig) -> int:

@@ -15,7 +15,8 @@ The layout (Keras' ``flow_from_directory``, torchvision's ``ImageFolder``)::
   ``.ipynb_checkpoints``) are ignored, as are files directly in ``root``;
 - a file without an image extension (``IMAGE_EXTENSIONS``, any letter case) is a bad file,
   reported with the decoding failures (see :mod:`zeronn.data.image_folder`);
-- a class folder with no files, and a root with no class folders, are errors naming them.
+- a class folder with no files, a root with no class folders, and a class folder whose name
+  is not UTF-8 text (it could not be shown in a report, a figure or JSON) are errors naming them.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def check_classes(root: Path, classes: Sequence[str] | None, owner: str) -> tupl
                 f"{root / 'train'} and {root / 'test'} separately, use "
                 "zeronn.data.image_folder_splits, or pass classes=... to mean them as classes"
             )
-        return tuple(found)
+        return _text_names(root, tuple(found), owner)
     if isinstance(classes, str) or not isinstance(classes, Sequence) or not classes:
         raise ValueError(
             f"{owner} expected classes as a non-empty list of folder names, got {classes!r}"
@@ -124,6 +125,22 @@ def check_classes(root: Path, classes: Sequence[str] | None, owner: str) -> tupl
         raise ValueError(
             f"{owner}: classes {missing} are not folders of {root}; it has {found or 'none'}"
         )
+    return _text_names(root, names, owner)
+
+
+def _text_names(root: Path, names: tuple[str, ...], owner: str) -> tuple[str, ...]:
+    """``names``, after checking that each is text: a class name goes into reports, figures
+    and JSON, none of which can hold the undecodable bytes of a folder name that is not UTF-8
+    (Python keeps them as lone surrogates, which matplotlib and strict JSON readers refuse)."""
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(
+                f"{owner}: the class folder {name!r} of {root} has a name that is not UTF-8 text "
+                f"(its bytes: {os.fsencode(name)!r}); class names are written into reports, "
+                "figures and JSON, so rename the folder"
+            ) from None
     return names
 
 

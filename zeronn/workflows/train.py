@@ -66,6 +66,7 @@ def train_and_evaluate(
     to a temporary folder that replaces ``config.out`` only when the run has finished. Returns
     the payload of metrics.json.
     """
+    config.check_paths()  # before any compute: where the outputs go (zeronn.run_paths)
     rng = np.random.default_rng(config.seed)
     if config.data is None:
         train, test = load_splits(config, rng)

@@ -30,7 +30,7 @@ from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.models import SMALLEST_IMAGE_SIDE
-from zeronn.run_folder import check_output_folder
+from zeronn.run_paths import check_run_paths
 from zeronn.workflows import train_model
 from zeronn.workflows.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
 
@@ -130,7 +130,6 @@ class TrainConfig:
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
         put("out", Path(self.out))
-        check_output_folder(self.out, overwrite=self.overwrite)
         for name in ("root", "load"):
             if getattr(self, name) is not None:
                 put(name, Path(getattr(self, name)))
@@ -204,6 +203,20 @@ class TrainConfig:
                 "none to train on"
             )
         return None
+
+    def check_paths(self) -> TrainConfig:
+        """Refuse an ``out`` that would touch an input (``data``, ``root``, the ``load`` file, the
+        data stores) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns the
+        config. Called as a run starts (by the command as it builds the config, and first thing by
+        the run function), never by ``__post_init__``: building or replacing a config does not touch
+        the file system."""
+        check_run_paths(
+            self.out,
+            overwrite=self.overwrite,
+            folders=[("--data", self.data), ("--root", self.root)],
+            files=[("--load", self.load)],
+        )
+        return self
 
     def _check_image_folder(self) -> tuple[str, ...]:
         """The ``data`` options, and a look at the folder (its folders only, no file is read):

@@ -26,7 +26,8 @@ from zeronn._checks import (
 )
 from zeronn.data.text import load_python_help
 from zeronn.experiments.charlm.models import language_model_size
-from zeronn.run_folder import check_output_folder, new_run_folder
+from zeronn.run_folder import new_run_folder
+from zeronn.run_paths import check_run_paths
 
 MODELS = ("lstm", "transformer")
 _OWNER = "charlm"
@@ -109,7 +110,6 @@ class CharLMConfig:
         put("verbose", boolean(self.verbose, "verbose", _OWNER))
         put("overwrite", boolean(self.overwrite, "overwrite", _OWNER))
         put("out", Path(self.out))
-        check_output_folder(self.out, overwrite=self.overwrite)
         corpus = load_python_help()  # a fraction of a second: checked before any compute
         problem = self.corpus_problem(corpus.num_chars, set(corpus.text))
         if problem is not None:
@@ -138,6 +138,15 @@ class CharLMConfig:
             f"--model {self.model} {flags} (its weights, gradients and adam's state in "
             f"{self.dtype}, and a batch of {self.batch_size})",
         )
+
+    def check_paths(self) -> CharLMConfig:
+        """Refuse an ``out`` in, on or around the data stores (charlm reads no files, but no run
+        writes there) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns the
+        config. Called as a run starts (by the command as it builds the config, and first thing by
+        the run function), never by ``__post_init__``: building or replacing a config does not touch
+        the file system."""
+        check_run_paths(self.out, overwrite=self.overwrite)
+        return self
 
     def corpus_problem(self, num_chars: int, chars: set[str]) -> str | None:
         """Why a corpus of ``num_chars`` characters from ``chars`` cannot serve this run."""

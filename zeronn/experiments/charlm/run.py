@@ -60,6 +60,7 @@ def build_model(config: CharLMConfig, vocab_size: int, rng: np.random.Generator)
 
 def run_charlm(config: CharLMConfig, printer: Callable[[str], None] = print) -> dict[str, Any]:
     """Train, score and sample one model; write the outputs; return the results dict."""
+    config.check_paths()  # before any compute: where the outputs go (zeronn.run_paths)
     corpus = load_python_help()
     vocabulary = CharVocabulary(corpus.text)
     train_ids, held_out_ids = split_held_out(

@@ -24,7 +24,8 @@ from zeronn._checks import (
 )
 from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.parallel import check_parallel
-from zeronn.run_folder import check_output_folder, new_run_folder
+from zeronn.run_folder import new_run_folder
+from zeronn.run_paths import check_run_paths
 
 DATASETS = ("mnist", "fashion-mnist")
 SAMPLINGS = ("random", "per-class")
@@ -98,7 +99,6 @@ class FewshotConfig:
         if self.root is not None:
             put("root", Path(self.root))
         put("out", Path(self.out))
-        check_output_folder(self.out, overwrite=self.overwrite)
         if self.sweep is not None:
             sizes = sequence(self.sweep, "sweep", _OWNER, positive_int, item="each --sweep size")
             put("sweep", tuple(sorted(set(sizes))))
@@ -115,6 +115,14 @@ class FewshotConfig:
             problem = self.size_problem(info.train_size, info.smallest_train_class)
             if problem is not None:
                 raise ValueError(problem)
+
+    def check_paths(self) -> FewshotConfig:
+        """Refuse an ``out`` that would touch an input (``root``, the data stores) or that a run
+        could not replace whole (:mod:`zeronn.run_paths`); returns the config. Called as a run
+        starts (by the command as it builds the config, and first thing by the run function), never
+        by ``__post_init__``: building or replacing a config does not touch the file system."""
+        check_run_paths(self.out, overwrite=self.overwrite, folders=[("--root", self.root)])
+        return self
 
     def size_problem(self, train_size: int, smallest_class: int) -> str | None:
         """Why the sizes asked for cannot be drawn from a training set of ``train_size`` images

@@ -37,6 +37,7 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
     accuracy_vs_size.png / prediction_histogram.png with --sweep / --init-study. Returns the
     payload written to results.json.
     """
+    config.check_paths()  # before any compute: where the outputs go (zeronn.run_paths)
     start = time.perf_counter()
     # entered first, so that its worker processes start (and load the data) while we load it
     with _runner(config) as runner:

@@ -27,7 +27,8 @@ from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folde
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
 from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.parallel import check_parallel
-from zeronn.run_folder import check_output_folder, new_run_folder
+from zeronn.run_folder import new_run_folder
+from zeronn.run_paths import check_run_paths
 from zeronn.workflows.train_model import check_memory, network_spec
 
 MODELS = ("simple-convnet", "deep-convnet")
@@ -114,11 +115,22 @@ class FlipBalanceConfig:
         if self.root is not None:
             put("root", Path(self.root))
         put("out", Path(self.out))
-        check_output_folder(self.out, overwrite=self.overwrite)
         if self.verify and self.data is None:  # the published files' sizes are known
             problem = self.size_problem(FASHION_MNIST.smallest_train_class)
             if problem is not None:
                 raise ValueError(problem)
+
+    def check_paths(self) -> FlipBalanceConfig:
+        """Refuse an ``out`` that would touch an input (``data``, ``root``, the data stores) or that
+        a run could not replace whole (:mod:`zeronn.run_paths`); returns the config. Called as a run
+        starts (by the command as it builds the config, and first thing by the run function), never
+        by ``__post_init__``: building or replacing a config does not touch the file system."""
+        check_run_paths(
+            self.out,
+            overwrite=self.overwrite,
+            folders=[("--data", self.data), ("--root", self.root)],
+        )
+        return self
 
     def _check_image_folder(self) -> None:
         """The ``data`` options, and a look at the folder's class folders (no file is read)."""

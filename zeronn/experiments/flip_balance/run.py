@@ -268,6 +268,7 @@ def run_flip_balance(
 ) -> dict[str, Any]:
     """What ``zeronn flip-balance`` runs: every run, the tables printed, results.json and the
     figures written into ``config.out``. Returns the results (as written to results.json)."""
+    config.check_paths()  # before any compute: where the outputs go (zeronn.run_paths)
     results = run_experiment(config)
     first_seed = results.pop("_first_seed")
     printer("")
