@@ -670,6 +670,6 @@ def test_charlm_refuses_a_temperature_given_twice(tmp_path, capsys):
     error = capsys.readouterr().err.strip()
     assert error == (
         "zeronn charlm: error: charlm expected distinct temperatures, got 0.5 more than once "
-        "in --temperature 0.5,1,0.5"
+        "in (0.5, 1.0, 0.5)"
     )
     assert list(tmp_path.iterdir()) == []
