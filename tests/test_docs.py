@@ -157,8 +157,13 @@ def test_python_blocks_on_real_data_run(path, tmp_path, monkeypatch):
     output = run_blocks(path, tmp_path, monkeypatch)
     check_printed_literals(path, output)
     if path.name == "README.md":
+        text = path.read_text(encoding="utf-8")
+        # "one progress line per epoch": the quick start's fit is the only verbose one
+        epochs = int(re.search(r"trainer\.fit\(x_train, t_train, epochs=(\d+)", text).group(1))
+        headers = [line for line in output.splitlines() if line.startswith("Epoch ")]
+        assert headers == [f"Epoch {k}/{epochs}" for k in range(1, epochs + 1)], headers
         # the quick start is seeded (zeronn.manual_seed(0)): the README's number, to the digit
-        accuracy = readme_quick_start_accuracy(path.read_text(encoding="utf-8"))
+        accuracy = readme_quick_start_accuracy(text)
         assert f"test accuracy {accuracy}\n" in output, (
             f"README.md says its quick start prints 'test accuracy {accuracy}'; the blocks "
             f"printed:\n{output[-1500:]}"
