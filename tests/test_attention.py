@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from torch_fixtures import assert_close, torch_fixture
 
 from zeronn.gradcheck import check_gradients
 from zeronn.layers import MultiHeadAttention
@@ -93,22 +94,28 @@ def test_huge_scores_stay_finite(rng):
 
 
 @pytest.mark.parametrize("causal", [False, True])
-def test_same_numbers_as_pytorch(rng, causal):
-    torch = pytest.importorskip("torch")
-    layer = randomized(MultiHeadAttention(8, 2, causal, rng=rng), rng)
-    theirs = torch.nn.MultiheadAttention(8, 2, batch_first=True).double()
-    weights = {
-        "in_proj_weight": np.concatenate([layer.Wq.data.T, layer.Wk.data.T, layer.Wv.data.T]),
-        "in_proj_bias": np.concatenate([layer.bq.data, layer.bk.data, layer.bv.data]),
-        "out_proj.weight": layer.Wo.data.T,
-        "out_proj.bias": layer.bo.data,
-    }
-    theirs.load_state_dict({name: torch.tensor(array) for name, array in weights.items()})
-    x = rng.normal(size=(3, 5, 8))
-    tx = torch.tensor(x)
-    mask = torch.triu(torch.ones(5, 5, dtype=torch.bool), 1) if causal else None
-    expected = theirs(tx, tx, tx, attn_mask=mask, need_weights=False)[0].detach().numpy()
-    np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-10, atol=1e-12)
+def test_same_numbers_and_gradients_as_pytorch(causal):
+    # nn.MultiheadAttention(8, 2, batch_first=True) recorded by tools/record_torch_fixtures.py:
+    # its in_proj holds [Wqᵀ; Wkᵀ; Wvᵀ], its out_proj.weight is Woᵀ
+    theirs = torch_fixture("torch_attention_causal" if causal else "torch_attention")
+    layer = MultiHeadAttention(8, 2, causal, rng=0)
+    in_weights = np.split(theirs["in_proj_weight"], 3)
+    in_biases = np.split(theirs["in_proj_bias"], 3)
+    in_weight_grads = np.split(theirs["grad_in_proj_weight"], 3)
+    in_bias_grads = np.split(theirs["grad_in_proj_bias"], 3)
+    for k, (W, b) in enumerate((("Wq", "bq"), ("Wk", "bk"), ("Wv", "bv"))):
+        getattr(layer, W).data[...] = in_weights[k].T
+        getattr(layer, b).data[...] = in_biases[k]
+    layer.Wo.data[...] = theirs["out_proj.weight"].T
+    layer.bo.data[...] = theirs["out_proj.bias"]
+
+    assert_close(layer.forward(theirs["x"]), theirs["y"], "y")
+    assert_close(layer.backward(theirs["dout"]), theirs["grad_x"], "dx")
+    for k, (W, b) in enumerate((("Wq", "bq"), ("Wk", "bk"), ("Wv", "bv"))):
+        assert_close(getattr(layer, W).grad, in_weight_grads[k].T, W)
+        assert_close(getattr(layer, b).grad, in_bias_grads[k], b)
+    assert_close(layer.Wo.grad, theirs["grad_out_proj.weight"].T, "Wo")
+    assert_close(layer.bo.grad, theirs["grad_out_proj.bias"], "bo")
 
 
 def test_pytorch_initialization():

@@ -49,3 +49,21 @@ def test_expand_without_clip_keeps_scipys_overshoot(rng):
     np.testing.assert_allclose(
         exact[1], ndi.rotate(x[0], 15, reshape=False, order=3, mode="nearest"), atol=1e-10
     )
+
+
+def test_expand_reads_angles_in_degrees_counter_clockwise(rng):
+    # 90 is a quarter turn (as radians it would be 116.6° mod 360); no reference library
+    # needed: np.rot90 turns counter-clockwise, as scipy.ndimage.rotate and expand do
+    x = rng.random((3, 9, 9))
+    x_out, _ = expand(x, np.arange(3), (90, -90, 180), order=3)
+    for turns, column in ((1, 1), (-1, 2), (2, 3)):
+        np.testing.assert_allclose(x_out[column::4], np.rot90(x, turns, axes=(1, 2)), atol=1e-9)
+
+
+def test_expand_equals_scipy_in_degrees_at_the_blogs_settings(rng):
+    x = rng.random((2, 28 * 28))
+    x_out, _ = expand(x, np.arange(2), (15, -15), order=3, image_shape=(28, 28), clip=False)
+    for image, rows in zip(x.reshape(2, 28, 28), x_out.reshape(2, 3, 28, 28), strict=True):
+        for angle, got in zip((15, -15), rows[1:], strict=True):
+            expected = ndi.rotate(image, angle, reshape=False, order=3, mode="nearest")
+            np.testing.assert_allclose(got, expected, atol=1e-10)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from torch_fixtures import torch_fixture
 
 from zeronn.clip import clip_grad_norm
 from zeronn.optim import SGD, Adam
@@ -35,16 +36,17 @@ def test_small_gradients_are_left_alone(rng):
         np.testing.assert_array_equal(param.grad, grad)
 
 
-def test_same_as_pytorch(rng):
-    torch = pytest.importorskip("torch")
-    params = parameters_with_grads(rng, [(5, 3), (3,)])
-    tensors = [torch.zeros(p.shape, dtype=torch.float64, requires_grad=True) for p in params]
-    for tensor, param in zip(tensors, params, strict=True):
-        tensor.grad = torch.tensor(param.grad)
-    expected_total = float(torch.nn.utils.clip_grad_norm_(tensors, max_norm=1.0))
-    assert clip_grad_norm(params, max_norm=1.0) == pytest.approx(expected_total, rel=1e-12)
-    for tensor, param in zip(tensors, params, strict=True):
-        np.testing.assert_allclose(param.grad, tensor.grad.numpy(), rtol=1e-12)
+def test_same_as_pytorch():
+    # torch.nn.utils.clip_grad_norm_, recorded by tools/record_torch_fixtures.py
+    theirs = torch_fixture("torch_clip_grad_norm")
+    params = [Parameter(np.zeros_like(theirs[f"grad_{k}"])) for k in (0, 1)]
+    for k, param in enumerate(params):
+        param.grad[...] = theirs[f"grad_{k}"]
+    total = clip_grad_norm(params, max_norm=float(theirs["max_norm"]))
+    assert total == pytest.approx(float(theirs["total_norm"]), rel=1e-12)
+    assert total > float(theirs["max_norm"])  # the case clips
+    for k, param in enumerate(params):
+        np.testing.assert_allclose(param.grad, theirs[f"clipped_{k}"], rtol=1e-12)
 
 
 @pytest.mark.parametrize("optimizer", [SGD, Adam])

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 from conftest import real_data_root, requires_real_data
+from scipy import stats
 
 from zeronn.augment import expand
 from zeronn.cli import main
@@ -56,14 +57,21 @@ def test_text_design_run_writes_every_output(tiny_mnist, tmp_path):
     assert (without["images"], with_rotation["images"]) == (10, 30)
     assert len(without["loss_per_step"]) == 40
     assert without["final_loss"] == without["loss_per_step"][-1]
-    assert 0.0 <= with_rotation["test_accuracy"] <= 1.0
+    # 6 test images per class: the accuracy is the mean of the per-class ones; the toy classes
+    # are easy, so the classes drawn for training are recognized (0.7 when written; chance 0.1)
+    assert with_rotation["test_accuracy"] == pytest.approx(
+        np.mean(with_rotation["per_class_accuracy"])
+    )
+    assert with_rotation["test_accuracy"] >= 0.5
     assert len(with_rotation["per_class_accuracy"]) == 10
     assert sum(with_rotation["predicted_class_counts"]) == TEST
     # the rotated set is each drawn original followed by its +15° and −15° copies
     images = results["training_images"]
     assert images["with"]["source_indices"][::3] == images["without"]["source_indices"]
     assert images["with"]["angles"][:3] == [0.0, 15.0, -15.0]
-    assert results["timing"]["total_seconds"] > 0
+    assert results["timing"]["total_seconds"] >= results["timing"]["load_seconds"] + sum(
+        run["seconds"] for run in (without, with_rotation)
+    )
     assert not list(out.glob(".*tmp"))
 
 
@@ -113,7 +121,15 @@ def test_studies_write_their_figures_and_tables(tiny_mnist, tmp_path):
     assert (out / "accuracy_vs_size.png").stat().st_size > 1000
     assert (out / "prediction_histogram.png").stat().st_size > 1000
     assert results["repeats"]["seeds"] == [8, 9]
-    assert results["repeats"]["difference_with_minus_without"]["ci_low"] is not None
+    # the paired difference and its 95% Student-t interval, recomputed from the two draws
+    repeats = results["repeats"]
+    differences = np.subtract(repeats["test_accuracy_with"], repeats["test_accuracy_without"])
+    half_width = stats.t.ppf(0.975, 1) * differences.std(ddof=1) / np.sqrt(2)
+    paired = repeats["difference_with_minus_without"]
+    assert (paired["n"], paired["confidence"]) == (2, 0.95)
+    assert [paired["mean"], paired["ci_low"], paired["ci_high"]] == pytest.approx(
+        [differences.mean(), differences.mean() - half_width, differences.mean() + half_width]
+    )
     assert [(row["sampling"], row["samples"]) for row in results["sweep"]] == [
         ("random", 10),
         ("random", 20),
@@ -216,8 +232,10 @@ def test_real_mnist_short_run(tmp_path):
     without, with_rotation = results["runs"]["without"], results["runs"]["with"]
     assert (without["images"], with_rotation["images"]) == (10, 30)
     assert sum(without["predicted_class_counts"]) == 10_000
-    assert 0.1 < with_rotation["test_accuracy"] < 1.0
-    assert results["timing"]["total_seconds"] < 60
+    assert with_rotation["test_accuracy"] > 0.25  # 0.389 when written; chance is 0.1
+    assert results["timing"]["total_seconds"] >= sum(
+        run["seconds"] for run in (without, with_rotation)
+    )
 
 
 def test_both_arms_start_from_the_same_weights(tiny_mnist):

@@ -267,6 +267,31 @@ def test_load_state_dict_round_trip_in_place_with_cast(rng):
         np.testing.assert_allclose(loaded, value, rtol=1e-6, err_msg=name)
 
 
+def same_shaped_model(rng):
+    """Twelve arrays of shape (4,): only their names tell them apart (a mix-up loads silently)."""
+    return Sequential([BatchNorm(4), Tanh(), BatchNorm(4), BatchNorm(4)])
+
+
+def shuffled_state(model, rng):
+    """A state with a distinct value under every name, its keys in a shuffled order."""
+    names = list(model.state_dict())
+    order = rng.permutation(len(names))
+    assert [names[i] for i in order] != names
+    return {names[i]: rng.uniform(1, 2, model.state_dict()[names[i]].shape) for i in order}
+
+
+def test_load_state_dict_matches_by_name_not_by_position(rng):
+    model = same_shaped_model(rng)
+    state = shuffled_state(model, rng)
+    model.load_state_dict(state)
+    loaded = model.state_dict()
+    assert list(loaded) != list(state)
+    for name, value in state.items():
+        np.testing.assert_array_equal(loaded[name], value, err_msg=name)
+    np.testing.assert_array_equal(model[0].running_var, state["0.running_var"])
+    np.testing.assert_array_equal(model[3].gamma.data, state["3.gamma"])
+
+
 def test_load_state_dict_names_first_mismatch_and_changes_nothing(rng):
     model = small_model(rng)
     before = model.state_dict()

@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from torch_fixtures import assert_close, torch_fixture
 
 from zeronn.gradcheck import check_gradients
 from zeronn.layers import LayerNorm
@@ -33,16 +34,15 @@ def test_forward_matches_a_per_position_loop(rng):
             np.testing.assert_allclose(y[n, t], layer.gamma.data * x_hat + layer.beta.data)
 
 
-def test_same_numbers_as_pytorch(rng):
-    torch = pytest.importorskip("torch")
-    layer = randomized(LayerNorm(6), rng)
-    theirs = torch.nn.LayerNorm(6).double()
-    theirs.load_state_dict(
-        {"weight": torch.tensor(layer.gamma.data), "bias": torch.tensor(layer.beta.data)}
-    )
-    x = rng.normal(size=(2, 4, 6))
-    expected = theirs(torch.tensor(x)).detach().numpy()
-    np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-10, atol=1e-12)
+def test_same_numbers_and_gradients_as_pytorch():
+    theirs = torch_fixture("torch_layer_norm")  # nn.LayerNorm(6), tools/record_torch_fixtures.py
+    layer = LayerNorm(6)
+    layer.gamma.data[...] = theirs["weight"]
+    layer.beta.data[...] = theirs["bias"]
+    assert_close(layer.forward(theirs["x"]), theirs["y"], "y")
+    assert_close(layer.backward(theirs["dout"]), theirs["grad_x"], "dx")
+    assert_close(layer.gamma.grad, theirs["grad_weight"], "gamma")
+    assert_close(layer.beta.grad, theirs["grad_bias"], "beta")
 
 
 def test_no_mixing_across_the_batch_and_no_mode(rng):

@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from torch_fixtures import assert_close, torch_fixture
 
 from zeronn.gradcheck import check_gradients
 from zeronn.layers import GRU, LSTM, RNN
@@ -201,23 +202,30 @@ def test_stateful_refuses_a_new_batch_size_until_reset(rng, cls):
 
 
 @pytest.mark.parametrize("cls", LAYERS)
-def test_same_numbers_as_pytorch(rng, cls):
-    torch = pytest.importorskip("torch")
-    layer = cls(3, 5, rng=rng)
-    module = {RNN: torch.nn.RNN, LSTM: torch.nn.LSTM, GRU: torch.nn.GRU}[cls]
-    theirs = module(3, 5, batch_first=True).double()
-    bias_ih = layer.bx.data if cls is GRU else layer.b.data
-    bias_hh = layer.bh.data if cls is GRU else np.zeros_like(layer.b.data)
-    arrays = {
-        "weight_ih_l0": layer.Wx.data.T,
-        "weight_hh_l0": layer.Wh.data.T,
-        "bias_ih_l0": bias_ih,
-        "bias_hh_l0": bias_hh,
-    }
-    theirs.load_state_dict({name: torch.tensor(array) for name, array in arrays.items()})
-    x = rng.normal(size=(2, 6, 3))
-    expected = theirs(torch.tensor(x))[0].detach().numpy()
-    np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-10, atol=1e-12)
+def test_same_numbers_and_gradients_as_pytorch(cls):
+    # nn.RNN / LSTM / GRU(3, 5, batch_first=True), recorded by tools/record_torch_fixtures.py:
+    # weight_ih_l0 is Wxᵀ and weight_hh_l0 is Whᵀ, gates in the same order; the GRU keeps both
+    # biases (bh sits inside r ⊙ (h Wh + bh)), the RNN and LSTM add them into one b
+    theirs = torch_fixture(f"torch_{cls.__name__.lower()}")
+    layer = cls(3, 5, rng=0)
+    layer.Wx.data[...] = theirs["weight_ih_l0"].T
+    layer.Wh.data[...] = theirs["weight_hh_l0"].T
+    if cls is GRU:
+        layer.bx.data[...] = theirs["bias_ih_l0"]
+        layer.bh.data[...] = theirs["bias_hh_l0"]
+    else:
+        layer.b.data[...] = theirs["bias_ih_l0"] + theirs["bias_hh_l0"]
+
+    assert_close(layer.forward(theirs["x"]), theirs["y"], "y")
+    assert_close(layer.backward(theirs["dout"]), theirs["grad_x"], "dx")
+    assert_close(layer.Wx.grad, theirs["grad_weight_ih_l0"].T, "Wx")
+    assert_close(layer.Wh.grad, theirs["grad_weight_hh_l0"].T, "Wh")
+    if cls is GRU:
+        assert_close(layer.bx.grad, theirs["grad_bias_ih_l0"], "bx")
+        assert_close(layer.bh.grad, theirs["grad_bias_hh_l0"], "bh")
+    else:  # one bias, the gradient of each of PyTorch's two
+        assert_close(layer.b.grad, theirs["grad_bias_ih_l0"], "b")
+        assert_close(layer.b.grad, theirs["grad_bias_hh_l0"], "b")
 
 
 # --- initialization, dtypes, errors ----------------------------------------------------------

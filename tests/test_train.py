@@ -2,6 +2,7 @@
 
 import io
 import re
+import time
 
 import numpy as np
 import pytest
@@ -39,13 +40,18 @@ def test_fit_learns_and_records_history():
     x, t = blobs()
     x_val, t_val = blobs(30, seed=1)
     trainer = make_trainer(tiny_model())
+    start = time.perf_counter()
     history = trainer.fit(x, t, 4, validation=(x_val, t_val))
+    wall_time = time.perf_counter() - start
     assert history is trainer.history
     assert history.epochs == 4
     assert len(history.step_loss) == 4 * 9
     assert len(history.val_loss) == len(history.val_accuracy) == 4
     assert history.lr == [0.1] * 4
-    assert all(seconds >= 0 for seconds in history.epoch_time)
+    # each epoch is timed, within the fit (no bound on how fast: this machine may be busy)
+    assert len(history.epoch_time) == 4
+    assert all(seconds > 0 for seconds in history.epoch_time)
+    assert sum(history.epoch_time) <= wall_time
     assert history.loss[-1] < history.loss[0]
     assert history.val_accuracy[-1] == 1.0
     # The last epoch's running mean is the size-weighted mean of its step losses.
@@ -82,7 +88,7 @@ def test_fit_accepts_one_hot_targets_and_calls_augment():
     trainer = make_trainer(tiny_model(), augment=augment)
     history = trainer.fit(x, np.eye(3)[t], 2)
     assert calls == [10] * 18
-    assert 0.0 <= history.accuracy[-1] <= 1.0
+    assert history.accuracy[-1] >= 0.9  # 1.0 when written; shuffled labels give ~0.3
 
 
 def test_evaluate_counts_the_last_partial_batch():
