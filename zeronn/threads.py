@@ -22,6 +22,7 @@ library's own ``set_num_threads`` at any time and reads the count back.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import numbers
 import os
 import threading
@@ -29,13 +30,18 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-import numpy as np  # noqa: F401  (loads NumPy's BLAS before threadpoolctl looks for it)
+import numpy as np  # imported first: it loads the BLAS that threadpoolctl looks for
 from threadpoolctl import ThreadpoolController
 
 T = TypeVar("T")
 R = TypeVar("R")
 
+# Below this many values an element-wise pass stays on one thread: handing a slice to another
+# thread costs 20-50 µs, about what one pass over 2^17 float32 values takes.
+SPLIT_MIN_ELEMENTS = 2**17
+
 _lock = threading.Lock()
+_inside_part = threading.local()
 _controller: ThreadpoolController | None = None
 _pools: dict[int, ThreadPoolExecutor] = {}
 
@@ -171,16 +177,77 @@ def worker_pool(threads: int) -> ThreadPoolExecutor:
 def map_parts(
     function: Callable[[T], R], parts: Sequence[T], threads: int | None = None
 ) -> list[R]:
-    """``[function(part) for part in parts]``, spread over ``threads`` worker threads.
+    """``[function(part) for part in parts]``, spread over ``threads`` threads.
 
     ``threads`` defaults to :func:`current_threads`. With more than one thread the BLAS runs on
-    one thread inside every part (``serial_blas``) and the parts run in :func:`worker_pool`;
-    with one thread, or one part, they run here in order. The results keep the parts' order.
+    one thread inside every part (``serial_blas``), and this thread and ``threads − 1`` workers
+    of :func:`worker_pool` each take the next part not yet taken until none is left (the
+    caller works too: one hand-over fewer per call). With one thread, one part, or when called
+    from inside a part (a worker must not wait for its own pool), the parts run here in order.
+    The results keep the parts' order; the first error is raised once every runner stopped.
     """
     threads = current_threads() if threads is None else check_threads(threads, "map_parts")
     threads = min(threads, len(parts))
-    if threads <= 1:
+    if threads <= 1 or getattr(_inside_part, "active", False):
         return [function(part) for part in parts]
+    results: list = [None] * len(parts)
+    taken = itertools.count()  # next() on a count is atomic: each index is handed out once
+
+    def run_parts() -> None:
+        _inside_part.active = True
+        try:
+            while (index := next(taken)) < len(parts):
+                results[index] = function(parts[index])
+        finally:
+            _inside_part.active = False
+
     with serial_blas():
-        # list() waits for every part and re-raises the first error
-        return list(worker_pool(threads).map(function, parts))
+        helpers = [worker_pool(threads - 1).submit(run_parts) for _ in range(threads - 1)]
+        errors = []
+        try:
+            run_parts()
+        except BaseException as error:  # wait for the helpers before leaving serial_blas
+            errors.append(error)
+        for helper in helpers:
+            error = helper.exception()
+            if error is not None:
+                errors.append(error)
+    if errors:
+        raise errors[0]
+    return results
+
+
+def batch_slices(count: int, parts: int) -> list[slice]:
+    """``count`` items cut into ``parts`` consecutive slices as equal as possible (fewer
+    slices when there are fewer items).
+
+    >>> batch_slices(5, 2)
+    [slice(0, 2, None), slice(2, 5, None)]
+    """
+    parts = max(1, min(parts, count))
+    bounds = [count * k // parts for k in range(parts + 1)]
+    return [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
+
+
+def split_batch(
+    function: Callable[[slice], object], x: np.ndarray, threads: int | None = None
+) -> None:
+    """Run ``function(part)`` over slices of ``x``'s first axis (the batch), one per thread.
+
+    For element-wise passes: ``function`` reads and writes ``array[part]`` of the arrays
+    involved. With fewer than :data:`SPLIT_MIN_ELEMENTS` values in ``x`` (handing a slice to
+    another thread would cost about what the pass does) or one thread, ``function`` gets one
+    slice covering the whole axis, here (``...`` for a 0-d ``x``). ``threads`` defaults to
+    :func:`current_threads`. NumPy releases the GIL in its ufuncs and copies, so the slices
+    run at the same time.
+    """
+    if x.ndim == 0:
+        function(Ellipsis)
+        return
+    threads = current_threads() if threads is None else check_threads(threads, "split_batch")
+    count = x.shape[0]
+    parts = min(threads, count, max(1, x.size // SPLIT_MIN_ELEMENTS))
+    if parts <= 1:
+        function(slice(0, count))
+        return
+    map_parts(function, batch_slices(count, parts), parts)

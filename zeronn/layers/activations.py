@@ -6,6 +6,10 @@
 
 The derivatives of Sigmoid and Tanh are written in terms of the output ``y``, so ``y`` is all
 they cache. ReLU's derivative at exactly 0 is taken as 0.
+
+ReLU's two passes are split over the batch on zeronn's threads (``zeronn.threads.split_batch``;
+one thread for small arrays): each slice is the formula above on its rows, so the result is
+the same on any thread count.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from numpy.typing import NDArray
 
 from zeronn._checks import floating_array
 from zeronn.layers.base import Layer
+from zeronn.threads import split_batch
 
 
 class ReLU(Layer):
@@ -26,14 +31,26 @@ class ReLU(Layer):
 
     def forward(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         floating_array(x, "ReLU")
-        self._positive = x > 0
-        self._dtype = x.dtype
-        return np.maximum(x, 0)
+        y, positive = np.empty_like(x), np.empty(x.shape, dtype=bool)
+
+        def relu(part: slice) -> None:  # positive = [x > 0], y = max(x, 0)
+            np.greater(x[part], 0, out=positive[part])
+            np.maximum(x[part], 0, out=y[part])
+
+        split_batch(relu, x)
+        self._positive, self._dtype = positive, x.dtype
+        return y
 
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         positive = self._cached(self._positive)
         self._check_dout(dout, positive.shape, self._dtype)
-        return dout * positive
+        dx = np.empty_like(dout)
+
+        def gate(part: slice) -> None:  # dx = dy · [x > 0]
+            np.multiply(dout[part], positive[part], out=dx[part])
+
+        split_batch(gate, dout)
+        return dx
 
     def __repr__(self) -> str:
         return "ReLU()"
