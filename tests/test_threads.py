@@ -145,3 +145,17 @@ def test_map_parts_waits_for_every_part_before_raising():
     with pytest.raises(KeyError, match="first"):
         map_parts(part, range(6), threads=2)
     assert sorted(finished) == [1, 2, 3, 4, 5]
+
+
+def test_after_the_pool_ran_in_a_block_the_blas_stays_on_one_thread(blas):
+    with blas_threads(2):
+        assert blas_counts() == [2] * len(blas)
+        map_parts(abs, [1, -2])
+        assert blas_counts() == [1] * len(blas)  # no BLAS threads left spinning beside the pool
+        assert current_threads() == 2  # zeronn's own count is still the block's
+        with blas_threads(3):
+            assert blas_counts() == [3] * len(blas)
+        assert blas_counts() == [1] * len(blas)
+    assert blas_counts() == blas
+    map_parts(abs, [1, -2], threads=2)  # outside a block: restored right after the parts
+    assert blas_counts() == blas
