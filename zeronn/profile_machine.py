@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from zeronn._checks import as_float_dtype, positive_int
-from zeronn.threads import blas_threads, current_threads, describe_blas
+from zeronn.threads import blas_info, blas_threads, current_threads
 
 PEAK_SIZE = 2048
 
@@ -36,11 +36,23 @@ def cpu_model() -> str:
 
 
 def describe_machine() -> str:
-    """One line for a table's header: CPU, cores, the BLAS with its kernels and threads, and
-    ``OPENBLAS_CORETYPE`` when the environment pins OpenBLAS's kernels with it."""
+    """One line for a table's header: CPU, cores, the BLAS with its kernels, zeronn's thread
+    count, and ``OPENBLAS_CORETYPE`` when the environment pins OpenBLAS's kernels with it.
+
+    e.g. ``"AMD EPYC, 2 CPUs; openblas 0.3.31 (SkylakeX kernels); zeronn on 2 threads"``.
+    """
+    libraries = "; ".join(
+        f"{info['internal_api']} {info['version']}"
+        + (f" ({info['architecture']} kernels)" if info.get("architecture") else "")
+        for info in blas_info()
+    )
     pinned = os.environ.get("OPENBLAS_CORETYPE")
     pin = f"; OPENBLAS_CORETYPE={pinned}" if pinned else ""
-    return f"{cpu_model()}, {os.cpu_count()} CPUs; {describe_blas()}{pin}"
+    threads = current_threads()
+    return (
+        f"{cpu_model()}, {os.cpu_count()} CPUs; {libraries or 'no BLAS found'}{pin}; "
+        f"zeronn on {threads} thread{'s' if threads > 1 else ''}"
+    )
 
 
 def blas_peak(dtype: DTypeLike = np.float32, size: int = PEAK_SIZE) -> float:

@@ -9,7 +9,7 @@ OH = (H + 2·ph − kh) // sh + 1 (likewise OW). With K = C·kh·kw and the colu
 :func:`zeronn.im2col.im2col`, ``cols`` (K, n·OH·OW) for a part of n images:
 
     forward:   Y  = W₂ cols + b            W₂ = W.reshape(F, K); Y (F, n·OH·OW) reordered to y
-    backward:  dW = Σ_parts dY colsᵀ,   db = Σ dY over images and positions
+    backward:  dW = Σ_parts (cols dYᵀ)ᵀ, db = Σ dY over images and positions
                dx = col2im(W₂ᵀ dY)         (the adjoint of im2col scatters window gradients back)
            or  dx = conv(dy padded by k−1−p, W flipped in space, in/out channels swapped)
 
@@ -22,10 +22,19 @@ widening 32 → 64). ``transposed_dx`` shows the choice.
 Speed: the batch is cut into parts of a few images whose columns (about ``PART_BYTES``) stay in
 a core's cache, instead of one column matrix of tens of MB streamed through memory, and the
 parts run on :func:`zeronn.threads.current_threads` threads, each with a one-thread BLAS
-(NumPy releases the GIL in the copies and products). The backward pass rebuilds each part's
-columns rather than keeping them: a copy in cache costs less than reading them back from
-memory. Every part computes exactly the formulas above on its images; the tests compare the
-layer with ``zeronn.reference``'s loops.
+(NumPy releases the GIL in the copies and products); on several threads the number of parts
+is a multiple of the thread count. The backward pass rebuilds each part's columns rather than
+keeping them: a copy in cache costs less than reading them back from memory. dW is computed
+as ``cols dYᵀ`` (K, F) rather than ``dY colsᵀ`` (F, K): the same sums, but OpenBLAS runs the
+long inner dimension about twice as fast that way round when F is small (16).
+
+Tried and not kept (``benchmarks/bench_conv_attempts.py`` times them against this layer):
+Winograd F(2×2, 3×3) with its transforms as batched products — 2.25× fewer multiply-adds, but
+the tile gather, the two transforms and the scatter back cost more than they save in NumPy
+(forward 1.3× this layer's time on cases (b) and (c) of ``benchmarks/bench_layers.py``).
+
+Every part computes exactly the formulas above on its images; the tests compare the layer with
+``zeronn.reference``'s loops.
 """
 
 from __future__ import annotations
