@@ -31,7 +31,8 @@ long inner dimension about twice as fast that way round when F is small (16).
 Tried and not kept (``benchmarks/bench_conv_attempts.py`` times them against this layer):
 Winograd F(2×2, 3×3) with its transforms as batched products — 2.25× fewer multiply-adds, but
 the tile gather, the two transforms and the scatter back cost more than they save in NumPy
-(forward 1.3× this layer's time on cases (b) and (c) of ``benchmarks/bench_layers.py``).
+(forward 1.24× and 1.08× this layer's time on cases (b) and (c) of ``bench_layers.py``).
+Column buffers kept between calls: no faster (1.01–1.02×; freed memory is reused already).
 
 Every part computes exactly the formulas above on its images; the tests compare the layer with
 ``zeronn.reference``'s loops.
