@@ -24,12 +24,12 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+from _machine import header, rerun_unpinned
 from _timing import interleaved
 
 from zeronn.im2col import im2col
 from zeronn.layers.activations import ReLU
 from zeronn.layers.conv import Conv2D, channels_first, image_parts
-from zeronn.profile_machine import blas_peak, describe_machine
 from zeronn.threads import blas_threads, current_threads, map_parts
 
 N = 100
@@ -151,13 +151,13 @@ def main() -> None:
     dtype = np.dtype(args.dtype)
     rng = np.random.default_rng(0)
     with blas_threads(args.threads):
-        peak = blas_peak(dtype)
-        print(f"{describe_machine()}; BLAS peak {peak / 1e9:.1f} GFLOP/s ({dtype}), N = {N}\n")
+        print(f"{header(dtype)}; N = {N}\n")
         for name, (C, H, F) in CASES.items():
             print(f"{name}, {dtype}, {args.threads} thread(s); ratio: the attempt's time over")
             print("the kept code's (forward, the kept dW, the layer's step for the bounds)")
             print("\n| attempt | ms | ratio |\n|---|---|---|")
             print("\n".join(case_rows(C, H, F, dtype, rng)) + "\n")
+    rerun_unpinned()
 
 
 if __name__ == "__main__":
