@@ -2,7 +2,9 @@
 
 zeronn computes on two kinds of threads: the BLAS library behind NumPy's matrix products
 (OpenBLAS, MKL or BLIS: threadpoolctl reaches all three on every OS) and the small pool in
-which zeronn splits a convolution's batch (``worker_pool``). Both follow one number, set here:
+which zeronn splits a batch (``worker_pool``): Conv2D's cache-sized parts (``map_parts``), the
+element-wise layers' slices (ReLU, MaxPool2D, BatchNorm, Dropout: ``split_batch``), the
+rotation operator's rows. Both follow one number, set here:
 
     with blas_threads(2):          # every matrix product and zeronn's own pool: 2 threads
         trainer.fit(...)
