@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from zeronn import threads
-from zeronn.layers import BatchNorm, Dropout, MaxPool2D, ReLU
+from zeronn.gradcheck import check_gradients
+from zeronn.layers import Affine, BatchNorm, Conv2D, Dropout, Flatten, MaxPool2D, ReLU
+from zeronn.model import Sequential
 from zeronn.threads import blas_threads
 
 
@@ -69,3 +71,31 @@ def test_split_relu_keeps_a_zero_d_input():
         y = layer.forward(np.array(-2.0))
         dx = layer.backward(np.array(3.0))
     assert (y.shape, float(y), float(dx)) == ((), 0.0, 0.0)
+
+
+@pytest.mark.usefixtures("split_everything")
+def test_split_network_passes_the_gradient_check_on_two_threads(rng):
+    model = Sequential(
+        [
+            Conv2D(2, 3, 3, stride=2, pad=1, rng=0),
+            ReLU(),
+            BatchNorm(3),  # after the ReLU: before it, BatchNorm would cancel the conv's bias
+            MaxPool2D(2, 1),
+            Flatten(),
+            Affine(3 * 2 * 2, 4, rng=1),
+        ]
+    )
+    # spread values keep ReLU away from its kink and the pools away from ties
+    x = rng.permutation(3 * 2 * 5 * 5).reshape(3, 2, 5, 5) / 7.0 - 2.0
+    with blas_threads(2):
+        report = check_gradients(model, x, rng=rng)
+    assert report.max_error < 1e-6, str(report)
+
+
+@pytest.mark.usefixtures("split_everything")
+@pytest.mark.parametrize("make", [ReLU, lambda: MaxPool2D(2), lambda: BatchNorm(2)])
+def test_a_single_image_is_not_split(make, rng):
+    x = rng.standard_normal((1, 2, 4, 4))
+    one = run(make, x, rng.standard_normal(make().forward(x).shape), 1)
+    many = run(make, x, rng.standard_normal(one[0].shape), 2)
+    np.testing.assert_array_equal(one[0], many[0])
