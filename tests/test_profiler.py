@@ -221,3 +221,13 @@ def test_blas_peak_is_measured_once_per_process():
     with pytest.raises(ValueError, match="blas_peak expected size"):
         blas_peak(np.float32, size=0)
     assert "CPUs" in describe_machine()
+
+
+def test_a_recurrent_model_is_profiled_with_its_products(rng):
+    model = Sequential([LSTM(5, 4, return_sequences=False, rng=0), Affine(4, 3, rng=1)])
+    x, t = rng.standard_normal((6, 7, 5)), rng.integers(0, 3, 6)
+    result = profile(model, x, t, peak=1e9, repeats=1)
+    assert [row.name for row in result.layers] == ["0 LSTM 5→4", "1 Affine 4→3"]
+    assert result.layers[0].work == layer_work(model[0], (6, 7, 5), (6, 4), input_grad=False)
+    assert "BLAS peak 1.0 GFLOP/s (as given)" in str(result)
+    assert "mean of 1 step after" in str(result)

@@ -46,6 +46,7 @@ rounding), in every timed step and so in their mean.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -94,6 +95,7 @@ class Profile:
     repeats: int
     threads: int
     machine: str
+    peak_measured: bool = True
 
     @property
     def parts(self) -> tuple[ProfileRow, ...]:
@@ -108,12 +110,17 @@ class Profile:
         return (row.work.forward + row.work.backward) / row.seconds / self.peak
 
     def __str__(self) -> str:
+        where = (
+            f"a {PEAK_SIZE}² {self.dtype} product at {self.threads} "
+            f"thread{'s' if self.threads > 1 else ''}, measured in this process"
+            if self.peak_measured
+            else "as given"
+        )
         lines = [
             f"one training step on {self.batch} samples ({self.dtype}), mean of {self.repeats} "
-            "steps after a warm-up",
+            f"step{'s' if self.repeats > 1 else ''} after a warm-up",
             f"{self.machine}",
-            f"BLAS peak {self.peak / 1e9:.1f} GFLOP/s (a {PEAK_SIZE}² {self.dtype} product at "
-            f"{self.threads} thread{'s' if self.threads > 1 else ''}, measured in this process)",
+            f"BLAS peak {self.peak / 1e9:.1f} GFLOP/s ({where})",
             "",
             "| part | forward ms | backward ms | share of step | work | share of peak |",
             "|---|---|---|---|---|---|",
@@ -169,7 +176,8 @@ def profile(
     if optimizer is not None and not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"profile expected an optimizer with step(), got {optimizer!r}")
     dtype = np.dtype(model.dtype or x.dtype)
-    peak = blas_peak(dtype) if peak is None else positive_real(peak, "peak", "profile")
+    peak_measured = peak is None
+    peak = blas_peak(dtype) if peak_measured else positive_real(peak, "peak", "profile")
 
     restore = saved_state(model, optimizer)
     try:
@@ -178,7 +186,8 @@ def profile(
         steps = [_step(layers, x, t, loss, optimizer)[0] for _ in range(repeats)]
     finally:
         restore()
-    return _result(model, layers, shapes, steps, loss, optimizer, peak, len(x), dtype, repeats)
+    result = _result(layers, shapes, steps, loss, optimizer, peak, len(x), dtype, repeats)
+    return dataclasses.replace(result, peak_measured=peak_measured)
 
 
 def _step(layers: list[Layer], x, t, loss, optimizer) -> tuple[list[float], list[tuple]]:
@@ -215,7 +224,7 @@ def _step(layers: list[Layer], x, t, loss, optimizer) -> tuple[list[float], list
     return marks, shapes
 
 
-def _result(model, layers, shapes, steps, loss, optimizer, peak, batch, dtype, repeats):
+def _result(layers, shapes, steps, loss, optimizer, peak, batch, dtype, repeats):
     """The mean of every part over the timed steps, as a :class:`Profile`."""
     marks = np.mean(np.array(steps), axis=0)
     parts = marks[1::2] - marks[0::2]
@@ -260,6 +269,8 @@ def _short_name(layer: Layer) -> str:
         return text + (f" stride {stride[0]}" if stride != (1, 1) else "")
     if hasattr(layer, "in_features"):
         return f"{name} {layer.in_features}→{layer.out_features}"
+    if hasattr(layer, "input_size") and hasattr(layer, "hidden_size"):
+        return f"{name} {layer.input_size}→{layer.hidden_size}"
     if hasattr(layer, "pool_size"):
         return f"{name} {layer.pool_size[0]}×{layer.pool_size[1]}"
     return name
