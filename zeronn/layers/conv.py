@@ -33,6 +33,9 @@ Winograd F(2×2, 3×3) with its transforms as batched products — 2.25× fewer 
 the tile gather, the two transforms and the scatter back cost more than they save in NumPy
 (forward 1.24× and 1.08× this layer's time on cases (b) and (c) of ``bench_layers.py``).
 Column buffers kept between calls: no faster (1.01–1.02×; freed memory is reused already).
+Columns copied as whole padded rows (one run of OH·Wp values per channel and image, the extra
+Wp − OW outputs per row dropped): 0.85× the forward on (b), 1.00× on (c), but the wider product
+takes other OpenBLAS kernels whose float64 results differ in the last bits.
 
 Every part computes exactly the formulas above on its images; the tests compare the layer with
 ``zeronn.reference``'s loops.
