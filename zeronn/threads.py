@@ -218,7 +218,8 @@ def map_parts(
     of :func:`worker_pool` each take the next part not yet taken until none is left (the
     caller works too: one hand-over fewer per call). With one thread, one part, or when called
     from inside a part (a worker must not wait for its own pool), the parts run here in order.
-    The results keep the parts' order; the first error is raised once every runner stopped.
+    The results keep the parts' order. After an error no further part starts, and the error is
+    raised once the parts already running have ended.
     """
     threads = current_threads() if threads is None else check_threads(threads, "map_parts")
     threads = min(threads, len(parts))
@@ -226,12 +227,17 @@ def map_parts(
         return [function(part) for part in parts]
     results: list = [None] * len(parts)
     taken = itertools.count()  # next() on a count is atomic: each index is handed out once
+    failed: list[int] = []
 
     def run_parts() -> None:
         _inside_part.active = True
         try:
-            while (index := next(taken)) < len(parts):
-                results[index] = function(parts[index])
+            while not failed and (index := next(taken)) < len(parts):
+                try:
+                    results[index] = function(parts[index])
+                except BaseException:
+                    failed.append(index)
+                    raise
         finally:
             _inside_part.active = False
 
