@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 from _data import training_images
+from _machine import header, rerun_unpinned
 from _timing import format_table, interleaved, measure
 
 import zeronn.train
@@ -354,7 +355,9 @@ def main() -> None:
     if torch is not None:
         torch.set_num_threads(threads)
     with blas_threads(threads):
+        print(header(np.float32) + "\n")
         run(args, threads)
+    rerun_unpinned()
 
 
 def run(args: argparse.Namespace, threads: int) -> None:

@@ -30,6 +30,7 @@ import importlib.util
 import os
 
 import numpy as np
+from _machine import header, rerun_unpinned
 from _timing import format_table, interleaved, measure
 
 from zeronn import reference
@@ -250,6 +251,8 @@ def main() -> None:
                     for name, config in CONV_CASES.items()
                 }
                 results["maxpool 2x2/2 on 30x24x24"] = pool_timings(dtype, rng, args.reference)
+            with blas_threads(threads):
+                print(header(np.dtype(dtype)) + "\n")
             print(f"{dtype}, forward + backward, {threads} thread(s) for both libraries:\n")
             print(format_table(results, subject="zeronn"))
             with blas_threads(threads):
@@ -257,6 +260,7 @@ def main() -> None:
             print(f"\nthis BLAS's peak on a 2048×2048 product: {peak / 1e9:.0f} GFLOP/s\n")
             print(peak_table(results, peak))
             print()
+    rerun_unpinned()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ Two workloads, each timed at 1 thread, 2 threads and ``zeronn.threads.default_th
 
 - **SimpleConvNet epoch**: ``Trainer.fit`` for one epoch on 6,000 MNIST training images
   (60 steps of 100; float32, Adam), the ``zeronn train`` workload;
+- **DeepConvNet epoch**: the same on 1,000 images (10 steps of 100), the
+  ``zeronn train --model deep-convnet`` workload;
 - **fewshot loop**: 300 full-batch SGD steps of the fewshot network (784-200-200-10 ReLU,
   float64) on 30 images, the ``zeronn fewshot`` workload.
 
@@ -30,6 +32,7 @@ import time
 
 import numpy as np
 from _data import training_images
+from _machine import header, rerun_unpinned
 
 from zeronn import models, optim
 from zeronn.losses import SoftmaxCrossEntropy
@@ -40,11 +43,11 @@ SEED = 0
 BUSY_LOOP = "while True: pass"
 
 
-def convnet_epoch(x: np.ndarray, t: np.ndarray):
-    """One Trainer.fit epoch of a fresh SimpleConvNet (float32, Adam, batch 100) over (x, t)."""
+def convnet_epoch(x: np.ndarray, t: np.ndarray, factory=models.simple_convnet):
+    """One Trainer.fit epoch of a fresh convnet (float32, Adam, batch 100) over (x, t)."""
 
     def run() -> None:
-        model = models.simple_convnet(rng=SEED, dtype=np.float32)
+        model = factory(rng=SEED, dtype=np.float32)
         optimizer = optim.Adam(model.parameters(), lr=0.001)
         Trainer(model, optimizer, batch_size=100, rng=SEED, verbose=0).fit(x, t, 1)
 
@@ -109,12 +112,17 @@ def main() -> None:
     x, t, source = training_images(6000)
     workloads = {
         "SimpleConvNet epoch, 6,000 images": convnet_epoch(x, t),
+        "DeepConvNet epoch, 1,000 images": convnet_epoch(x[:1000], t[:1000], models.deep_convnet),
         "fewshot loop, 300 steps on 30 images": fewshot_loop(x[:30], t[:30]),
     }
     print(
         f"data: {source}; {os.cpu_count()} CPUs; numpy {np.__version__}; {describe_blas()} "
         f"before limits; medians of {args.rounds} rounds\n"
     )
+    for threads in (1, 2):
+        with blas_threads(threads):
+            print(header(np.float32))
+    print()
     results, defaults = {}, {}
     # The default is what a command starting now would pick: looked up in each situation.
     defaults["no added process"] = default_thread_count()
@@ -130,6 +138,7 @@ def main() -> None:
         busy.kill()
         busy.wait()
     print(table(results, defaults, list(workloads)))
+    rerun_unpinned()
 
 
 if __name__ == "__main__":

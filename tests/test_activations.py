@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from zeronn import reference
 from zeronn.gradcheck import check_gradients
-from zeronn.layers.activations import ReLU, Sigmoid, Tanh, sigmoid
+from zeronn.layers.activations import ReLU, Sigmoid, Tanh, relu_values, sigmoid
 
 LAYERS = [ReLU, Sigmoid, Tanh]
 
@@ -93,3 +94,20 @@ def test_errors(layer_class):
 
 def test_repr():
     assert [repr(layer()) for layer in LAYERS] == ["ReLU()", "Sigmoid()", "Tanh()"]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(3, 8192 + 5), (2, 3, 40, 41), (7,)])
+def test_relu_fast_maximum_equals_the_loop_bit_for_bit(rng, dtype, shape):
+    x = rng.standard_normal(shape).astype(dtype)
+    flat = x.reshape(-1)
+    flat[::7], flat[::11], flat[::13] = -0.0, np.nan, -np.inf
+    flat[::17] = np.finfo(dtype).tiny / 4  # a subnormal
+    expected = reference.relu_forward(x)
+    y = ReLU().forward(x)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y.view(np.uint8), expected.view(np.uint8))
+    strided = x[..., ::2]  # not contiguous: the plain np.maximum
+    out = relu_values(strided, out=np.empty_like(strided))
+    expected = reference.relu_forward(strided)
+    np.testing.assert_array_equal(out.view(np.uint8), expected.view(np.uint8))

@@ -196,7 +196,8 @@ def test_batch_parts_and_threads_give_the_reference(rng, monkeypatch, threads, p
 @pytest.mark.parametrize(
     ("count", "bytes_per_image", "threads", "sizes"),
     [
-        (10, 2**20, 2, [2, 2, 2, 2, 2]),  # 2 MiB parts
+        (10, 2**20, 1, [2, 2, 2, 2, 2]),  # 2 MiB parts
+        (10, 2**20, 2, [1, 2, 2, 1, 2, 2]),  # ... as many on each of 2 threads
         (10, 10, 2, [5, 5]),  # tiny images: one part per thread
         (1, 2**20, 2, [1]),  # never an empty part
         (7, 2**22, 1, [1] * 7),  # an image larger than a part: one image each

@@ -1,5 +1,7 @@
 """zeronn.threads: the BLAS limit holds inside the block, is restored after; bad counts refused."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -98,3 +100,52 @@ def test_parts_run_with_a_one_thread_blas(blas):
 def test_worker_pool_is_made_once_per_size():
     assert worker_pool(2) is worker_pool(2)
     assert worker_pool(2) is not worker_pool(3)
+
+
+def test_split_batch_keeps_small_arrays_on_one_call(monkeypatch):
+    seen = []
+    small = np.zeros((4, threads.SPLIT_MIN_ELEMENTS // 8))
+    with blas_threads(2):
+        threads.split_batch(seen.append, small)
+    assert seen == [slice(0, 4)]
+
+
+def test_split_batch_gives_one_slice_per_thread(monkeypatch):
+    monkeypatch.setattr(threads, "SPLIT_MIN_ELEMENTS", 1)
+    seen = []
+    threads.split_batch(seen.append, np.zeros((7, 3)), threads=3)
+    assert sorted(seen, key=lambda part: part.start) == [slice(0, 2), slice(2, 4), slice(4, 7)]
+    seen.clear()
+    threads.split_batch(seen.append, np.zeros(()), threads=3)
+    assert seen == [Ellipsis]
+    with pytest.raises(ValueError, match="split_batch expected threads"):
+        threads.split_batch(seen.append, np.zeros(3), threads=0)
+
+
+def test_batch_slices_cover_the_axis_in_order():
+    assert threads.batch_slices(5, 2) == [slice(0, 2), slice(2, 5)]
+    assert threads.batch_slices(2, 4) == [slice(0, 1), slice(1, 2)]
+    assert threads.batch_slices(0, 3) == [slice(0, 0)]
+
+
+def test_map_parts_inside_a_part_runs_in_order_instead_of_waiting_for_its_pool():
+    def outer(k):
+        return map_parts(lambda j: (k, j), range(3), threads=2)
+
+    assert map_parts(outer, range(4), threads=2) == [[(k, j) for j in range(3)] for k in range(4)]
+
+
+def test_map_parts_raises_once_the_running_parts_have_ended():
+    finished = []
+
+    def part(k):
+        if k == 1:
+            raise KeyError("second")
+        time.sleep(0.05 if k == 0 else 0)
+        finished.append(k)
+        return k
+
+    with pytest.raises(KeyError, match="second"):
+        map_parts(part, range(40), threads=2)
+    assert 0 in finished  # part 0 was running when part 1 failed: it was waited for
+    assert len(finished) < 39  # and no part started after the failure was seen

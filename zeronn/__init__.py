@@ -71,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "ImageDataGenerator": "zeronn.augment",
     # checking, metrics, saving
     "check_gradients": "zeronn.gradcheck",
+    "profile": "zeronn.profiler",
     "accuracy": "zeronn.metrics",
     "classification_report": "zeronn.metrics",
     "save": "zeronn.serialize",
@@ -91,6 +92,7 @@ _SUBMODULES = (
     "models",
     "optim",
     "plots",
+    "profiler",
     "reference",
     "serialize",
     "train",

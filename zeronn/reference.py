@@ -6,6 +6,7 @@ layout tricks. Arrays are NCHW; padding is explicit. They are for checking, not 
 - convolution:  y[n, f, oh, ow] = b[f] + Σ_{c,i,j} W[f, c, i, j] · xp[n, c, oh·sh + i, ow·sw + j]
 - max-pooling:  y[n, c, oh, ow] = max over the window; the gradient goes to the first maximum
                 in row-major window order.
+- ReLU:         y = x where x > 0 (NaN stays NaN), else +0.
 """
 
 from __future__ import annotations
@@ -177,3 +178,12 @@ def max_pool_backward(
                     i, j = divmod(int(np.argmax(window)), kw)
                     dxp[ni, ci, y0 * sh + i, z0 * sw + j] += dout[ni, ci, y0, z0]
     return dxp[:, :, ph : ph + h, pw : pw + w].copy()
+
+
+def relu_forward(x: NDArray[np.floating]) -> NDArray[np.floating]:
+    """ReLU one value at a time: x if x > 0, NaN if x is NaN, else +0 (also for x = −0)."""
+    y = np.empty_like(x)
+    for index in np.ndindex(x.shape):
+        value = x[index]
+        y[index] = value if value > 0 or np.isnan(value) else 0.0
+    return y

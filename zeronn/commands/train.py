@@ -115,6 +115,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add("--evaluate-only", action="store_true", help="skip training: evaluate the --load weights")
     add("--quiet", action="store_true", help="no progress lines")
+    add(
+        "--profile",
+        action="store_true",
+        help="time one training step layer by layer (forward, backward, FLOPs, share of the "
+        "BLAS peak) on a batch of the training images, print the table, and stop: nothing is "
+        "trained or written",
+    )
     options.add_threads(parser)
     options.add_out(parser, "train")
 
@@ -150,6 +157,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         load=args.load,
         evaluate_only=args.evaluate_only,
         verbose=not args.quiet,
+        profile=args.profile,
     ).check_paths()
 
 
@@ -159,5 +167,10 @@ def run(config: TrainConfig) -> int:
     from zeronn.workflows.train import train_and_evaluate
 
     with blas_threads(config.threads), options.run_quietly():
-        train_and_evaluate(config)
+        if config.profile:
+            from zeronn.workflows.train_profile import profile_training
+
+            profile_training(config)
+        else:
+            train_and_evaluate(config)
     return 0

@@ -11,6 +11,10 @@ Backward in training mode, where μ and σ² depend on x (sums over the normaliz
     dβ = Σ dy        dγ = Σ dy · x̂        dx = γ / sqrt(σ² + eps) · (dy − (dβ + x̂ dγ) / m)
 
 In evaluation mode μ and σ² are constants, so ``dx = γ / sqrt(σ² + eps) · dy``.
+
+The element-wise passes are split over the batch on zeronn's threads
+(``zeronn.threads.split_batch``); the sums over the batch are not, so every thread count gives
+the same numbers.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from zeronn._checks import (
 )
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
+from zeronn.threads import split_batch
 
 
 class BatchNorm(Layer):
@@ -92,22 +97,31 @@ class BatchNorm(Layer):
                     "the running statistics"
                 )
             mean = x.mean(axis=axes, keepdims=True)
-            x_centered = x - mean
-            var = np.mean(x_centered * x_centered, axis=axes, keepdims=True)
+            x_centered = _elementwise(np.subtract, x, mean)
+            var = np.mean(
+                _elementwise(np.multiply, x_centered, x_centered), axis=axes, keepdims=True
+            )
             self.running_mean *= self.momentum
             self.running_mean += (1.0 - self.momentum) * mean.reshape(-1)
             self.running_var *= self.momentum
             self.running_var += (1.0 - self.momentum) * var.reshape(-1)
         else:
-            x_centered = x - self.running_mean.reshape(stat_shape)
+            x_centered = _elementwise(np.subtract, x, self.running_mean.reshape(stat_shape))
             var = self.running_var.reshape(stat_shape)
         inv_std = 1.0 / np.sqrt(var + self.eps)
-        x_hat = x_centered
-        x_hat *= inv_std
+        gamma, beta = self.gamma.data.reshape(stat_shape), self.beta.data.reshape(stat_shape)
+        x_hat, y = x_centered, np.empty_like(x_centered)
+
+        def normalize(part: slice) -> None:  # x̂ = (x − μ) / sqrt(σ² + eps), y = γ x̂ + β
+            x_hat[part] *= inv_std
+            np.multiply(gamma, x_hat[part], out=y[part])
+            y[part] += beta
+
+        split_batch(normalize, x_hat)
         self._x_hat = x_hat
         self._inv_std = inv_std
         self._used_batch_stats = self.training
-        return self.gamma.data.reshape(stat_shape) * x_hat + self.beta.data.reshape(stat_shape)
+        return y
 
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         """Write ``gamma.grad`` and ``beta.grad``; return ``dx`` (formulas in the module doc)."""
@@ -115,16 +129,22 @@ class BatchNorm(Layer):
         self._check_dout(dout, x_hat.shape, self.dtype)
         axes, stat_shape = self._axes_and_shape(x_hat)
         np.sum(dout, axis=axes, out=self.beta.grad)
-        np.sum(dout * x_hat, axis=axes, out=self.gamma.grad)
+        np.sum(_elementwise(np.multiply, dout, x_hat), axis=axes, out=self.gamma.grad)
         scale = self.gamma.data.reshape(stat_shape) * self._inv_std
         if not self._used_batch_stats:
-            return scale * dout
+            return _elementwise(np.multiply, scale, dout)
         count = x_hat.size // self.num_features
-        dx = x_hat * self.gamma.grad.reshape(stat_shape)
-        dx += self.beta.grad.reshape(stat_shape)
-        dx *= -1.0 / count
-        dx += dout
-        dx *= scale
+        d_gamma, d_beta = self.gamma.grad.reshape(stat_shape), self.beta.grad.reshape(stat_shape)
+        dx = np.empty_like(x_hat)
+
+        def input_grad(part: slice) -> None:  # dx = scale · (dy − (dβ + x̂ dγ) / m)
+            np.multiply(x_hat[part], d_gamma, out=dx[part])
+            dx[part] += d_beta
+            dx[part] *= -1.0 / count
+            dx[part] += dout[part]
+            dx[part] *= scale
+
+        split_batch(input_grad, dx)
         return dx
 
     def __repr__(self) -> str:
@@ -132,3 +152,16 @@ class BatchNorm(Layer):
             f"BatchNorm({self.num_features}, momentum={self.momentum}, eps={self.eps}, "
             f"dtype={self.dtype})"
         )
+
+
+def _elementwise(ufunc: np.ufunc, a: NDArray, b: NDArray) -> NDArray:
+    """``ufunc(a, b)`` for a batch array and a per-feature (broadcast) or batch array, its
+    batch split over zeronn's threads; the batch array is the larger one."""
+    batch = a if a.size >= b.size else b
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape), dtype=np.result_type(a, b))
+
+    def part_of(array: NDArray, part: slice) -> NDArray:
+        return array[part] if array.shape[0] == out.shape[0] else array  # else per feature
+
+    split_batch(lambda part: ufunc(part_of(a, part), part_of(b, part), out=out[part]), batch)
+    return out

@@ -9,7 +9,7 @@ OH = (H + 2·ph − kh) // sh + 1 (likewise OW). With K = C·kh·kw and the colu
 :func:`zeronn.im2col.im2col`, ``cols`` (K, n·OH·OW) for a part of n images:
 
     forward:   Y  = W₂ cols + b            W₂ = W.reshape(F, K); Y (F, n·OH·OW) reordered to y
-    backward:  dW = Σ_parts dY colsᵀ,   db = Σ dY over images and positions
+    backward:  dW = Σ_parts (cols dYᵀ)ᵀ, db = Σ dY over images and positions
                dx = col2im(W₂ᵀ dY)         (the adjoint of im2col scatters window gradients back)
            or  dx = conv(dy padded by k−1−p, W flipped in space, in/out channels swapped)
 
@@ -22,10 +22,23 @@ widening 32 → 64). ``transposed_dx`` shows the choice.
 Speed: the batch is cut into parts of a few images whose columns (about ``PART_BYTES``) stay in
 a core's cache, instead of one column matrix of tens of MB streamed through memory, and the
 parts run on :func:`zeronn.threads.current_threads` threads, each with a one-thread BLAS
-(NumPy releases the GIL in the copies and products). The backward pass rebuilds each part's
-columns rather than keeping them: a copy in cache costs less than reading them back from
-memory. Every part computes exactly the formulas above on its images; the tests compare the
-layer with ``zeronn.reference``'s loops.
+(NumPy releases the GIL in the copies and products); on several threads the number of parts
+is a multiple of the thread count. The backward pass rebuilds each part's columns rather than
+keeping them: a copy in cache costs less than reading them back from memory. dW is computed
+as ``cols dYᵀ`` (K, F) rather than ``dY colsᵀ`` (F, K): the same sums, but OpenBLAS runs the
+long inner dimension about twice as fast that way round when F is small (16).
+
+Tried and not kept (``benchmarks/bench_conv_attempts.py`` times them against this layer):
+Winograd F(2×2, 3×3) with its transforms as batched products — 2.25× fewer multiply-adds, but
+the tile gather, the two transforms and the scatter back cost more than they save in NumPy
+(forward 1.24× and 1.08× this layer's time on cases (b) and (c) of ``bench_layers.py``).
+Column buffers kept between calls: no faster (1.01–1.02×; freed memory is reused already).
+Columns copied as whole padded rows (one run of OH·Wp values per channel and image, the extra
+Wp − OW outputs per row dropped): 0.85× the forward on (b), 1.00× on (c), but the wider product
+takes other OpenBLAS kernels whose float64 results differ in the last bits.
+
+Every part computes exactly the formulas above on its images; the tests compare the layer with
+``zeronn.reference``'s loops.
 """
 
 from __future__ import annotations
@@ -57,13 +70,17 @@ PART_BYTES = 2**21
 
 def image_parts(count: int, bytes_per_image: int, threads: int) -> list[slice]:
     """Cut ``count`` images into consecutive slices of about ``PART_BYTES`` of columns each,
-    at least one per thread (so every thread has work), as equal in size as possible.
+    as equal in size as possible; on several threads, a multiple of the thread count (so that
+    the threads finish together: 3 parts on 2 threads would leave one idle a third of the time).
 
-    >>> image_parts(10, 2**20, 2)
+    >>> image_parts(10, 2**20, 1)
     [slice(0, 2, None), slice(2, 4, None), slice(4, 6, None), slice(6, 8, None), slice(8, 10, None)]
+    >>> [part.stop - part.start for part in image_parts(10, 2**20, 2)]
+    [1, 2, 2, 1, 2, 2]
     """
-    parts = max(threads, -(-count * bytes_per_image // PART_BYTES))
-    parts = min(parts, count)
+    parts = -(-count * bytes_per_image // PART_BYTES)
+    parts = -(-parts // threads) * threads
+    parts = max(1, min(parts, count))
     bounds = [count * k // parts for k in range(parts + 1)]
     return [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
 
@@ -158,11 +175,13 @@ class Conv2D(Layer):
             dY = channels_first(dout[part])
             if dx is not None:
                 dx[part] = self._input_grad(dY, dout[part], x[part].shape)
-            return dY @ self._columns(x[part]).T
+            # dWᵀ = cols dYᵀ (K, F): the same sums as dY colsᵀ, but OpenBLAS runs a long inner
+            # dimension twice as fast this way round for F = 16 (250 against 440 µs a part)
+            return self._columns(x[part]) @ dY.T
 
         dW_parts = self._map(backward_part, x)
         np.sum(dout, axis=(0, 2, 3), out=self.b.grad)
-        np.sum(dW_parts, axis=0, out=self.W.grad.reshape(self.out_channels, -1))
+        np.sum(dW_parts, axis=0, out=self.W.grad.reshape(self.out_channels, -1).T)
         return dx
 
     def _input_grad(self, dY: NDArray, dout: NDArray, x_shape: tuple[int, ...]) -> NDArray:

@@ -75,6 +75,9 @@ class TrainConfig:
     ``train/`` and the test set is ``test/``, else both come from the one folder and the test
     report is on the validation images. ``image_size`` (default 64) and ``color`` ("rgb" or
     "grayscale", default "rgb") say how its images are decoded: (C, size, size).
+
+    ``profile``: time one training step layer by layer and print the table instead of training
+    (:mod:`zeronn.workflows.train_profile`).
     """
 
     out: Path
@@ -105,6 +108,7 @@ class TrainConfig:
     data: Path | None = None
     image_size: int | None = None
     color: str | None = None
+    profile: bool = False
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
