@@ -116,7 +116,7 @@ class TrainConfig:
 
         if self.threads is not None:
             put("threads", positive_int(self.threads, "threads", _OWNER))
-        for name in ("download", "verify", "evaluate_only", "verbose", "overwrite"):
+        for name in ("download", "verify", "evaluate_only", "verbose", "overwrite", "profile"):
             put(name, boolean(getattr(self, name), name, _OWNER))
         put("optimizer", choice(self.optimizer, "optimizer", _OWNER, tuple(OPTIMIZER_LR)))
         put("schedule", choice(self.schedule, "schedule", _OWNER, SCHEDULES))
