@@ -75,12 +75,12 @@ def diagnose(
 ) -> Diagnosis:
     """Grade ``a``, the learner's array called ``name``, against ``expected`` in ``case``."""
     judge = Judge(expected, tol, floor)
-    dtype_note = ""
-    if a.dtype != np.float64:
-        dtype_note = f" (yours is {a.dtype}: keep the inputs' dtype, float64)"
-    a = a.astype(np.float64)
+    if a.dtype != np.float64:  # float64 in, float64 out: a layer keeps its input's dtype
+        why = f"dtype {a.dtype}, not float64: keep the inputs' dtype"
+        close = a.shape == judge.e.shape and np.allclose(a, judge.e, 1e-5, 1e-5 * judge.scale)
+        return Diagnosis(False, hint=why + (" (the values are right)" if close else ""))
     if a.shape != judge.e.shape:
-        return Diagnosis(False, hint=shape_hint(a, judge, case) + dtype_note)
+        return Diagnosis(False, hint=shape_hint(a, judge, case))
     wrong = judge.wrong(a)
     if not wrong.any():
         return Diagnosis(True)
@@ -93,7 +93,9 @@ def diagnose(
         for flat in order[::-1][: min(SHOWN_ENTRIES, int(wrong.sum()))]
     ]
     hint = value_hint(a, name, wrong, judge, case)
-    return Diagnosis(False, int(wrong.sum()), worst, rms / judge.scale, hint + dtype_note)
+    if not a.any():  # |0 − e| would be the right values' magnitudes: show none
+        worst = []
+    return Diagnosis(False, int(wrong.sum()), worst, rms / judge.scale, hint)
 
 
 def shape_hint(a: NDArray, judge: Judge, case: Case) -> str:
@@ -145,7 +147,7 @@ def value_hint(a: NDArray, name: str, wrong: NDArray, judge: Judge, case: Case) 
         for perm in itertools.permutations(range(e.ndim)):
             moved = e.transpose(perm)
             if perm != tuple(range(e.ndim)) and judge.close(a, moved, u.transpose(perm)):
-                return f"axes swapped: {transposed(perm)}"
+                return ("transposed: " if e.ndim == 2 else "axes swapped: ") + transposed(perm)
     factor = constant_factor(a, judge, case)
     if factor:
         return factor

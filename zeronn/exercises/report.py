@@ -165,8 +165,9 @@ def _array_lines(head: str, array: ArrayGrade) -> list[str]:
     error = d.relative_error
     relative = f", relative error {error:.2g}" if np.isfinite(error) else ""
     lines = [f"{head}wrong at {d.wrong} of {_size(array)} entries{relative}"]
-    entries = ", ".join(f"{_index(index)} {_off(error)}" for index, error in d.worst)
-    lines.append(_wrap(" " * indent + f"largest: {entries}", indent))
+    if d.worst:
+        entries = ", ".join(f"{_index(index)} {_off(error)}" for index, error in d.worst)
+        lines.append(_wrap(" " * indent + f"largest: {entries}", indent))
     if d.hint:
         lines.append(_wrap(" " * indent + f"hint: {d.hint}", indent + 6))
     return lines

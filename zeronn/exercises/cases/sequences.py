@@ -108,7 +108,7 @@ def _attention(values: dict, heads: int, causal: bool) -> MultiHeadAttention:
 
 def attention(rng: np.random.Generator) -> list[Case]:
     cases = []
-    for n, t, e, heads, causal in ((2, 3, 4, 2, False), (2, 4, 4, 2, True)):
+    for n, t, e, heads, causal in ((2, 3, 4, 2, False), (2, 5, 6, 3, True)):
         d = e // heads
         init = {name: rng.normal(scale=0.7, size=(e, e)) for name in PARAMS[:4]}
         init |= {name: rng.normal(scale=0.5, size=e) for name in PARAMS[4:]}

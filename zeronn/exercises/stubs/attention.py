@@ -28,7 +28,7 @@ Check your work (exit code 0 when every array is right):
 
     zeronn check my_attention.py
 
-The checker uses float64 batches of 2 sequences, 2 heads, non-zero biases, a random ``dout``,
+The checker uses float64 batches of 2 sequences, 2 and 3 heads, non-zero biases, a random ``dout``,
 with and without the causal mask; it compares your forward with zeronn's own
 ``MultiHeadAttention`` and your backward with a numerical gradient. It tells you, per array,
 right or wrong, where and by how much, with a hint; it never prints the right values.

@@ -1,9 +1,10 @@
 """Exercise: batch normalization (Ioffe & Szegedy 2015) in training mode. Fill in both passes.
 
-Input ``x: (N, D)``: each feature (column) is normalized over the N samples of the batch.
-With ``μ`` and ``σ²`` the mean and the *biased* variance (divided by N) of each column:
+Shapes: ``x, y, dout: (N, D)``, ``γ, β: (D,)``. Each feature (column) is normalized over the
+N samples of the batch; with ``μ`` and ``σ²`` the mean and the *biased* variance (divided by
+N) of each column:
 
-    x̂ = (x − μ) / sqrt(σ² + eps)          y = γ x̂ + β          γ, β: (D,)
+    x̂ = (x − μ) / sqrt(σ² + eps)          y = γ x̂ + β
 
 Backward: μ and σ² are computed from x, so they carry gradient too (sums over the batch):
 

@@ -1,9 +1,10 @@
 """Exercise: one time step of an LSTM (Hochreiter & Schmidhuber 1997). Fill in both passes.
 
-zeronn's ``LSTM`` (zeronn/layers/lstm.py) runs this step over a sequence. Shapes:
-``x: (N, D)``, ``h_prev, c_prev, h, c: (N, H)``, ``Wx: (D, 4H)``, ``Wh: (H, 4H)``, ``b: (4H,)``.
-The four column blocks of ``Wx``, ``Wh`` and ``b`` are, in PyTorch's order, the input gate, the
-forget gate, the cell candidate and the output gate:
+zeronn's ``LSTM`` (zeronn/layers/lstm.py) runs this step over a sequence.
+
+Shapes: ``x: (N, D)``, ``h_prev, c_prev, h, c: (N, H)``, ``Wx: (D, 4H)``, ``Wh: (H, 4H)``,
+``b: (4H,)``. The four column blocks of ``Wx``, ``Wh`` and ``b`` are, in PyTorch's order, the
+input gate, the forget gate, the cell candidate and the output gate:
 
     a = x Wx + h_prev Wh + b                    = [a_i | a_f | a_g | a_o], H columns each
     i, f, g, o = σ(a_i), σ(a_f), tanh(a_g), σ(a_o)

@@ -1,6 +1,6 @@
 """Exercise: the ReLU activation. Fill in ``forward`` and ``backward``.
 
-Any input shape; ``y`` and ``dx`` have the shape of ``x``, ``dout`` the shape of ``y``.
+Shapes: any; ``y``, ``dout`` and ``dx`` have the shape of ``x``.
 
     y  = max(x, 0)
     dx = dout · [x > 0]          (the slope at exactly x = 0 is taken as 0, as in PyTorch)

@@ -1,6 +1,6 @@
 """Exercise: the Sigmoid activation. Fill in ``forward`` and ``backward``.
 
-Any input shape; ``y`` and ``dx`` have the shape of ``x``, ``dout`` the shape of ``y``.
+Shapes: any; ``y``, ``dout`` and ``dx`` have the shape of ``x``.
 
     y  = 1 / (1 + e⁻ˣ)
     dx = dout · y (1 − y)        (the derivative written with the output y: cache y)

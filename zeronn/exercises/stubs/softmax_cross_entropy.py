@@ -1,6 +1,7 @@
 """Exercise: softmax followed by cross-entropy, the loss of a classifier.
 
-For logits ``z: (N, K)`` (N samples, K classes) and integer labels ``t: (N,)`` in [0, K):
+Shapes: logits ``z: (N, K)`` (N samples, K classes), integer labels ``t: (N,)`` in [0, K),
+the loss a float, ``dz: (N, K)``:
 
     pₙₖ = exp(zₙₖ − mₙ) / Σⱼ exp(zₙⱼ − mₙ)      mₙ = maxⱼ zₙⱼ  (subtracted so no exp overflows)
     L   = −(1/N) Σₙ log pₙ,ₜₙ                     the mean over the batch: a float
@@ -16,7 +17,7 @@ Check your work (exit code 0 when every array is right):
 
 The checker compares your loss with zeronn's own ``SoftmaxCrossEntropy`` and your gradient
 with a numerical one, in float64, with an upstream ``dout`` that is not 1, and with logits
-in the hundreds (where a softmax without the max subtracted overflows). It tells you, per
+near ±1000 (where a softmax without the maximum subtracted overflows). It tells you, per
 array, right or wrong, where and by how much, with a hint; it never prints the right values.
 """
 
