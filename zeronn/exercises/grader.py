@@ -105,23 +105,19 @@ def grade_file(
         if not any(event["event"] in ("import_error", "missing", "refused") for event in events):
             reports = {event["case"]: event for event in events if event["event"] == "case"}
             for number, case in enumerate(cases):
-                result = folder / f"result{number}.npz"
-                with np.load(result, allow_pickle=False) if result.exists() else _Empty() as out:
-                    returned = {key[4:]: out[key] for key in out.files}
+                returned = _returned(folder / f"result{number}.npz")
                 report.cases.append(
                     grade_case(exercise, number, case, reports.get(number), returned)
                 )
     return report
 
 
-class _Empty:
-    files: tuple[str, ...] = ()
-
-    def __enter__(self) -> _Empty:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
+def _returned(path: Path) -> dict[str, np.ndarray]:
+    """The arrays the runner wrote for a case, by graded name (none if it never got there)."""
+    if not path.exists():
+        return {}
+    with np.load(path, allow_pickle=False) as stored:
+        return {key.removeprefix("out."): stored[key] for key in stored.files}
 
 
 def _write_cases(folder: Path, exercise: Exercise, cases: list[Case]) -> None:
