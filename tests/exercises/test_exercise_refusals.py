@@ -171,3 +171,31 @@ def test_what_the_file_prints_is_shown_and_changes_nothing(tmp_path):
     assert report.passed
     assert report.output == ["hello"]
     assert "your file printed 1 line(s); the first:\n  | hello\nPASS" in report.text()
+
+
+def test_the_window_helpers_are_allowed_where_the_exercise_needs_them(tmp_path):
+    # zeronn.im2col's own im2col (columns as (C·kh·kw, N·OH·OW)) is window arithmetic too
+    path = planted(
+        tmp_path,
+        "conv2d",
+        ("from zeronn.layers.simple import col2im, im2col", "from zeronn import im2col as fast"),
+        (
+            "self.cols = im2col(x, (kh, kw), (s, s), (p, p))",
+            "self.cols = fast.im2col(x, (kh, kw), s, p).T",
+        ),
+        ("return col2im(", "return fast.col2im(dcols.T, "),
+        ("dcols, self.x_shape,", "self.x_shape,"),
+    )
+    assert grade_file(path).verdict == "pass"
+    # in another exercise, the same call is zeronn's code the learner may not use
+    relu = tmp_path / "relu_mine.py"
+    relu.write_text(
+        "from zeronn.layers.base import Layer\nfrom zeronn.im2col import im2col\n"
+        "EXERCISE = 'relu'\nclass ReLU(Layer):\n"
+        "    def forward(self, x):\n        im2col(x[:, None, :, None], 1, 1, 0)\n"
+        "        self.m = x > 0\n        return x * self.m\n"
+        "    def backward(self, dout):\n        return dout * self.m\n"
+    )
+    report = grade_file(relu)
+    assert report.verdict == "fail"
+    assert "forward called zeronn's own zeronn.im2col.im2col" in report.cases[0].failures[0]

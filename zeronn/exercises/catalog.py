@@ -67,7 +67,13 @@ class Exercise:
         return f"my_{self.stub}.py"
 
 
-WINDOW_HELPERS = ("zeronn.layers.simple:im2col", "zeronn.layers.simple:col2im")
+# the window arithmetic a convolution or a pooling may use: the book's layout and zeronn's own
+WINDOW_HELPERS = (
+    "zeronn.layers.simple:im2col",
+    "zeronn.layers.simple:col2im",
+    "zeronn.im2col:im2col",
+    "zeronn.im2col:col2im",
+)
 
 EXERCISES: dict[str, Exercise] = {
     exercise.name: exercise
