@@ -105,3 +105,10 @@ def test_a_file_that_does_not_parse_fails_with_its_line(tmp_path, capsys):
 def test_another_seed_draws_other_cases_with_the_same_verdict(tmp_path, capsys):
     assert main(["check", str(SOLUTIONS / "batchnorm.py"), "--seed", "7", "--quiet"]) == 0
     assert main(["check", str(buggy(tmp_path)), "--seed", "7", "--quiet"]) == 1
+
+
+def test_an_annotated_exercise_line_is_read_too(tmp_path, capsys):
+    text = (SOLUTIONS / "sigmoid.py").read_text()
+    text = text.replace('EXERCISE = "sigmoid"', 'EXERCISE: str = "sigmoid"')
+    (tmp_path / "mine.py").write_text(text)
+    assert main(["check", str(tmp_path / "mine.py"), "--quiet"]) == 0

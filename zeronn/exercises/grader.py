@@ -6,8 +6,10 @@ class's name), builds the cases (:mod:`zeronn.exercises.cases`), and starts
 stdin and a time limit. That process imports the file, checks that the class and its
 ``forward``/``backward`` are written in it (not imported from zeronn), calls them, and writes
 back the arrays; everything is compared in this process, which never runs the learner's code,
-so nothing in the file can pass it by exiting, crashing or patching the grader. A file that
-hangs is stopped after ``timeout`` seconds, and the report says in which call.
+so a file cannot pass by exiting, crashing or patching the grader's functions. A file that
+hangs is stopped after ``timeout`` seconds, and the report says in which call. (A file
+written to forge the runner's results, reading the grader's own files, could; no grader that
+runs a file's code is safe from that, and none is meant to be here.)
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ def exercise_of(file: Path, source: str) -> Exercise:
     """
     tree = ast.parse(source, filename=str(file))
     for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
         if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "EXERCISE" for t in node.targets)
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and any(isinstance(t, ast.Name) and t.id == "EXERCISE" for t in targets)
             and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
         ):

@@ -1,9 +1,9 @@
 """The process that runs a learner's file: ``python -m zeronn.exercises.runner FOLDER FILE``.
 
 :mod:`zeronn.exercises.grader` starts it in a fresh interpreter, so that nothing the file
-does (``sys.exit(0)``, a crash, an endless loop, replacing a function of the grader) can
-change the grade: this process only calls the file's class and hands back what it returned;
-the grader compares, in its own process.
+does by accident or shortcut (``sys.exit(0)``, a crash, an endless loop, replacing a function
+of the grader) changes the grade: this process only calls the file's class and hands back
+what it returned; the grader compares, in its own process.
 
 ``FOLDER/cases.json`` names the exercise and each case's options; ``FOLDER/cases.npz`` holds
 the arrays (``{case}.init.{name}``, ``{case}.input.{name}``, ``{case}.upstream.{name}``,
