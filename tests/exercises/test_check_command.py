@@ -112,3 +112,21 @@ def test_an_annotated_exercise_line_is_read_too(tmp_path, capsys):
     text = text.replace('EXERCISE = "sigmoid"', 'EXERCISE: str = "sigmoid"')
     (tmp_path / "mine.py").write_text(text)
     assert main(["check", str(tmp_path / "mine.py"), "--quiet"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"seed": -1}, ValueError, "grade_file expected seed"),
+        ({"seed": 1.5}, TypeError, "grade_file expected seed"),
+        ({"timeout": 0}, ValueError, "grade_file expected timeout"),
+        ({"exercise": "nope"}, ValueError, "no exercise called 'nope'"),
+    ],
+)
+def test_grade_file_refuses_bad_arguments_before_running_anything(kwargs, error, words):
+    from zeronn.exercises import grade_file
+
+    with pytest.raises(error, match=words):
+        grade_file(SOLUTIONS / "relu.py", **kwargs)
+    with pytest.raises(TypeError, match="grade_file expected path"):
+        grade_file(3)

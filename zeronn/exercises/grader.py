@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 import zeronn
+from zeronn._checks import non_negative_int, positive_real
 from zeronn.exercises.cases import build_cases
 from zeronn.exercises.catalog import EXERCISES, Exercise, find_exercise
 from zeronn.exercises.expected import Case
@@ -73,6 +74,10 @@ def grade_file(
     ``ValueError``: those are the caller's to fix. Everything about the file's code (it does
     not parse, raises, returns wrong arrays, hangs) is in the report, graded as a failure.
     """
+    seed = non_negative_int(seed, "seed", "grade_file")
+    timeout = positive_real(timeout, "timeout", "grade_file")
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"grade_file expected path as a str or Path, got {path!r}")
     file = Path(path)
     if not file.is_file():
         raise (

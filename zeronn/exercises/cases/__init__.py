@@ -14,12 +14,14 @@ import importlib
 
 import numpy as np
 
+from zeronn._checks import non_negative_int
 from zeronn.exercises.catalog import Exercise
 from zeronn.exercises.expected import Case
 
 
 def build_cases(exercise: Exercise, seed: int) -> list[Case]:
     """The cases of ``exercise`` drawn from ``seed`` (the same seed gives the same cases)."""
+    seed = non_negative_int(seed, "seed", "build_cases")
     module_name, function_name = exercise.cases.split(":")
     module = importlib.import_module(f"zeronn.exercises.cases.{module_name}")
     return getattr(module, function_name)(np.random.default_rng(seed))
