@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "two folders of your images",
     ),
     "charlm": ("zeronn.commands.charlm", "a character-level language model on Python's help text"),
+    "exercise": ("zeronn.commands.exercise", "write a layer's stub for you to fill in"),
+    "check": ("zeronn.commands.check", "grade your layer: zeronn's forward, numerical gradients"),
 }
 
 
