@@ -66,6 +66,17 @@ def test_a_second_signal_does_not_cut_the_cleanup_short():
     assert cleaned == ["done"]
 
 
+@pytest.mark.parametrize("number", STOPS)
+def test_a_signal_after_the_work_is_over_is_let_go(number):
+    """Once a command has its exit code (``closing``), a stop signal would only turn a
+    finished run into a traceback: it is let go."""
+    with stopping_on_signals() as received:
+        received.closing = True
+        os.kill(os.getpid(), number)
+        time.sleep(0.05)  # the handler runs here, and returns
+    assert received.signum is None
+
+
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_term_and_hup_are_held_back_and_delivered_after_the_block(number):
     reached = []
@@ -232,7 +243,12 @@ def test_a_run_stopped_by_any_signal_leaves_old_or_complete_new_outputs_and_no_t
             assert child.returncode == 128 + number, f"{where}: {error}"
             assert len(lines) == 1, f"{where}: {error}"
             assert lines[0].startswith(f"zeronn {name}: "), f"{where}: {error}"
-            said = ("holds what it held before", "its outputs were complete", "written nothing")
+            said = (
+                "holds what it held before",
+                "its outputs were complete",
+                "written nothing",
+                "its run had ended",
+            )
             assert any(words in lines[0] for words in said), f"{where}: {error}"
         now = files_in(out)
         if now == old:

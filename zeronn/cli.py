@@ -86,13 +86,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # SIGTERM and SIGHUP unwind the run as Ctrl-C does: every temporary file, folder and
     # worker process goes (zeronn.signals)
-    with stopping_on_signals() as received:
-        try:
-            parser = build_parser(_command_in(argv))
-            args = parser.parse_args(argv)  # a bad flag exits here with code 2
-        except KeyboardInterrupt as stop:
-            return _stopped(_command_in(argv), stop_signal(stop), NOTHING_WRITTEN)
-        return _run(args, received)
+    code: int | None = None
+    try:
+        with stopping_on_signals() as received:
+            try:
+                parser = build_parser(_command_in(argv))
+                args = parser.parse_args(argv)  # a bad flag exits here with code 2
+            except KeyboardInterrupt as stop:
+                return _stopped(_command_in(argv), stop_signal(stop), NOTHING_WRITTEN)
+            code = _run(args, received)
+            received.closing = True  # a signal from here on comes after the end: let it go
+            return code
+    except KeyboardInterrupt as stop:
+        # the few bytecodes in which the handlers go in, or the run has returned but
+        # `closing` is not yet set
+        said = NOTHING_WRITTEN if code is None else "its run had ended"
+        return _stopped(_command_in(argv), stop_signal(stop), said)
 
 
 def _run(args: argparse.Namespace, received: Received) -> int:

@@ -64,9 +64,14 @@ def _in_main_thread() -> bool:
 
 
 class Received:
-    """The stop signal received inside :func:`stopping_on_signals`: ``signum``, or None."""
+    """The stop signal received inside :func:`stopping_on_signals`: ``signum``, or None.
+
+    ``closing`` is set by the block's owner once its work is over (a command has returned its
+    exit code): a signal that comes after that is let go, as if it had come after the exit.
+    """
 
     signum: int | None = None
+    closing: bool = False
 
 
 @contextlib.contextmanager
@@ -85,7 +90,8 @@ def stopping_on_signals() -> Iterator[Received]:
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        if received.signum is not None:  # already unwinding: let the cleanup finish
+        # already unwinding: let the cleanup finish; or the work is over: nothing to stop
+        if received.signum is not None or received.closing:
             return
         received.signum = signum
         if signum == signal.SIGINT:
