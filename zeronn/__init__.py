@@ -71,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "ImageDataGenerator": "zeronn.augment",
     # checking, metrics, saving
     "check_gradients": "zeronn.gradcheck",
+    "lr_finder": "zeronn.lr_range_test",
     "accuracy": "zeronn.metrics",
     "classification_report": "zeronn.metrics",
     "save": "zeronn.serialize",
