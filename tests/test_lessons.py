@@ -196,8 +196,13 @@ def test_a_lesson_run_in_a_notebook_kernel_ignores_the_kernels_arguments(monkeyp
     monkeypatch.chdir(tmp_path)
     lesson = _lesson.start("99_test", "a test")
     assert lesson.ci is False
-    assert lesson.out.parts[:2] == ("runs", "lessons")
+    assert lesson.out.parts[:3] == ("runs", "lessons", "99_test")
     assert lesson.pick("full", "ci") == "full"
+    # Jupyter starts in the lessons' folder: the figures go to the checkout's ignored runs/.
+    monkeypatch.chdir(LESSONS)
+    lesson = _lesson.start("99_test", "a test")
+    assert lesson.out.parent == ROOT / "runs" / "lessons" / "99_test"
+    assert not lesson.out.exists()  # made when the first figure is saved
 
 
 def test_the_lesson_helper_prints_a_value_inside_or_outside_its_range(

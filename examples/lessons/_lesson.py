@@ -8,8 +8,9 @@ A lesson runs three ways::
 
 Options: ``--ci``; ``--out DIR``, where the figures go (default: a new folder
 ``runs/lessons/<lesson>/<date-time>`` under the working directory, so a rerun never overwrites
-an earlier one); ``--seed`` (default 0); ``--threads N``, the BLAS threads (default: the BLAS's
-own choice, all cores).
+an earlier one; a notebook started in this folder writes under the checkout's top folder
+instead, into the ``runs/`` that git ignores, never among the lessons); ``--seed`` (default
+0); ``--threads N``, the BLAS threads (default: the BLAS's own choice, all cores).
 
 Each lesson prints what it measures next to the range that measure falls in (seeds and CPUs
 differ, so a lesson states a range, not a number), e.g.
@@ -27,8 +28,9 @@ from pathlib import Path
 import threadpoolctl
 
 import zeronn
-from zeronn.run_folder import new_run_folder
 from zeronn.threads import current_threads
+
+HERE = Path(__file__).resolve().parent
 
 
 def in_notebook() -> bool:
@@ -56,10 +58,10 @@ class Lesson:
         path = self.out / filename
         figure.savefig(path, dpi=100, bbox_inches="tight")
         print(f"figure: {path}")
-        if in_notebook():
-            from IPython.display import display
+        if in_notebook():  # the saved file itself, whatever matplotlib backend is active
+            from IPython.display import Image, display
 
-            display(figure)
+            display(Image(filename=str(path)))
         return path
 
     def expect(
@@ -91,6 +93,19 @@ class Lesson:
         )
 
 
+def default_folder(name: str) -> Path:
+    """``runs/lessons/<name>/<date-time>`` (``-2``, ``-3``... if taken) under the working
+    directory, or under the checkout's top folder when the working directory is this lessons
+    folder (where Jupyter and VS Code start a notebook)."""
+    base = Path() if Path.cwd().resolve() != HERE else HERE.parent.parent
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder, number = base / "runs" / "lessons" / name / stamp, 1
+    while folder.exists():
+        number += 1
+        folder = folder.with_name(f"{stamp}-{number}")
+    return folder
+
+
 def start(name: str, description: str, argv: list[str] | None = None) -> Lesson:
     """Parse the lesson's options (none in a notebook), seed zeronn, print what runs."""
     parser = argparse.ArgumentParser(prog=f"{name}.py", description=description)
@@ -106,7 +121,7 @@ def start(name: str, description: str, argv: list[str] | None = None) -> Lesson:
             parser.error(f"--threads expected a positive number, got {args.threads}")
         threadpoolctl.threadpool_limits(limits=args.threads)
     zeronn.manual_seed(args.seed)
-    out = args.out if args.out is not None else new_run_folder(f"lessons/{name}")
+    out = args.out if args.out is not None else default_folder(name)
     lesson = Lesson(name=name, ci=args.ci, seed=args.seed, out=out)
     mode = "--ci (short)" if args.ci else "full"
     print(f"{name}: {mode} mode, seed {args.seed}, {current_threads()} BLAS thread(s)")
