@@ -9,7 +9,7 @@ What it shows (full mode; the ranges hold for any seed):
 - the hand-written layer and the whole network agree with the numerical gradient (largest
   relative error 0 to 1e-7); the planted bug (db without the sum over the batch) is caught,
   and the report names the array: b, with an error of 0.1 to 1;
-- twenty epochs of SGD (lr 0.1, batches of 100: the book's 10,000 steps) reach 97.0–97.8%
+- twenty epochs of SGD (lr 0.1, batches of 100: the book's 10,000 steps) reach 96.5–97.5%
   test accuracy, with the training and validation curves side by side.
 
 Full mode: about 25 s on 2 cores (2 BLAS threads); ``--ci``: about 4 s (10 hidden units,
@@ -102,7 +102,7 @@ x_val, t_val = x_train[50_000:], t_train[50_000:]
 trainer = zeronn.Trainer(model, zeronn.SGD(model.parameters(), lr=0.1), batch_size=100, rng=rng)
 history = trainer.fit(x_train[:size], t_train[:size], epochs, validation=(x_val, t_val))
 test_loss, test_accuracy = trainer.evaluate(x_test, t_test)
-lesson.expect("test accuracy", test_accuracy, (0.970, 0.978), (0.85, 0.93), percent=True)
+lesson.expect("test accuracy", test_accuracy, (0.965, 0.975), (0.85, 0.93), percent=True)
 
 # %%
 figure = zeronn.plots.plot_history(history)
