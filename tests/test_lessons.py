@@ -71,6 +71,22 @@ def test_every_lesson_opens_as_a_notebook_and_says_what_it_shows_and_how_long(pa
     assert not list(LESSONS.glob("*.ipynb"))
 
 
+def test_the_docs_show_every_lessons_figures_and_the_readme_lists_every_lesson():
+    text = (ROOT / "docs" / "lessons.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    figures_folder = ROOT / "docs" / "figures" / "lessons"
+    shown = set(re.findall(r"\]\(figures/lessons/([^)]+\.png)\)", text))
+    on_disk = {
+        path.relative_to(figures_folder).as_posix() for path in figures_folder.rglob("*.png")
+    }
+    assert shown == on_disk
+    assert {name.split("/")[0] for name in on_disk} == {path.stem for path in LESSON_FILES}
+    for path in LESSON_FILES:
+        assert f"(../examples/lessons/{path.name})" in text
+        assert f"`{path.name}`" in readme
+    assert "(docs/lessons.md)" in readme
+
+
 @requires_real_data
 def test_lesson_01_checks_the_gradients_and_trains(tmp_path):
     out = tmp_path / "figures"
