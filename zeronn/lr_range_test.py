@@ -118,24 +118,26 @@ def lr_finder(
     snapshot = Snapshot(model, optimizer, generator)
     try:
         batches = _batches(x, t, batch_size, generator)
-        taken, losses, stopped = _run(
+        losses, smoothed, stopped = _run(
             model, optimizer, loss_fn, batches, lrs, smoothing, stop_factor
         )
     finally:
         snapshot.restore()
-    if taken == 0:
+    if not losses:
         raise ValueError(
             f"{_OWNER} could not take one step: at start_lr={start_lr:g} {stopped}; "
             "pass a smaller start_lr"
         )
-    return LRFinderResult(lrs[:taken].copy(), losses, _smoothed(losses, smoothing), stopped)
+    return LRFinderResult(lrs[: len(losses)].copy(), np.array(losses), np.array(smoothed), stopped)
 
 
 def _run(model, optimizer, loss_fn, batches, lrs, smoothing, stop_factor):
-    """The test's loop; returns (steps taken, the loss after each, why it stopped)."""
+    """The test's loop; returns (the loss after each step taken, its smoothed curve, why the
+    run stopped)."""
     model.train()
     losses: list[float] = []
-    average, lowest = 0.0, math.inf
+    smoothed: list[float] = []
+    average = 0.0
     # NumPy's overflow warnings say what the checks below say: the lr has grown too large.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         current = _loss_of_next(model, loss_fn, batches)
@@ -144,28 +146,22 @@ def _run(model, optimizer, loss_fn, batches, lrs, smoothing, stop_factor):
                 f"{_OWNER} expected a finite loss before the first step, but {current}: "
                 "check the model and the data"
             )
-        for step, lr in enumerate(lrs):
+        for lr in lrs:
             model.backward(loss_fn.backward(), input_grad=False)
             optimizer.lr = float(lr)
             try:
                 optimizer.step()
             except NonFiniteGradientError:
-                why = f"a gradient was not finite before the step at lr {lr:.3g}"
-                return step, np.array(losses), why
+                return losses, smoothed, f"a gradient was not finite before the step at lr {lr:.3g}"
             current = _loss_of_next(model, loss_fn, batches)
             if isinstance(current, str):
-                return step, np.array(losses), f"{current} after the step at lr {lr:.3g}"
+                return losses, smoothed, f"{current} after the step at lr {lr:.3g}"
             losses.append(current)
             average = smoothing * average + (1 - smoothing) * current
-            smooth = average / (1 - smoothing ** len(losses))
-            lowest = min(lowest, smooth)
-            if smooth > stop_factor * lowest:
-                return (
-                    step + 1,
-                    np.array(losses),
-                    f"the smoothed loss passed {stop_factor:g} × its minimum",
-                )
-    return len(lrs), np.array(losses), "reached end_lr"
+            smoothed.append(average / (1 - smoothing ** len(losses)))
+            if smoothed[-1] > stop_factor * min(smoothed):
+                return losses, smoothed, f"the smoothed loss passed {stop_factor:g} × its minimum"
+    return losses, smoothed, "reached end_lr"
 
 
 def _loss_of_next(model, loss_fn, batches: Iterator) -> float | str:
@@ -183,16 +179,6 @@ def _batches(x: NDArray, t: NDArray, batch_size: int, rng: np.random.Generator) 
     """Shuffled mini-batches, pass after pass over the data, for as long as they are asked for."""
     while True:
         yield from iterate_batches(x, t, batch_size, rng, shuffle=True)
-
-
-def _smoothed(losses: NDArray[np.float64], smoothing: float) -> NDArray[np.float64]:
-    """The bias-corrected moving average of the module docstring."""
-    out = np.empty_like(losses)
-    average = 0.0
-    for k, value in enumerate(losses, start=1):
-        average = smoothing * average + (1 - smoothing) * value
-        out[k - 1] = average / (1 - smoothing**k)
-    return out
 
 
 def _checked(model, optimizer, x, t, start_lr, end_lr, steps, batch_size, loss, smoothing, stop):
