@@ -78,7 +78,6 @@ lesson.expect(
     "SGD / best other, last loss",
     last["SGD"] / min(last[name] for name in ("Momentum", "AdaGrad", "Adam")),
     (2, 6),
-    (2, 6),
 )
 lesson.expect("SGD, test accuracy", test_accuracy["SGD"], (0.92, 0.95), (0.80, 0.90), percent=True)
 lesson.expect(

@@ -16,7 +16,7 @@ the lowest point.
 
 What it shows (full mode; the ranges hold for any seed): for this 784-100-100-10 ReLU network
 and SGD the suggested lr is 0.02–0.2; two epochs at it reach 92–96% validation accuracy,
-against 40–75% at a hundredth of it, while ten times the lowest point either diverges (zeronn
+against 30–75% at a hundredth of it, while ten times the lowest point either diverges (zeronn
 stops the step that would write NaN into the weights) or leaves the network stuck at chance,
 about 10% (its ReLUs output 0 for every image: "dead").
 
@@ -89,14 +89,13 @@ lesson.expect(
 lesson.expect(
     "validation accuracy at a hundredth",
     accuracy["a hundredth of the suggestion"],
-    (0.40, 0.75),
+    (0.30, 0.75),
     (0.10, 0.45),
     percent=True,
 )
 lesson.expect(
     "ten times the lowest point, accuracy (0 if it diverged)",
     accuracy["ten times the lowest point"],
-    (0, 0.2),
     (0, 0.2),
     percent=True,
 )
