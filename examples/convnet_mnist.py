@@ -1,4 +1,4 @@
-"""Lesson 3: a convolutional network, trained with augmentation applied on the fly.
+"""Example: a convolutional network, trained with augmentation applied on the fly.
 
 The book's SimpleConvNet (conv 30×5×5 – ReLU – pool 2 – affine 100 – ReLU – affine 10) sees
 each batch through small random rotations and shifts, drawn fresh every epoch, so no augmented
@@ -7,6 +7,8 @@ test set, and is saved and loaded back.
 
     python examples/convnet_mnist.py --epochs 2
     python examples/convnet_mnist.py --subset 1000 --epochs 1
+
+The lessons on convnets: ``examples/lessons/08_conv_filters.py`` and ``09_gradcam.py``.
 """
 
 import argparse

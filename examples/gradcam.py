@@ -1,4 +1,4 @@
-"""Lesson 4: where does a convnet look? Grad-CAM maps for right and wrong answers.
+"""Example: where does a convnet look? Grad-CAM maps of a trained or saved model.
 
 Grad-CAM weighs the feature maps of one layer by how much the chosen class score grows with
 each map (the gradient, averaged over the map), keeps the positive part and upsamples it
@@ -9,6 +9,8 @@ wrong, each for the class it predicted.
     python examples/gradcam.py --out gradcam.png
     python examples/gradcam.py --model deep-convnet --load runs/mnist-deep/model.npz \
         --out docs/figures/training_mnist_deep_gradcam.png
+
+The lesson that explains it: ``examples/lessons/09_gradcam.py``.
 """
 
 import argparse

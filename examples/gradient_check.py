@@ -1,4 +1,4 @@
-"""Lesson 1: trust a backward pass only after checking it against numerical gradients.
+"""Example: every built-in layer's backward pass checked against numerical gradients.
 
 A layer's ``backward`` is hand-written, so it can be wrong in ways that still train a little.
 The check compares it with central differences, (f(x + ε) − f(x − ε)) / 2ε, for the input and
@@ -6,6 +6,9 @@ every parameter. Errors of 0 (no disagreement the numerical slope can resolve) o
 right; 1e-2 or more mean a bug.
 
     python examples/gradient_check.py
+
+The lesson that explains it, with a layer you write yourself:
+``examples/lessons/01_two_layer_net.py``.
 """
 
 import numpy as np

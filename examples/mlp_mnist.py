@@ -1,4 +1,4 @@
-"""Lesson 2: train a multilayer perceptron on MNIST and read its report card.
+"""Example: a multilayer perceptron on all of MNIST, and its report card.
 
 784 → 100 → 100 → 10 with ReLU, Adam, mini-batches of 100. The last 10% of the training images
 are held out to watch the training (validation); the test set is touched once, at the end.
@@ -7,6 +7,9 @@ report shows which digits it confuses.
 
     python examples/mlp_mnist.py                 # all the data, 3 epochs
     python examples/mlp_mnist.py --subset 2000 --epochs 2
+
+The lessons on this kind of network: ``examples/lessons/02_learning_curves.py`` (overfitting),
+``03_optimizers.py``, ``04_weight_init.py``, ``05_batchnorm.py``, ``06_regularization.py``.
 """
 
 import argparse

@@ -1,4 +1,4 @@
-"""Lesson 5: read a digit row by row: an LSTM (or a GRU, or a plain RNN) on MNIST.
+"""Example: read a digit row by row: an LSTM (or a GRU, or a plain RNN) on MNIST.
 
 A recurrent layer reads a sequence one step at a time, carrying a state. Here the sequence is
 an image: 28 time steps, the image's rows, each a vector of 28 pixels, (N, 28, 28). The LSTM's
@@ -9,6 +9,8 @@ first rows only through 28 products of tanh' · Whᵀ (docs/sequence.md shows th
 
     python examples/sequence_models.py                           # all the data, 3 epochs
     python examples/sequence_models.py --subset 2000 --epochs 3 --model gru
+
+The lesson that explains it: ``examples/lessons/11_sequences.py``.
 """
 
 import argparse

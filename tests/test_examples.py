@@ -1,4 +1,7 @@
-"""The lessons in examples/ run end to end (with small step counts where they train)."""
+"""The examples in examples/ run end to end (with small step counts where they train).
+
+The numbered lessons in examples/lessons/ have their own tests: test_lessons.py.
+"""
 
 import os
 import re
@@ -79,6 +82,7 @@ def test_sequence_example_reads_digits_row_by_row():
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
-def test_every_example_has_a_lesson_docstring(name):
+def test_every_example_says_what_it_shows_and_names_its_lesson(name):
     text = (EXAMPLES / name).read_text()
-    assert text.startswith('"""Lesson'), f"{name} should open with its lesson"
+    assert text.startswith('"""Example: '), f"{name} should open with what it shows"
+    assert "examples/lessons/" in text, f"{name} should name the lesson that explains it"

@@ -72,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     # checking, metrics, saving
     "check_gradients": "zeronn.gradcheck",
     "profile": "zeronn.profiler",
+    "lr_finder": "zeronn.lr_range_test",
     "accuracy": "zeronn.metrics",
     "classification_report": "zeronn.metrics",
     "save": "zeronn.serialize",
