@@ -36,6 +36,8 @@ PRINTED_LITERAL = re.compile(r"^\s*print\(.*\)\s+# (\(.*?\)|\[.*?\])", re.MULTIL
 
 # Documented files that have no Python block, and why (each must really have none).
 WITHOUT_PYTHON = {
+    "lessons.md": "the index of the lessons: its code is the scripts in examples/lessons/, each "
+    "run in its short mode, with its floor, by test_lessons.py",
     "training.md": "a write-up of `zeronn train` runs: its code is the command lines (bash "
     "blocks); the command itself is tested in test_cli_train.py and test_cli_train_folder.py",
     "flip-balance.md": "a write-up of `zeronn flip-balance` runs: its code is the command lines "
