@@ -7,7 +7,7 @@ run; an image folder streamed batch by batch trains a small convnet; the guards 
 import numpy as np
 import pytest
 from image_folders import make_class_folders
-from test_train import batchnorm_model, blobs, make_trainer, tiny_model
+from test_trainer import batchnorm_model, blobs, make_trainer, tiny_model
 
 from zeronn.data import ImageFolderDataset, image_folder_splits, iterate_batches, num_batches
 from zeronn.models import simple_convnet
