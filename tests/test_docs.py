@@ -37,9 +37,9 @@ PRINTED_LITERAL = re.compile(r"^\s*print\(.*\)\s+# (\(.*?\)|\[.*?\])", re.MULTIL
 # Documented files that have no Python block, and why (each must really have none).
 WITHOUT_PYTHON = {
     "training.md": "a write-up of `zeronn train` runs: its code is the command lines (bash "
-    "blocks); the command itself is tested in test_cli_train.py and test_cli_train_folder.py",
+    "blocks); the command itself is tested in tests/commands/test_train_command*.py",
     "flip-balance.md": "a write-up of `zeronn flip-balance` runs: its code is the command lines "
-    "(bash blocks); the command is tested in test_flip_balance_*.py",
+    "(bash blocks); the command is tested in tests/commands/test_flip_balance_*.py",
 }
 
 

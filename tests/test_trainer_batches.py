@@ -1,6 +1,6 @@
 """Trainer.fit_batches: training from a dataset that yields its own batches (a BatchSource).
 
-The same step as Trainer.fit (test_train.py): a source that serves arrays gives the very same
+The same step as Trainer.fit (test_trainer.py): a source that serves arrays gives the very same
 run; an image folder streamed batch by batch trains a small convnet; the guards still hold.
 """
 
