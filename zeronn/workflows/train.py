@@ -31,6 +31,7 @@ from zeronn import data, optim, plots, serialize
 from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
+from zeronn.data.batches import ArrayBatches
 from zeronn.data.errors import DataError
 from zeronn.metrics import (
     accuracy,
@@ -41,7 +42,7 @@ from zeronn.metrics import (
 )
 from zeronn.model import Sequential
 from zeronn.run_folder import RunFolder
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 from zeronn.workflows import train_folder, train_model
 from zeronn.workflows.train_config import TrainConfig
 
@@ -112,6 +113,9 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         test = validation if test is None else test
     elif not config.evaluate_only:
         train, validation = hold_out(*train, config.val_split, rng)
+    if parts is None:  # arrays: one more batch source, so what follows reads the same
+        train, test = ArrayBatches(*train), ArrayBatches(*test)
+        validation = None if validation is None else ArrayBatches(*validation)
     if not config.evaluate_only:
         callbacks = _callbacks(config, model_path, validation is not None)
     trainer = Trainer(
@@ -128,7 +132,7 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
     best_epoch, train_seconds = None, 0.0
     if not config.evaluate_only:
         start = time.perf_counter()
-        history = train_folder.fit(trainer, train, config.epochs, validation)
+        history = trainer.fit(train, epochs=config.epochs, validation=validation)
         train_seconds = time.perf_counter() - start
         if validation is not None:
             serialize.load(model, model_path)  # the checkpoint holds the best validation epoch
@@ -140,7 +144,7 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
     else:
         serialize.save(model, model_path)  # the evaluated weights travel with their metrics
 
-    logits, t_test = train_folder.predict(trainer, test)  # what trainer.evaluate computes
+    logits, t_test = trainer.outputs(test)  # what trainer.evaluate scores
     test_loss, test_accuracy = float(trainer.loss.forward(logits, t_test)), accuracy(logits, t_test)
     probabilities = _softmax(logits)
     predicted = probabilities.argmax(axis=1)
