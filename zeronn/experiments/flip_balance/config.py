@@ -25,11 +25,11 @@ from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
 from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
+from zeronn.experiments.networks import check_memory, network_spec
 from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.parallel import check_parallel
 from zeronn.run_folder import new_run_folder
 from zeronn.run_paths import check_run_paths
-from zeronn.workflows.train_model import check_memory, network_spec
 
 MODELS = ("simple-convnet", "deep-convnet")
 _OWNER = "flip-balance"

@@ -4,7 +4,7 @@ Every check runs when the config is built, before any data is read or any file w
 error names the option, what it expected and what arrived. An image folder (``data``) is
 looked at, not read: it must exist and hold class folders; its files are listed and decoded
 only when the run starts. The network the options describe is decided here too
-(:mod:`zeronn.workflows.train_model`): its memory is checked against the machine's, and a
+(:mod:`zeronn.experiments.networks`): its memory is checked against the machine's, and a
 ``load`` file's architecture against it (or ``model`` and ``hidden`` read from the file when
 they are not given).
 """
@@ -29,16 +29,16 @@ from zeronn._checks import (
 from zeronn.data.datasets import DATASETS as DATASET_INFO
 from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
+from zeronn.experiments import networks
+from zeronn.experiments.train.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
 from zeronn.models import SMALLEST_IMAGE_SIDE
 from zeronn.run_paths import check_run_paths
-from zeronn.workflows import train_model
-from zeronn.workflows.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
 
-MODELS = train_model.MODELS
+MODELS = networks.MODELS
 # The recurrent models read an image row by row: 28 time steps of 28 pixels.
-RECURRENT_MODELS = train_model.RECURRENT_MODELS
+RECURRENT_MODELS = networks.RECURRENT_MODELS
 # --hidden when not given: the MLP's hidden widths, or the recurrent layer's width.
-DEFAULT_HIDDEN = train_model.DEFAULT_HIDDEN
+DEFAULT_HIDDEN = networks.DEFAULT_HIDDEN
 DATASETS = ("mnist", "fashion-mnist")
 SCHEDULES = ("none", "step", "cosine")
 # optimizer name -> its default learning rate
@@ -137,7 +137,7 @@ class TrainConfig:
             raise ValueError("--evaluate-only needs --load MODEL.npz: there is nothing to evaluate")
         if self.load is not None and not self.load.is_file():
             raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
-        saved = None if self.load is None else train_model.saved_architecture(self.load)
+        saved = None if self.load is None else networks.saved_architecture(self.load)
         self._choose_network(saved)
 
         image_shape = MNIST_IMAGE
@@ -151,15 +151,15 @@ class TrainConfig:
         else:
             classes = len(self._check_image_folder())
             image_shape = (3 if self.color == "rgb" else 1, self.image_size, self.image_size)
-        spec = train_model.network_spec(self.model, self.hidden, image_shape, classes)
-        train_model.check_memory(
+        spec = networks.network_spec(self.model, self.hidden, image_shape, classes)
+        networks.check_memory(
             spec,
             batch_size=min(self.batch_size, self._training_images() or self.batch_size),
             dtype=self.dtype,
             optimizer=None if self.evaluate_only else self.optimizer,
         )
         if saved is not None:
-            train_model.check_load(self.load, saved, spec, self.dtype)
+            networks.check_load(self.load, saved, spec, self.dtype)
         if self.verify and self.data is None:  # the published files' sizes are known
             info = DATASET_INFO[self.dataset]
             problem = self.size_problem(info.train_size, info.test_size)
@@ -172,8 +172,8 @@ class TrainConfig:
 
     def _choose_network(self, saved: dict[str, Any] | None) -> None:
         """``model`` and ``hidden``: as given, else what the ``load`` file holds, else the
-        defaults (:func:`zeronn.workflows.train_model.choose_options`)."""
-        model, hidden = train_model.choose_options(
+        defaults (:func:`zeronn.experiments.networks.choose_options`)."""
+        model, hidden = networks.choose_options(
             self.model, self.hidden, saved, folder=self.data is not None, owner=_OWNER
         )
         object.__setattr__(self, "model", model)

@@ -11,7 +11,7 @@ larger than memory trains too. Its layout decides the parts::
 
 Without a test/ folder the images that chose the best epoch are also the ones reported on,
 so that accuracy is optimistic; metrics.json says so. The helpers below take either kind of
-part, so the workflow in :mod:`zeronn.workflows.train` reads the same for both.
+part, so the run in :mod:`zeronn.experiments.train.run` reads the same for both.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from zeronn.data.batches import ArrayBatches
 from zeronn.data.errors import DataError
 from zeronn.data.image_folder import decode_files
 from zeronn.data.image_scan import SPLIT_FOLDERS, has_split_folders
-from zeronn.workflows.train_config import TrainConfig
+from zeronn.experiments.train.config import TrainConfig
 
 # a part of the data: arrays (x, t) in memory, or a folder decoded batch by batch
 Part = ArrayBatches | ImageFolderDataset

@@ -5,15 +5,15 @@ set, write everything.
 it writes::
 
     model.npz             the weights (with a validation split: those of the best epoch)
-    history.json          per-epoch and per-step metrics (zeronn.train.History)
+    history.json          per-epoch and per-step metrics (zeronn.history.History)
     metrics.json          test loss and accuracy, per-class scores, confusion matrix, config
     curves.png            loss and accuracy per epoch
     confusion_matrix.png  misclassified.png
 
 A folder (``config.data``) is streamed, never loaded whole; how its parts are chosen:
-:mod:`zeronn.workflows.train_folder`. ``evaluate_only`` skips training and evaluates the
+:mod:`zeronn.experiments.train.folder`. ``evaluate_only`` skips training and evaluates the
 ``load`` weights (the config has read the model options from the file, or checked the given
-ones against it: :mod:`zeronn.workflows.train_model`).
+ones against it: :mod:`zeronn.experiments.networks`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
 from zeronn.data.batches import ArrayBatches
 from zeronn.data.errors import DataError
+from zeronn.experiments import networks
+from zeronn.experiments.train import folder as train_folder
+from zeronn.experiments.train.config import TrainConfig
 from zeronn.metrics import (
     accuracy,
     classification_report,
@@ -43,8 +46,6 @@ from zeronn.metrics import (
 from zeronn.model import Sequential
 from zeronn.run_folder import RunFolder
 from zeronn.trainer import Trainer
-from zeronn.workflows import train_folder, train_model
-from zeronn.workflows.train_config import TrainConfig
 
 IMAGE_SHAPE = (1, 28, 28)
 OPTIMIZERS: dict[str, type[optim.Optimizer]] = {
@@ -223,10 +224,10 @@ def build_model(
     ``lstm``, ``gru`` and ``rnn`` read an MNIST image as a sequence of its 28 rows (T = 28 steps
     of D = 28 pixels) through one recurrent layer per ``hidden`` width; the last layer's final
     state goes into an Affine over the 10 classes. Which factory, with which arguments:
-    :func:`zeronn.workflows.train_model.network_spec`.
+    :func:`zeronn.experiments.networks.network_spec`.
     """
-    spec = train_model.network_spec(config.model, config.hidden, image_shape, classes)
-    return train_model.build_network(spec, rng, config.dtype)
+    spec = networks.network_spec(config.model, config.hidden, image_shape, classes)
+    return networks.build_network(spec, rng, config.dtype)
 
 
 def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:
