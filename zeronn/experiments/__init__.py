@@ -7,6 +7,8 @@ the modules in between::
     flip_balance/  zeronn flip-balance   flipped copies of one class or of both
     charlm/        zeronn charlm         a character-level language model
 
-Shared by the jobs: :mod:`.networks` (the networks the commands name). A script calls a job
-with its config, as the command does (:mod:`zeronn.commands`).
+Shared by the jobs: :mod:`.options` (the options every config is built on: out, threads, the
+dataset files, an image folder, and their checks) and :mod:`.networks` (the networks the
+commands name). A script calls a job with its config, as the command does
+(:mod:`zeronn.commands`).
 """

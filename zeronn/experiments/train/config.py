@@ -19,7 +19,6 @@ from zeronn._checks import (
     as_float_dtype,
     boolean,
     choice,
-    existing_folder,
     fraction,
     non_negative_int,
     positive_int,
@@ -27,12 +26,10 @@ from zeronn._checks import (
     text,
 )
 from zeronn.data.datasets import DATASETS as DATASET_INFO
-from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments import networks
+from zeronn.experiments.options import DatasetOptions, ImageFolderOptions, RunOptions
 from zeronn.experiments.train.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
-from zeronn.models import SMALLEST_IMAGE_SIDE
-from zeronn.run_paths import check_run_paths
 
 MODELS = networks.MODELS
 # The recurrent models read an image row by row: 28 time steps of 28 pixels.
@@ -55,9 +52,10 @@ MNIST_IMAGE = (1, 28, 28)
 __all__ = ["AUGMENT_KEYS", "MODELS", "TrainConfig", "parse_augment"]
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train and evaluate one model.
+@dataclass(frozen=True, kw_only=True)
+class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
+    """How to train and evaluate one model (``out``, ``threads``, the dataset files and the
+    image folder: :mod:`zeronn.experiments.options`).
 
     ``hidden``: the MLP's hidden widths, or for ``lstm``/``gru``/``rnn`` the width of each
     recurrent layer (one width: one layer; several: a stack), None for the default of
@@ -77,7 +75,6 @@ class TrainConfig:
     "grayscale", default "rgb") say how its images are decoded: (C, size, size).
     """
 
-    out: Path
     model: str | None = None
     hidden: tuple[int, ...] | None = None
     dataset: str | None = None
@@ -94,25 +91,15 @@ class TrainConfig:
     clip_grad_norm: float | None = None
     seed: int = 0
     dtype: str = "float32"
-    root: Path | None = None
-    download: bool = True
-    verify: bool = True
     load: Path | None = None
     evaluate_only: bool = False
     verbose: bool = True
-    overwrite: bool = False
-    threads: int | None = None
-    data: Path | None = None
-    image_size: int | None = None
-    color: str | None = None
 
     def __post_init__(self) -> None:
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
-        if self.threads is not None:
-            put("threads", positive_int(self.threads, "threads", _OWNER))
-        for name in ("download", "verify", "evaluate_only", "verbose", "overwrite"):
+        put = self._put
+        self._check_run_options(_OWNER)
+        self._check_dataset_options(_OWNER)
+        for name in ("evaluate_only", "verbose"):
             put(name, boolean(getattr(self, name), name, _OWNER))
         put("optimizer", choice(self.optimizer, "optimizer", _OWNER, tuple(OPTIMIZER_LR)))
         put("schedule", choice(self.schedule, "schedule", _OWNER, SCHEDULES))
@@ -129,10 +116,8 @@ class TrainConfig:
             check_augment(text(self.augment, "augment", _OWNER))
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
-        put("out", Path(self.out))
-        for name in ("root", "load"):
-            if getattr(self, name) is not None:
-                put(name, Path(getattr(self, name)))
+        if self.load is not None:
+            put("load", Path(self.load))
         if self.evaluate_only and self.load is None:
             raise ValueError("--evaluate-only needs --load MODEL.npz: there is nothing to evaluate")
         if self.load is not None and not self.load.is_file():
@@ -143,14 +128,11 @@ class TrainConfig:
         image_shape = MNIST_IMAGE
         if self.data is None:
             put("dataset", choice(self.dataset or "mnist", "dataset", _OWNER, DATASETS))
-            if self.image_size is not None or self.color is not None:
-                raise ValueError(
-                    f"--image-size and --color go with --data; {self.dataset} images are 1×28×28"
-                )
+            self._check_no_image_options(f"{self.dataset} images are 1×28×28")
             classes = len(DATASET_INFO[self.dataset].classes)
         else:
             classes = len(self._check_image_folder())
-            image_shape = (3 if self.color == "rgb" else 1, self.image_size, self.image_size)
+            image_shape = self.image_shape
         spec = networks.network_spec(self.model, self.hidden, image_shape, classes)
         networks.check_memory(
             spec,
@@ -176,8 +158,8 @@ class TrainConfig:
         model, hidden = networks.choose_options(
             self.model, self.hidden, saved, folder=self.data is not None, owner=_OWNER
         )
-        object.__setattr__(self, "model", model)
-        object.__setattr__(self, "hidden", hidden)
+        self._put("model", model)
+        self._put("hidden", hidden)
 
     def _training_images(self) -> int | None:
         """How many training images the run will have (before the validation share), when
@@ -204,46 +186,17 @@ class TrainConfig:
             )
         return None
 
-    def check_paths(self) -> TrainConfig:
-        """Refuse an ``out`` that would touch an input (``data``, ``root``, the ``load`` file, the
-        data stores) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns the
-        config. Called as a run starts (by the command as it builds the config, and first thing by
-        the run function), never by ``__post_init__``: building or replacing a config does not touch
-        the file system."""
-        check_run_paths(
-            self.out,
-            overwrite=self.overwrite,
-            folders=[("--data", self.data), ("--root", self.root)],
-            files=[("--load", self.load)],
-        )
-        return self
-
     def _check_image_folder(self) -> tuple[str, ...]:
         """The ``data`` options, and a look at the folder (its folders only, no file is read):
         its class names."""
-
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
         for flag, value, why in (
             ("--dataset", self.dataset, "train on a built-in dataset or on a folder"),
-            ("--root", self.root, "--root is where the MNIST-family files are"),
             ("--train-subset", self.train_subset, "the folder is used whole"),
             ("--test-subset", self.test_subset, "the folder is used whole"),
         ):
             if value is not None:
                 raise ValueError(f"{flag} and --data exclude each other: {why}")
-        size = DEFAULT_IMAGE_SIZE if self.image_size is None else self.image_size
-        put("image_size", positive_int(size, "image_size", _OWNER))
-        smallest = SMALLEST_IMAGE_SIDE.get(self.model.replace("-", "_"), 1)
-        if self.image_size < smallest:
-            raise ValueError(
-                f"--image-size {self.image_size} is too small for {self.model}, which needs "
-                f"images of at least {smallest}×{smallest}"
-            )
-        put("color", choice("rgb" if self.color is None else self.color, "color", _OWNER, COLORS))
-        folder = existing_folder(self.data, "--data", _OWNER)
-        put("data", folder)
+        folder = self._check_image_folder_options(_OWNER, self.model)
         if has_split_folders(folder):
             train, test = (folder / name for name in SPLIT_FOLDERS)
             names = _check_class_folders(train, "--data")
