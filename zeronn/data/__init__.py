@@ -2,10 +2,8 @@
 subset samplers, mini-batch iteration, and text for character-level language models."""
 
 from zeronn.data.batches import ArrayBatches, BatchSource, iterate_batches, num_batches
+from zeronn.data.catalog import DATASETS, FASHION_MNIST_CLASSES, MNIST_CLASSES
 from zeronn.data.datasets import (
-    DATASETS,
-    FASHION_MNIST_CLASSES,
-    MNIST_CLASSES,
     cache_folder,
     load_dataset,
     load_fashion_mnist,

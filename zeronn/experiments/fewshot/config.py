@@ -22,12 +22,12 @@ from zeronn._checks import (
     real,
     sequence,
 )
-from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.data.catalog import DATASETS as DATASET_INFO
 from zeronn.experiments.options import DatasetOptions, RunOptions
 from zeronn.parallel import check_parallel
 from zeronn.run_folder import new_run_folder
 
-DATASETS = ("mnist", "fashion-mnist")
+DATASETS = tuple(DATASET_INFO)  # the --dataset names: the catalog's
 SAMPLINGS = ("random", "per-class")
 NAMED_INITS = ("he", "xavier")
 DEFAULT_SWEEP = (10, 30, 100, 300, 1000)

@@ -20,7 +20,7 @@ from zeronn._checks import (
     positive_real,
     sequence,
 )
-from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
+from zeronn.data.catalog import FASHION_MNIST, FASHION_MNIST_CLASSES
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
 from zeronn.experiments.networks import check_memory, network_spec

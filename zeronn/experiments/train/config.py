@@ -25,7 +25,7 @@ from zeronn._checks import (
     positive_real,
     text,
 )
-from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.data.catalog import DATASETS as DATASET_INFO
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments import networks
 from zeronn.experiments.options import DatasetOptions, ImageFolderOptions, RunOptions
@@ -36,7 +36,7 @@ MODELS = networks.MODELS
 RECURRENT_MODELS = networks.RECURRENT_MODELS
 # --hidden when not given: the MLP's hidden widths, or the recurrent layer's width.
 DEFAULT_HIDDEN = networks.DEFAULT_HIDDEN
-DATASETS = ("mnist", "fashion-mnist")
+DATASETS = tuple(DATASET_INFO)  # the --dataset names: the catalog's
 SCHEDULES = ("none", "step", "cosine")
 # optimizer name -> its default learning rate
 OPTIMIZER_LR = {
