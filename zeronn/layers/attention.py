@@ -22,6 +22,9 @@ Backward, per head, from ``dA`` (the merged ``dy Woᵀ`` split into heads):
 ``dbk`` is always 0: ``bk`` adds the same ``q·bk`` to every score of a row, and softmax ignores
 a constant added to a row. PyTorch keeps the parameter, and so do we, for the same layout.
 
+The loop twin, one sequence, head and query at a time, without the mask's −∞ or the
+maximum's subtraction: :func:`zeronn.reference.attention_forward`, tested equal to the layer.
+
 Initialization as PyTorch's ``nn.MultiheadAttention``: ``Wq, Wk, Wv`` are the three blocks of
 one ``(3E, E)`` matrix drawn Xavier-uniform, i.e. U(−a, a) with a = √(6 / (E + 3E)); ``Wo`` is
 U(−1/√E, 1/√E) (``nn.Linear``'s default); every bias is zero.

@@ -25,7 +25,7 @@ parts run on :func:`zeronn.threads.current_threads` threads, each with a one-thr
 (NumPy releases the GIL in the copies and products). The backward pass rebuilds each part's
 columns rather than keeping them: a copy in cache costs less than reading them back from
 memory. Every part computes exactly the formulas above on its images; the tests compare the
-layer with ``zeronn.reference``'s loops.
+layer with the loops of :func:`zeronn.reference.conv_forward` and ``conv_backward``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Slow, obviously-correct loop versions of the fast paths, for tests and benchmarks.
+"""Loops over windows: im2col/col2im, convolution and max-pooling, one window at a time.
 
 Each function follows its definition one output element (or one window) at a time, with no
-layout tricks. Arrays are NCHW; padding is explicit. They are for checking, not for training.
+layout tricks. Arrays are NCHW; padding is explicit. The twins of :mod:`zeronn.im2col`,
+:class:`zeronn.layers.Conv2D` and :class:`zeronn.layers.MaxPool2D`.
 
 - convolution:  y[n, f, oh, ow] = b[f] + Σ_{c,i,j} W[f, c, i, j] · xp[n, c, oh·sh + i, ow·sw + j]
 - max-pooling:  y[n, c, oh, ow] = max over the window; the gradient goes to the first maximum
