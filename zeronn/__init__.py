@@ -82,6 +82,7 @@ _SUBMODULES = (
     "callbacks",
     "data",
     "explain",
+    "functional",
     "gradcheck",
     "init",
     "layers",

@@ -36,6 +36,7 @@ from zeronn.data.errors import DataError
 from zeronn.experiments import networks
 from zeronn.experiments.train import folder as train_folder
 from zeronn.experiments.train.config import TrainConfig
+from zeronn.functional import softmax
 from zeronn.metrics import (
     accuracy,
     classification_report,
@@ -147,7 +148,7 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
 
     logits, t_test = trainer.outputs(test)  # what trainer.evaluate scores
     test_loss, test_accuracy = float(trainer.loss.forward(logits, t_test)), accuracy(logits, t_test)
-    probabilities = _softmax(logits)
+    probabilities = softmax(logits, axis=1)
     predicted = probabilities.argmax(axis=1)
     cm = confusion_matrix(t_test, predicted, len(class_names))
     metrics = _metrics(config, cm, predicted, class_names, test_loss, test_accuracy, len(t_test))
@@ -270,8 +271,3 @@ def _metrics(
             "python": platform.python_version(),
         },
     }
-
-
-def _softmax(logits: NDArray[np.floating]) -> NDArray[np.floating]:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
