@@ -7,7 +7,8 @@ The import graph is read from the source with ``ast``, nothing is imported. An e
 module A imports module B at import time: at module level (inside ``if``/``try`` too) or under
 ``if TYPE_CHECKING:`` (a type-only import still ties the two modules together for a reader).
 Imports inside a function body run when the function is called; they are counted apart
-("deferred"), as the commands' lazy imports are meant to be.
+("deferred"), as the commands' lazy imports are meant to be, and reported when one would close
+a circle (a circle hidden in a function).
 
 ``from zeronn.data import load_mnist`` is an edge to ``zeronn.data`` (its ``__init__``);
 ``from zeronn import data`` an edge to the subpackage ``zeronn.data``; a relative import is
@@ -188,15 +189,27 @@ def floors(modules: dict[str, Module]) -> dict[str, int]:
     return {name: level(group_of[name]) for name in modules}
 
 
-def upward_deferred(modules: dict[str, Module], floor: dict[str, int]) -> list[tuple[str, str]]:
-    """Deferred imports that reach a module on the same or a higher floor (a hidden circle,
-    or a lazy import kept so that ``--help`` stays light)."""
-    return sorted(
-        (name, target)
-        for name, module in modules.items()
-        for target in module.deferred
-        if floor[target] >= floor[name]
-    )
+def hidden_circles(modules: dict[str, Module]) -> list[tuple[str, str]]:
+    """Deferred imports ``A -> B`` that would close a circle if they were made at import time
+    (B already reaches A): a circle hidden inside a function. The lazy imports that keep
+    ``zeronn --help`` light go up the house and close none."""
+    found = []
+    for name, module in modules.items():
+        for target in module.deferred:
+            if name in _reachable(modules, target):
+                found.append((name, target))
+    return sorted(found)
+
+
+def _reachable(modules: dict[str, Module], start: str) -> set[str]:
+    """Every module ``start`` imports at import time, directly or through others."""
+    seen, todo = {start}, [start]
+    while todo:
+        for target in modules[todo.pop()].imports:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
 
 
 def report(modules: dict[str, Module], only_floors: bool = False) -> str:
@@ -223,10 +236,11 @@ def report(modules: dict[str, Module], only_floors: bool = False) -> str:
     lines.append(f"circles: {len(found) or 'none'}")
     for group in found:
         lines.append("  " + " <-> ".join(_short(name) for name in group))
-    upward = upward_deferred(modules, floor)
-    lines.append("")
-    lines.append(f"deferred imports (inside functions) that reach up a floor: {len(upward)}")
-    for name, target in upward:
+    deferred = sum(len(module.deferred) for module in modules.values())
+    hidden = hidden_circles(modules)
+    closing = len(hidden) or "none"
+    lines.append(f"deferred imports (inside functions): {deferred}, closing a circle: {closing}")
+    for name, target in hidden:
         lines.append(f"  {_short(name)} -> {_short(target)}")
     lines.append("")
     large = sorted(modules.values(), key=lambda module: (-module.lines, module.name))

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from zeronn._checks import as_generator, positive_int, positive_real
 from zeronn.callbacks import Callback
-from zeronn.data.batches import ArrayBatches, BatchSource, check_batch_source
+from zeronn.data.batches import BatchSource, as_batch_source, pair_or_source
 from zeronn.divergence import DivergenceGuard, NonFiniteLossError
 from zeronn.fit_checks import check_before_fit, check_parts
 from zeronn.history import History
@@ -140,9 +140,9 @@ class Trainer:
         Raises NonFiniteLossError as soon as a loss or the logits stop being finite.
         """
         owner = "Trainer.fit"
-        train = _batch_source(x, t, owner)
+        train = as_batch_source(x, t, owner)
         epochs = positive_int(epochs, "epochs", owner)
-        validation = _validation_source(validation, owner)
+        validation = None if validation is None else pair_or_source(validation, owner)
         steps = train.num_batches(self.batch_size)
         if steps < 1:
             raise ValueError(f"{owner} expected a source with batches, got {train!r}")
@@ -224,7 +224,7 @@ class Trainer:
         ``batch_size`` defaults to the trainer's. The model's train/eval mode is restored.
         """
         owner = "Trainer.evaluate"
-        return self._score(*self._outputs(_batch_source(x, t, owner), batch_size, owner))
+        return self._score(*self._outputs(as_batch_source(x, t, owner), batch_size, owner))
 
     def predict(
         self, x: NDArray[np.floating] | BatchSource, batch_size: int | None = None
@@ -244,7 +244,7 @@ class Trainer:
         """``(logits, t)``: the outputs (N, K) for every sample, in order, with the targets
         beside them (those a source yielded), in eval mode: what :meth:`evaluate` scores."""
         owner = "Trainer.outputs"
-        return self._outputs(_batch_source(x, t, owner), batch_size, owner)
+        return self._outputs(as_batch_source(x, t, owner), batch_size, owner)
 
     def _outputs(self, source: BatchSource, batch_size: int | None, owner: str):
         size = (
@@ -287,34 +287,6 @@ class Trainer:
             f"batch_size={self.batch_size}, clip_grad_norm={self.clip_grad_norm!r}, "
             f"augment={self.augment!r}, callbacks={list(self.callbacks)!r})"
         )
-
-
-def _batch_source(x: object, t: object, owner: str, what: str = "data") -> BatchSource:
-    """Arrays ``(x, t)`` as :class:`ArrayBatches`; a BatchSource as it is (``t`` must be None)."""
-    is_source = all(callable(getattr(x, name, None)) for name in ("batches", "num_batches"))
-    if is_source and t is not None:
-        raise TypeError(
-            f"{owner} takes targets t with arrays only: a source yields its own, as in "
-            f"fit(source, epochs=n); got t={t!r}"
-        )
-    if not is_source:
-        return ArrayBatches(x, t, owner=owner, what=what)
-    return x
-
-
-def _validation_source(validation: object, owner: str) -> BatchSource | None:
-    """``(x_val, t_val)`` as ArrayBatches, a source as it is, None as None."""
-    if validation is None:
-        return None
-    if isinstance(validation, tuple | list):
-        if len(validation) != 2:
-            raise TypeError(
-                f"{owner} expected validation=(x_val, t_val), a dataset or None, "
-                f"got {len(validation)} items"
-            )
-        return ArrayBatches(*validation, owner=owner, what="validation")
-    check_batch_source(validation, owner, what="validation=(x_val, t_val) or a dataset")
-    return validation
 
 
 def _deprecated(old: str, new: str) -> None:

@@ -24,11 +24,13 @@ __all__ = [
     "Augment",
     "BatchSource",
     "apply_augment",
+    "as_batch_source",
     "check_augment",
     "check_batch_source",
     "check_pair",
     "iterate_batches",
     "num_batches",
+    "pair_or_source",
 ]
 
 # augment(images, rng) -> new images of the same shape and dtype
@@ -127,6 +129,31 @@ def _views(x: NDArray, t: NDArray, batch_size: int) -> Iterator[tuple[NDArray, N
         x_batch, t_batch = x[start : start + batch_size], t[start : start + batch_size]
         x_batch.flags.writeable = t_batch.flags.writeable = False  # the views only
         yield x_batch, t_batch
+
+
+def as_batch_source(x: object, t: object, owner: str, what: str = "data") -> BatchSource:
+    """Arrays ``(x, t)`` as :class:`ArrayBatches`; a BatchSource as it is (``t`` must be None):
+    what ``Trainer.fit``, ``evaluate`` and ``predict`` do with the data they are given."""
+    is_source = all(callable(getattr(x, name, None)) for name in ("batches", "num_batches"))
+    if is_source and t is not None:
+        raise TypeError(
+            f"{owner} takes targets t with arrays only: a source yields its own, as in "
+            f"fit(source, epochs=n); got t={t!r}"
+        )
+    return x if is_source else ArrayBatches(x, t, owner=owner, what=what)
+
+
+def pair_or_source(data: object, owner: str, what: str = "validation") -> BatchSource:
+    """A pair ``(x, t)`` of arrays as :class:`ArrayBatches`, a BatchSource as it is: what
+    ``Trainer.fit`` does with its ``validation=`` data."""
+    if isinstance(data, tuple | list):
+        if len(data) != 2:
+            raise TypeError(
+                f"{owner} expected {what}=(x_val, t_val), a dataset or None, got {len(data)} items"
+            )
+        return ArrayBatches(*data, owner=owner, what=what)
+    check_batch_source(data, owner, what=f"{what}=(x_val, t_val) or a dataset")
+    return data
 
 
 def num_batches(n: int, batch_size: int, drop_last: bool = False) -> int:
