@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "Layer": "zeronn.layers",
     "Parameter": "zeronn.parameter",
     "Affine": "zeronn.layers",
+    "TiedAffine": "zeronn.layers",
     "ReLU": "zeronn.layers",
     "Sigmoid": "zeronn.layers",
     "Tanh": "zeronn.layers",
