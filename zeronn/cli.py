@@ -86,10 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # worker process goes (zeronn.signals)
     with stopping_on_signals() as received:
         try:
-            parser = build_parser(_command_in(argv))
+            parser = build_parser(_command_in(argv))  # imports the command's module
             args = parser.parse_args(argv)  # a bad flag exits here with code 2
         except KeyboardInterrupt as stop:
             return _stopped(_command_in(argv), stop_signal(stop), NOTHING_WRITTEN)
+        except Exception:
+            if received.signum is not None:  # a stop inside an import, turned into ImportError
+                return _stopped(_command_in(argv), received.signum, NOTHING_WRITTEN)
+            raise
         return _run(args, received)
 
 
