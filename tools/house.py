@@ -239,6 +239,7 @@ def report(modules: dict[str, Module], only_floors: bool = False) -> str:
     deferred = sum(len(module.deferred) for module in modules.values())
     hidden = hidden_circles(modules)
     closing = len(hidden) or "none"
+    lines.append("")
     lines.append(f"deferred imports (inside functions): {deferred}, closing a circle: {closing}")
     for name, target in hidden:
         lines.append(f"  {_short(name)} -> {_short(target)}")
