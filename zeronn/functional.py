@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["log_softmax", "softmax"]
+__all__ = ["log_softmax", "softmax", "softmax_with_log"]
 
 
 def softmax(
@@ -39,13 +39,24 @@ def softmax(
     return shifted
 
 
-def log_softmax(z: NDArray[np.floating], axis: int = -1) -> NDArray[np.floating]:
-    """Log-probabilities along ``axis``, computed without the log of a probability.
+def softmax_with_log(
+    z: NDArray[np.floating], axis: int = -1
+) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
+    """``(softmax(z), log_softmax(z))`` in one pass, sharing ``z − m`` and the sum: what a
+    cross-entropy loss needs (the probabilities for its gradient, their logs for its value).
 
-    >>> np.exp(log_softmax(np.array([0.0, np.log(3.0)]))).round(6).tolist()
-    [0.25, 0.75]
+    >>> p, log_p = softmax_with_log(np.array([0.0, np.log(3.0)]))
+    >>> p.round(6).tolist(), np.exp(log_p).round(6).tolist()
+    ([0.25, 0.75], [0.25, 0.75])
     """
     shifted = z - z.max(axis=axis, keepdims=True)
     with np.errstate(under="ignore"):
-        sums = np.exp(shifted).sum(axis=axis, keepdims=True)
-    return shifted - np.log(sums)
+        probabilities = np.exp(shifted)
+    sums = probabilities.sum(axis=axis, keepdims=True)
+    probabilities /= sums
+    return probabilities, shifted - np.log(sums)
+
+
+def log_softmax(z: NDArray[np.floating], axis: int = -1) -> NDArray[np.floating]:
+    """Log-probabilities along ``axis``, computed without the log of a probability."""
+    return softmax_with_log(z, axis)[1]

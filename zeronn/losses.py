@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import floating_array, shape_text
-from zeronn.functional import log_softmax, softmax
+from zeronn.functional import softmax_with_log
 
 
 class SoftmaxCrossEntropy:
@@ -69,13 +69,13 @@ class SoftmaxCrossEntropy:
             )
         targets = self._checked_targets(logits, t)
 
-        log_probabilities = log_softmax(logits, axis=1)
+        probabilities, log_probabilities = softmax_with_log(logits, axis=1)
         count = logits.shape[0]
         if targets.ndim == 1:
             loss = -log_probabilities[np.arange(count), targets].sum() / count
         else:
             loss = -(targets * log_probabilities).sum() / count
-        self.probabilities = softmax(logits, axis=1)
+        self.probabilities = probabilities
         self._targets = targets
         return float(loss)
 
