@@ -46,12 +46,12 @@ from _data import training_images
 from _machine import header, rerun_unpinned
 from _timing import format_table, interleaved, measure
 
-import zeronn.train
+import zeronn.data.batches
 from zeronn import data, models, optim
 from zeronn.layers import Affine, Conv2D, Dropout, Flatten, MaxPool2D, ReLU
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.threads import blas_threads, default_thread_count, describe_blas
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 try:
     import torch
@@ -205,8 +205,8 @@ def instrumented_epoch(trainer: Trainer, x, t) -> dict[str, float]:
     loss_function.forward = stopwatch.wrap(loss_function.forward, "loss forward")
     loss_function.backward = stopwatch.wrap(loss_function.backward, "loss backward")
     trainer.optimizer.step = stopwatch.wrap(trainer.optimizer.step, "Adam step")
-    original_iterate = zeronn.train.iterate_batches
-    zeronn.train.iterate_batches = lambda *args, **kwargs: stopwatch.wrap_iterator(
+    original_iterate = zeronn.data.batches.iterate_batches
+    zeronn.data.batches.iterate_batches = lambda *args, **kwargs: stopwatch.wrap_iterator(
         original_iterate(*args, **kwargs), "data pipeline"
     )
     try:
@@ -214,7 +214,7 @@ def instrumented_epoch(trainer: Trainer, x, t) -> dict[str, float]:
         trainer.fit(x, t, 1)
         total = time.perf_counter() - start
     finally:
-        zeronn.train.iterate_batches = original_iterate
+        zeronn.data.batches.iterate_batches = original_iterate
         for layer in model:
             del layer.forward, layer.backward, layer.backward_params
         del loss_function.forward, loss_function.backward, trainer.optimizer.step

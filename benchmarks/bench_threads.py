@@ -37,7 +37,7 @@ from _machine import header, rerun_unpinned
 from zeronn import models, optim
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.threads import blas_threads, default_thread_count, describe_blas
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 SEED = 0
 BUSY_LOOP = "while True: pass"

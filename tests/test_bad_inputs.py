@@ -19,7 +19,7 @@ from zeronn.data.idx import write_idx
 from zeronn.experiments.charlm.config import CharLMConfig
 from zeronn.experiments.fewshot.config import FewshotConfig
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
-from zeronn.workflows.train_config import TrainConfig
+from zeronn.experiments.train.config import TrainConfig
 
 P = zeronn.Parameter(np.zeros(3))
 IMAGES = np.zeros((2, 1, 6, 6))
@@ -598,7 +598,7 @@ def test_out_never_equals_holds_or_sits_inside_an_input(
 
 @pytest.mark.parametrize("kind", ["child", "symlink-child"])
 def test_out_may_sit_beside_the_load_file(kind, inputs, tmp_path):
-    from zeronn.workflows.train_config import TrainConfig
+    from zeronn.experiments.train.config import TrainConfig
 
     out = overlapping_out(kind, inputs["--load"], tmp_path)
     config = TrainConfig(out=out, load=inputs["load file"], root=inputs["--root"], verify=False)

@@ -12,7 +12,7 @@ from zeronn.layers.activations import ReLU
 from zeronn.layers.affine import Affine
 from zeronn.model import Sequential
 from zeronn.optim import SGD
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 
 def tiny_model(seed=0):

@@ -39,9 +39,9 @@ WITHOUT_PYTHON = {
     "lessons.md": "the index of the lessons: its code is the scripts in examples/lessons/, each "
     "run in its short mode, with its floor, by test_lessons.py",
     "training.md": "a write-up of `zeronn train` runs: its code is the command lines (bash "
-    "blocks); the command itself is tested in test_cli_train.py and test_cli_train_folder.py",
+    "blocks); the command itself is tested in tests/commands/test_train_command*.py",
     "flip-balance.md": "a write-up of `zeronn flip-balance` runs: its code is the command lines "
-    "(bash blocks); the command is tested in test_flip_balance_*.py",
+    "(bash blocks); the command is tested in tests/commands/test_flip_balance_*.py",
 }
 
 

@@ -13,7 +13,7 @@ from zeronn.layers.flatten import Flatten
 from zeronn.model import Sequential
 from zeronn.optim import Adam
 from zeronn.state import Snapshot
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 
 def trainer_for(model, **options):

@@ -66,6 +66,6 @@ def test_history_load_names_the_problem(tmp_path):
 
 
 def test_the_trainer_module_still_exports_history():
-    from zeronn.train import History as TrainHistory
+    from zeronn.trainer import History as TrainHistory
 
     assert TrainHistory is History

@@ -11,7 +11,7 @@ from zeronn.lr_range_test import LRFinderResult, lr_finder
 from zeronn.model import Sequential
 from zeronn.optim import SGD, Adam
 from zeronn.state import Snapshot
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 
 def blobs(n=60, seed=0):

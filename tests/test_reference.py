@@ -1,8 +1,10 @@
-"""The loop references themselves, checked against independent definitions (scipy, numerics)."""
+"""The loop references themselves, checked against independent definitions (scipy, numerics,
+PyTorch's recorded numbers)."""
 
 import numpy as np
 import pytest
 from scipy import signal
+from torch_fixtures import assert_close, torch_fixture
 
 from zeronn import reference
 from zeronn.gradcheck import numerical_gradient, relative_error
@@ -67,3 +69,40 @@ def test_col2im_loops_is_the_adjoint_of_im2col_loops(rng, kernel, stride, pad):
     cols = rng.standard_normal(patches.shape)
     back = reference.col2im_loops(cols, x.shape, kernel, stride, pad)
     assert np.vdot(patches, cols) == pytest.approx(np.vdot(x, back), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["rnn", "lstm", "gru"])
+def test_the_recurrent_loops_give_pytorch_s_numbers(name):
+    # nn.RNN / LSTM / GRU(3, 5, batch_first=True): weight_ih_l0 is Wxᵀ, weight_hh_l0 is Whᵀ
+    theirs = torch_fixture(f"torch_{name}")
+    Wx, Wh = theirs["weight_ih_l0"].T, theirs["weight_hh_l0"].T
+    bx, bh = theirs["bias_ih_l0"], theirs["bias_hh_l0"]
+    h = np.zeros((len(theirs["x"]), Wh.shape[0]))
+    if name == "rnn":
+        y = reference.rnn_forward(theirs["x"], Wx, Wh, bx + bh, h)
+    elif name == "lstm":
+        y = reference.lstm_forward(theirs["x"], Wx, Wh, bx + bh, h, h)
+    else:
+        y = reference.gru_forward(theirs["x"], Wx, Wh, bx, bh, h)
+    assert_close(y, theirs["y"], name)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_the_attention_loop_gives_pytorch_s_numbers(causal):
+    # nn.MultiheadAttention(8, 2, batch_first=True): in_proj holds [Wqᵀ; Wkᵀ; Wvᵀ]
+    theirs = torch_fixture("torch_attention_causal" if causal else "torch_attention")
+    Wq, Wk, Wv = (W.T for W in np.split(theirs["in_proj_weight"], 3))
+    bq, bk, bv = np.split(theirs["in_proj_bias"], 3)
+    weights = (Wq, Wk, Wv, theirs["out_proj.weight"].T)
+    biases = (bq, bk, bv, theirs["out_proj.bias"])
+    y = reference.attention_forward(theirs["x"], weights, biases, num_heads=2, causal=causal)
+    assert_close(y, theirs["y"], "attention")
+
+
+def test_the_reference_sigmoid_is_the_definition_and_saturates_without_warnings():
+    a = np.array([-1000.0, -2.0, 0.0, 2.0, 1000.0])
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(
+            reference.recurrent.sigmoid(a),
+            [0.0, 1 / (1 + np.exp(2.0)), 0.5, 1 / (1 + np.exp(-2.0)), 1.0],
+        )

@@ -22,7 +22,7 @@ from zeronn.layers.affine import Affine
 from zeronn.model import Sequential
 from zeronn.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
 from zeronn.state import Snapshot
-from zeronn.train import NonFiniteLossError, Trainer
+from zeronn.trainer import NonFiniteLossError, Trainer
 
 OPTIMIZERS = [SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam]
 

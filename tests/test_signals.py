@@ -419,3 +419,22 @@ def test_a_stop_that_c_code_turned_into_another_error_is_still_a_stop(
     assert capsys.readouterr().err == (
         f"zeronn charlm: stopped by SIGHUP; {out} holds what it held before\n"
     )
+
+
+def test_a_stop_that_an_import_turned_into_an_import_error_is_still_a_stop(monkeypatch, capsys):
+    """A signal that comes while the command's module is imported (NumPy's C code, say) can
+    reach the user as an ImportError: the command was stopped before it began, and says so."""
+    from zeronn import cli
+
+    def build_parser(command):
+        try:  # as if the handler had fired inside an extension module's import
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        except Stopped:
+            raise ImportError('PyCapsule_Import could not import module "datetime"') from None
+
+    monkeypatch.setattr(cli, "build_parser", build_parser)
+    assert cli.main(["charlm", "--steps", "1"]) == 128 + signal.SIGTERM
+    assert (
+        capsys.readouterr().err == "zeronn charlm: stopped by SIGTERM; it had written nothing yet\n"
+    )

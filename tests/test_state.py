@@ -8,7 +8,7 @@ from zeronn.layers import GRU, LSTM, BatchNorm, Dropout, LayerNorm, Linear, ReLU
 from zeronn.model import Sequential
 from zeronn.optim import Adam, Momentum
 from zeronn.state import Snapshot, state_slots
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 
 def model(rng):

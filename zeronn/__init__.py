@@ -6,7 +6,7 @@ The front door: the names a first script needs import from ``zeronn`` itself::
     zeronn.manual_seed(0)
     model = zeronn.Sequential([zeronn.Affine(784, 100), zeronn.ReLU(), zeronn.Affine(100, 10)])
 
-Each name lives in a small module of its own (``zeronn.layers.affine``, ``zeronn.train``, ...),
+Each name lives in a small module of its own (``zeronn.layers.affine``, ``zeronn.trainer``, ...),
 where a reader finds the formulas. The names are resolved on first use (PEP 562's module
 ``__getattr__``), so ``import zeronn`` and ``zeronn --help`` stay fast: nothing heavier than
 the module asked for is imported.
@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "Layer": "zeronn.layers",
     "Parameter": "zeronn.parameter",
     "Affine": "zeronn.layers",
+    "TiedAffine": "zeronn.layers",
     "ReLU": "zeronn.layers",
     "Sigmoid": "zeronn.layers",
     "Tanh": "zeronn.layers",
@@ -61,8 +62,8 @@ _EXPORTS: dict[str, str] = {
     "AdaGrad": "zeronn.optim",
     "RMSprop": "zeronn.optim",
     "Adam": "zeronn.optim",
-    "Trainer": "zeronn.train",
-    "History": "zeronn.train",
+    "Trainer": "zeronn.trainer",
+    "History": "zeronn.history",
     "NonFiniteLossError": "zeronn.divergence",
     # data
     "load_mnist": "zeronn.data",
@@ -84,6 +85,7 @@ _SUBMODULES = (
     "callbacks",
     "data",
     "explain",
+    "functional",
     "gradcheck",
     "init",
     "layers",
@@ -96,7 +98,7 @@ _SUBMODULES = (
     "profiler",
     "reference",
     "serialize",
-    "train",
+    "trainer",
 )
 
 __all__ = ["__version__", *_EXPORTS]

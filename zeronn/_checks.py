@@ -28,7 +28,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from zeronn.init import default_generator
+from zeronn.rng import default_generator
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 T = TypeVar("T")

@@ -29,13 +29,19 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from zeronn import serialize
 from zeronn._checks import non_negative_int, positive_int
+from zeronn.history import History
 
-if TYPE_CHECKING:
-    from zeronn.train import History, Trainer
+
+class Trainer(Protocol):
+    """What a callback reads and sets of the :class:`zeronn.trainer.Trainer` calling it."""
+
+    model: Any
+    optimizer: Any
+    stop_training: bool
 
 
 class Callback:

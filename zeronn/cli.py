@@ -90,10 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with stopping_on_signals() as received:
             try:
-                parser = build_parser(_command_in(argv))
+                parser = build_parser(_command_in(argv))  # imports the command's module
                 args = parser.parse_args(argv)  # a bad flag exits here with code 2
             except KeyboardInterrupt as stop:
                 return _stopped(_command_in(argv), stop_signal(stop), NOTHING_WRITTEN)
+            except Exception:
+                if received.signum is not None:  # a stop inside an import, turned into ImportError
+                    return _stopped(_command_in(argv), received.signum, NOTHING_WRITTEN)
+                raise
             code = _run(args, received)
             received.closing = True  # a signal from here on comes after the end: let it go
             return code

@@ -1,7 +1,12 @@
-"""What ``Trainer.fit`` checks before its first step, so that a fit that cannot work is refused
-while nothing has changed yet, rather than after an epoch of training.
+"""What the Trainer checks: its parts when it is built, and before a fit's first step what
+cannot work, so that such a fit is refused while nothing has changed yet, rather than after an
+epoch of training.
 
-- the data: inputs and targets are arrays with one sample each (:func:`check_pair`);
+- the parts (:func:`check_parts`): a model with ``forward`` and ``backward`` whose layers are
+  each at one place, a loss with ``forward`` and ``backward``, an optimizer with ``step``, a
+  callable ``augment``, callbacks derived from :class:`zeronn.callbacks.Callback`;
+- the data: inputs and targets are arrays with one sample each
+  (:func:`zeronn.data.batches.check_pair`), or a source with batches;
 - the callbacks: each one's ``check_fit`` with the names the epoch logs will hold (an
   ``EarlyStopping("val_loss")`` without validation data is refused here);
 - the model against the data: one forward pass in eval mode of the first batch (and of the
@@ -21,17 +26,17 @@ the checks trains exactly as one without.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn.callbacks import Callback
+from zeronn.data.batches import ArrayBatches, BatchSource
 from zeronn.metrics import correct_predictions
 from zeronn.state import Snapshot
-
-if TYPE_CHECKING:
-    from zeronn.data.batches import BatchSource
-    from zeronn.train import Trainer
+from zeronn.tree import check_tree
 
 EPOCH_METRICS = ("loss", "accuracy", "lr", "epoch_time")
 VALIDATION_METRICS = ("val_loss", "val_accuracy")
@@ -39,22 +44,43 @@ VALIDATION_METRICS = ("val_loss", "val_accuracy")
 Batch = tuple[NDArray, NDArray]
 
 
-def check_pair(x: object, t: object, owner: str, *, what: str = "data") -> None:
-    """Inputs and targets must be arrays with the same, non-zero, number of samples."""
-    for name, array in (("inputs", x), ("targets", t)):
-        if not isinstance(array, np.ndarray):
-            raise TypeError(
-                f"{owner} expected {what} {name} as a numpy array, got {type(array).__name__}"
-            )
-        if array.ndim == 0:
-            raise ValueError(f"{owner} expected {what} {name} with a sample axis, got a scalar")
-    if len(x) != len(t):
-        raise ValueError(
-            f"{owner} expected as many {what} targets as inputs, got {len(x)} inputs "
-            f"and {len(t)} targets"
+class Fitting(Protocol):
+    """What the checks read of the Trainer (and hand to each callback's ``check_fit``)."""
+
+    model: Any
+    batch_size: int
+    callbacks: Sequence[Callback]
+
+
+def check_parts(
+    model: object, optimizer: object, loss: object, augment: object, callbacks: Sequence[object]
+) -> None:
+    """Refuse parts a Trainer cannot drive, naming what it expected and what came."""
+    if not (
+        callable(getattr(model, "forward", None)) and callable(getattr(model, "backward", None))
+    ):
+        raise TypeError(
+            f"Trainer expected a model with forward() and backward(), e.g. a Sequential, "
+            f"got {type(model).__name__}"
         )
-    if len(x) == 0:
-        raise ValueError(f"{owner} expected at least one {what} sample, got 0")
+    check_tree(model, "Trainer")
+    if not (callable(getattr(loss, "forward", None)) and callable(getattr(loss, "backward", None))):
+        raise TypeError(
+            f"Trainer expected a loss with forward(logits, t) and backward(), "
+            f"got {type(loss).__name__}"
+        )
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(
+            f"Trainer expected an optimizer with step(), got {type(optimizer).__name__}"
+        )
+    if augment is not None and not callable(augment):
+        raise TypeError(f"Trainer expected augment to be callable, got {augment!r}")
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                f"Trainer expected callbacks derived from zeronn.callbacks.Callback, "
+                f"got {type(callback).__name__}"
+            )
 
 
 def first_batch(source: BatchSource, batch_size: int, owner: str, what: str = "training") -> Batch:
@@ -72,33 +98,24 @@ def first_batch(source: BatchSource, batch_size: int, owner: str, what: str = "t
     return first
 
 
-def first_validation_batch(validation: object, batch_size: int) -> Batch | None:
-    """The first ``batch_size`` validation samples, arrays or a source's; None without any."""
-    if validation is None:
-        return None
-    if isinstance(validation, tuple | list):
-        x_val, t_val = validation
-        return x_val[:batch_size], t_val[:batch_size]
-    return first_batch(validation, batch_size, "Trainer", "validation")
-
-
 def check_before_fit(
-    trainer: Trainer,
-    owner: str,
-    first_batch: Batch,
-    validation_batch: Batch | None,
-    labels: tuple[NDArray | None, NDArray | None] = (None, None),
+    trainer: Fitting, owner: str, train: BatchSource, validation: BatchSource | None
 ) -> None:
     """Refuse a fit whose callbacks, model, targets or validation data cannot work together.
 
-    ``first_batch``: the first training batch (unshuffled, not augmented);
-    ``validation_batch``: the first validation batch, or None without validation data;
-    ``labels``: all training and validation targets when they are arrays (their largest
-    class label is checked), else None for the batch's alone.
+    The model is tried on the first batch of ``train`` and of ``validation`` (unshuffled, not
+    augmented); the largest class label is checked over all targets when they are in memory
+    (:class:`~zeronn.data.ArrayBatches`), else over that batch's.
     """
-    metrics = EPOCH_METRICS + (VALIDATION_METRICS if validation_batch is not None else ())
+    metrics = EPOCH_METRICS + (VALIDATION_METRICS if validation is not None else ())
     for callback in trainer.callbacks:
         callback.check_fit(trainer, frozenset(metrics))
+    first = first_batch(train, trainer.batch_size, owner)
+    validation_batch = (
+        None
+        if validation is None
+        else first_batch(validation, trainer.batch_size, "Trainer", "validation")
+    )
     model = trainer.model
     before = Snapshot(model)
     # A model that has diverged warns here; the first step stops on it and says where.
@@ -106,22 +123,30 @@ def check_before_fit(
     try:
         with quiet:
             getattr(model, "eval", lambda: None)()
-            _check_outputs(trainer, owner, first_batch, "inputs", labels[0])
+            _check_outputs(model, owner, first, "inputs", _targets_in_memory(train))
             if validation_batch is not None:
-                validation_owner = f"{owner} (validation)"
                 _check_outputs(
-                    trainer, validation_owner, validation_batch, "validation inputs", labels[1]
+                    model,
+                    f"{owner} (validation)",
+                    validation_batch,
+                    "validation inputs",
+                    _targets_in_memory(validation),
                 )
     finally:
         before.restore()
 
 
+def _targets_in_memory(source: BatchSource) -> NDArray | None:
+    """All of a source's targets when it holds them as an array, else None."""
+    return source.t if isinstance(source, ArrayBatches) else None
+
+
 def _check_outputs(
-    trainer: Trainer, owner: str, batch: Batch, inputs: str, labels: NDArray | None
+    model: Any, owner: str, batch: Batch, inputs: str, labels: NDArray | None
 ) -> None:
     x, t = batch
     try:
-        logits = trainer.model.forward(x)
+        logits = model.forward(x)
     except (ValueError, TypeError) as error:
         raise type(error)(
             f"{owner}: the model cannot take the {inputs} {_samples(x)}: {error}"

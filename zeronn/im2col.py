@@ -16,6 +16,9 @@ convolution with ``W`` of shape (F, C, kh, kw) is ``W.reshape(F, -1) @ cols`` of
 output row and lets the matmul read both operands without transposing.
 
 Output size, per spatial axis: ``out = (H + 2·pad − kh) // stride + 1``.
+
+The loop twins, one entry at a time: :func:`zeronn.reference.im2col_loops` and
+``col2im_loops`` (tested equal).
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ Layers accept ``init`` as a float std, ``"he"`` or ``"xavier"`` (the book's name
 :func:`initialize` resolves that spec.
 
 The default generator: every ``rng=`` argument in zeronn is optional. Without it, draws come
-from one package-wide ``numpy.random.Generator`` (seeded from the operating system's entropy at
-import), which :func:`manual_seed` reseeds in place, so ``manual_seed(0)`` followed by the same
-code gives the same numbers. NumPy's legacy global state (``np.random.seed``) is never used.
+from one package-wide ``numpy.random.Generator`` (:mod:`zeronn.rng`, seeded from the operating
+system's entropy at import), which :func:`manual_seed` reseeds in place, so ``manual_seed(0)``
+followed by the same code gives the same numbers. NumPy's legacy global state
+(``np.random.seed``) is never used.
 """
 
 from __future__ import annotations
@@ -25,14 +26,10 @@ import numbers
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from zeronn._checks import non_negative_int
+from zeronn.rng import default_generator  # also zeronn.init.default_generator, as before
+
 InitSpec = float | str
-
-_DEFAULT_GENERATOR = np.random.default_rng()
-
-
-def default_generator() -> np.random.Generator:
-    """zeronn's own generator: what every ``rng=None`` draws from."""
-    return _DEFAULT_GENERATOR
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -45,11 +42,10 @@ def manual_seed(seed: int) -> np.random.Generator:
     >>> manual_seed(0).random() == np.random.default_rng(0).random()
     True
     """
-    from zeronn._checks import non_negative_int  # _checks imports this module
-
     seed = non_negative_int(seed, "seed", "manual_seed")
-    _DEFAULT_GENERATOR.bit_generator.state = np.random.PCG64(seed).state
-    return _DEFAULT_GENERATOR
+    generator = default_generator()
+    generator.bit_generator.state = np.random.PCG64(seed).state
+    return generator
 
 
 def normal(

@@ -8,7 +8,8 @@ For logits ``z: (N, K)`` and targets ``t`` (integer labels ``(N,)`` or probabili
     dL/dz   = (p − t) / N
 
 Subtracting each row's maximum makes every exponent ≤ 0, so no logit overflows ``exp``;
-``log p`` is computed directly rather than as ``log(exp(...))``, so it never becomes ``-inf``.
+``log p`` is computed directly rather than as ``log(exp(...))``, so it never becomes ``-inf``
+(both: :mod:`zeronn.functional`).
 
 Sequences: logits ``(N, T, K)`` with targets ``(N, T)`` (or ``(N, T, K)`` rows) are the same
 formula over the ``N·T`` positions, each one a row: the loss is the mean over all positions and
@@ -21,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import floating_array, shape_text
+from zeronn.functional import softmax_with_log
 
 
 class SoftmaxCrossEntropy:
@@ -67,18 +69,13 @@ class SoftmaxCrossEntropy:
             )
         targets = self._checked_targets(logits, t)
 
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        with np.errstate(under="ignore"):  # a probability rounding to 0 is the right answer
-            exp_shifted = np.exp(shifted)
-        row_sums = exp_shifted.sum(axis=1, keepdims=True)
-        log_probabilities = shifted - np.log(row_sums)
+        probabilities, log_probabilities = softmax_with_log(logits, axis=1)
         count = logits.shape[0]
         if targets.ndim == 1:
             loss = -log_probabilities[np.arange(count), targets].sum() / count
         else:
             loss = -(targets * log_probabilities).sum() / count
-        exp_shifted /= row_sums
-        self.probabilities = exp_shifted
+        self.probabilities = probabilities
         self._targets = targets
         return float(loss)
 

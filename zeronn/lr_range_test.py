@@ -38,15 +38,15 @@ from numpy.typing import NDArray
 
 from zeronn._checks import as_generator, positive_int, positive_real, real_in
 from zeronn.data import iterate_batches
+from zeronn.data.batches import check_pair
 from zeronn.divergence import non_finite_logits
-from zeronn.fit_checks import check_pair
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.optimizer import NonFiniteGradientError
 from zeronn.state import Snapshot
 from zeronn.tree import check_tree
 
 if TYPE_CHECKING:
-    from zeronn.train import Loss
+    from zeronn.trainer import Loss
 
 __all__ = ["LRFinderResult", "lr_finder"]
 

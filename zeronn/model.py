@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from zeronn._checks import boolean, positive_int, shape_text
 from zeronn.layers.base import Layer
+from zeronn.layers.chain import backward_chain, shared_parameters, unique_parameters
 from zeronn.parameter import Parameter
 from zeronn.state import Snapshot, state_slots
 from zeronn.state_dict import checked_values
@@ -70,7 +71,8 @@ class Sequential:
                 )
         self._layers = layers
         check_tree(self, "Sequential")
-        self._reversed = layers[::-1]
+        # The Parameters two layers share (tied weights): their uses' gradients add up.
+        self._shared = shared_parameters(layers)
         self._dtype = _common_dtype(layers)
         self.training = True
         # What a forward pass may move, put back when a layer refuses its input half-way.
@@ -113,13 +115,7 @@ class Sequential:
                 "Sequential.backward called after a forward that raised: the layers hold that "
                 "call's caches; run forward again first"
             )
-        *later_layers, first_layer = self._reversed
-        for layer in later_layers:
-            dout = layer.backward(dout)
-        if input_grad:
-            return first_layer.backward(dout)
-        first_layer.backward_params(dout)
-        return None
+        return backward_chain(self._layers, dout, self._shared, input_grad)
 
     def predict(self, x: NDArray[np.floating], batch_size: int = 256) -> NDArray[np.floating]:
         """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs.
@@ -194,12 +190,15 @@ class Sequential:
         return self._dtype
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
-        """``("<index>.<name>", Parameter)`` pairs, in layer order, e.g. ``"0.W"``."""
-        return [
-            (f"{index}.{name}", param)
-            for index, layer in enumerate(self._layers)
-            for name, param in layer.named_parameters()
-        ]
+        """``("<index>.<name>", Parameter)`` pairs, in layer order, e.g. ``"0.W"``; a Parameter
+        two layers share is listed once, under its first name."""
+        return unique_parameters(
+            [
+                (f"{index}.{name}", param)
+                for index, layer in enumerate(self._layers)
+                for name, param in layer.named_parameters()
+            ]
+        )
 
     def parameters(self) -> list[Parameter]:
         """All trainable Parameters, in the order of ``named_parameters``."""

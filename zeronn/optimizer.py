@@ -17,19 +17,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import non_negative_real, positive_real, shape_text
+from zeronn.divergence import NonFiniteGradientError
 from zeronn.hyperparameter import Hyperparameter
 from zeronn.parameter import Parameter
 
-
-class NonFiniteGradientError(ValueError):
-    """A gradient holds NaN or inf: ``step`` refused it before changing anything.
-
-    ``index`` is the position of the offending parameter in the optimizer's list.
-    """
-
-    def __init__(self, message: str, *, index: int) -> None:
-        super().__init__(message)
-        self.index = index
+__all__ = ["NonFiniteGradientError", "Optimizer"]
 
 
 class Optimizer:

@@ -8,18 +8,30 @@ every layer is left as it was found, its mode (nested layers too) and its state
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 import numpy as np
 
 from zeronn._checks import positive_int
+from zeronn.parameter import Parameter
 from zeronn.state import Snapshot
 
-if TYPE_CHECKING:
-    from zeronn.model import Sequential
+
+class Chain(Protocol):
+    """What the table reads of a :class:`zeronn.model.Sequential`: its layers, in order, its
+    dtype and its parameters."""
+
+    dtype: np.dtype | None
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __getitem__(self, index: int) -> Any: ...
+
+    def parameters(self) -> list[Parameter]: ...
 
 
-def model_summary(model: Sequential, input_shape: tuple[int, ...]) -> str:
+def model_summary(model: Chain, input_shape: tuple[int, ...]) -> str:
     """One row per layer (its output shape and parameter count), then the totals.
 
     ``input_shape`` is one sample's shape without the batch axis, e.g. ``(1, 28, 28)`` for a

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from zeronn.commands import _options as options
-from zeronn.data.datasets import FASHION_MNIST_CLASSES
+from zeronn.data.catalog import FASHION_MNIST_CLASSES
 from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
 from zeronn.experiments.flip_balance.config import MODELS, FlipBalanceConfig

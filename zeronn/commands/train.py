@@ -1,7 +1,7 @@
 """``zeronn train``: train and evaluate a model on MNIST, Fashion-MNIST or a folder of images.
 
-Argparse in, a :class:`~zeronn.workflows.train_config.TrainConfig` out, then
-:func:`zeronn.workflows.train.train_and_evaluate` (imported only when the command runs).
+Argparse in, a :class:`~zeronn.experiments.train.config.TrainConfig` out, then
+:func:`zeronn.experiments.train.run.train_and_evaluate` (imported only when the command runs).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 
 from zeronn.commands import _options as options
 from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
-from zeronn.workflows.train_config import (
+from zeronn.experiments.train.config import (
     DATASETS,
     MODELS,
     OPTIMIZER_LR,
@@ -163,12 +163,12 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 def run(config: TrainConfig) -> int:
     """Run the command (its heavy imports happen here, not at ``--help``)."""
+    from zeronn.experiments.train.run import train_and_evaluate
     from zeronn.threads import blas_threads
-    from zeronn.workflows.train import train_and_evaluate
 
     with blas_threads(config.threads), options.run_quietly():
         if config.profile:
-            from zeronn.workflows.train_profile import profile_training
+            from zeronn.experiments.train.profile import profile_training
 
             profile_training(config)
         else:

@@ -1,11 +1,9 @@
 """Data: the IDX format, MNIST / Fashion-MNIST loaders, folders of images (loaded or streamed),
 subset samplers, mini-batch iteration, and text for character-level language models."""
 
-from zeronn.data.batches import BatchSource, iterate_batches, num_batches
+from zeronn.data.batches import ArrayBatches, BatchSource, iterate_batches, num_batches
+from zeronn.data.catalog import DATASETS, FASHION_MNIST_CLASSES, MNIST_CLASSES
 from zeronn.data.datasets import (
-    DATASETS,
-    FASHION_MNIST_CLASSES,
-    MNIST_CLASSES,
     cache_folder,
     load_dataset,
     load_fashion_mnist,
@@ -40,6 +38,7 @@ __all__ = [
     "DATASETS",
     "FASHION_MNIST_CLASSES",
     "MNIST_CLASSES",
+    "ArrayBatches",
     "BadImageWarning",
     "BatchSource",
     "CharVocabulary",

@@ -2,6 +2,11 @@
 
 Unlike a loop over ``range(0, N - batch_size, batch_size)``, the last, smaller batch is kept
 unless ``drop_last`` asks otherwise, so that evaluation over batches sees every sample.
+
+Where batches come from, the Trainer does not care: anything with ``batches`` and
+``num_batches`` is a :class:`BatchSource`. Arrays in memory are one (:class:`ArrayBatches`,
+whose epoch is :func:`iterate_batches`), an image folder decoded batch by batch is another
+(:class:`zeronn.data.ImageFolderDataset`); so ``Trainer.fit`` has one loop for both.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from numpy.typing import NDArray
 from zeronn._checks import as_generator, non_negative_int, positive_int
 
 __all__ = [
+    "ArrayBatches",
     "Augment",
     "BatchSource",
     "apply_augment",
+    "as_batch_source",
     "check_augment",
     "check_batch_source",
+    "check_pair",
     "iterate_batches",
     "num_batches",
+    "pair_or_source",
 ]
 
 # augment(images, rng) -> new images of the same shape and dtype
@@ -52,6 +61,99 @@ def check_batch_source(source: object, owner: str, what: str = "source") -> None
             f"num_batches(batch_size), e.g. a zeronn.data.ImageFolderDataset, "
             f"got {type(source).__name__}"
         )
+
+
+def check_pair(x: object, t: object, owner: str, *, what: str = "data") -> None:
+    """Inputs and targets must be arrays with the same, non-zero, number of samples."""
+    for name, array in (("inputs", x), ("targets", t)):
+        if not isinstance(array, np.ndarray):
+            raise TypeError(
+                f"{owner} expected {what} {name} as a numpy array, got {type(array).__name__}"
+            )
+        if array.ndim == 0:
+            raise ValueError(f"{owner} expected {what} {name} with a sample axis, got a scalar")
+    if len(x) != len(t):
+        raise ValueError(
+            f"{owner} expected as many {what} targets as inputs, got {len(x)} inputs "
+            f"and {len(t)} targets"
+        )
+    if len(x) == 0:
+        raise ValueError(f"{owner} expected at least one {what} sample, got 0")
+
+
+class ArrayBatches:
+    """Arrays ``x`` (N, ...) and ``t`` (N, ...) in memory as a :class:`BatchSource`.
+
+    An epoch is :func:`iterate_batches`: new arrays in shuffled order, augmented on request.
+    In order and without augmentation (what evaluation and prediction ask for) the batches
+    are read-only views of ``x`` and ``t``, the slices ``[k·batch_size, (k+1)·batch_size)``:
+    nothing is copied, and nothing can change the arrays through them.
+
+    >>> source = ArrayBatches(np.arange(5.0).reshape(5, 1), np.arange(5))
+    >>> source.num_batches(2), [t.tolist() for _, t in source.batches(2, shuffle=False)]
+    (3, [[0, 1], [2, 3], [4]])
+    """
+
+    def __init__(
+        self, x: NDArray, t: NDArray, *, owner: str = "ArrayBatches", what: str = "data"
+    ) -> None:
+        check_pair(x, t, owner, what=what)
+        self.x, self.t = x, t
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def num_batches(self, batch_size: int) -> int:
+        """How many batches one epoch yields (the last one smaller when N is not a multiple)."""
+        return num_batches(len(self.x), batch_size)
+
+    def batches(
+        self,
+        batch_size: int,
+        rng: np.random.Generator | int | None = None,
+        shuffle: bool = True,
+        augment: Augment | None = None,
+    ) -> Iterator[tuple[NDArray, NDArray]]:
+        """One epoch of ``(x_batch, t_batch)``, as :func:`iterate_batches` (see the class)."""
+        if shuffle or augment is not None:
+            return iterate_batches(self.x, self.t, batch_size, rng, shuffle, augment)
+        batch_size = positive_int(batch_size, "batch_size", "ArrayBatches.batches")
+        return _views(self.x, self.t, batch_size)
+
+    def __repr__(self) -> str:
+        return f"ArrayBatches(x {self.x.dtype} {self.x.shape}, t {self.t.dtype} {self.t.shape})"
+
+
+def _views(x: NDArray, t: NDArray, batch_size: int) -> Iterator[tuple[NDArray, NDArray]]:
+    for start in range(0, len(x), batch_size):
+        x_batch, t_batch = x[start : start + batch_size], t[start : start + batch_size]
+        x_batch.flags.writeable = t_batch.flags.writeable = False  # the views only
+        yield x_batch, t_batch
+
+
+def as_batch_source(x: object, t: object, owner: str, what: str = "data") -> BatchSource:
+    """Arrays ``(x, t)`` as :class:`ArrayBatches`; a BatchSource as it is (``t`` must be None):
+    what ``Trainer.fit``, ``evaluate`` and ``predict`` do with the data they are given."""
+    is_source = all(callable(getattr(x, name, None)) for name in ("batches", "num_batches"))
+    if is_source and t is not None:
+        raise TypeError(
+            f"{owner} takes targets t with arrays only: a source yields its own, as in "
+            f"fit(source, epochs=n); got t={t!r}"
+        )
+    return x if is_source else ArrayBatches(x, t, owner=owner, what=what)
+
+
+def pair_or_source(data: object, owner: str, what: str = "validation") -> BatchSource:
+    """A pair ``(x, t)`` of arrays as :class:`ArrayBatches`, a BatchSource as it is: what
+    ``Trainer.fit`` does with its ``validation=`` data."""
+    if isinstance(data, tuple | list):
+        if len(data) != 2:
+            raise TypeError(
+                f"{owner} expected {what}=(x_val, t_val), a dataset or None, got {len(data)} items"
+            )
+        return ArrayBatches(*data, owner=owner, what=what)
+    check_batch_source(data, owner, what=f"{what}=(x_val, t_val) or a dataset")
+    return data
 
 
 def num_batches(n: int, batch_size: int, drop_last: bool = False) -> int:

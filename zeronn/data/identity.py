@@ -20,7 +20,7 @@ from zeronn.data.errors import DatasetMismatchError
 from zeronn.data.idx import read_idx_header
 
 if TYPE_CHECKING:
-    from zeronn.data.datasets import DatasetInfo
+    from zeronn.data.catalog import DatasetInfo
 
 # (path, mtime, size, expected digest) of files whose content was found to have that digest:
 # the digest is part of the key, so a file verified as MNIST's is still checked as Fashion's

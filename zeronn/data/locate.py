@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from zeronn.data import download as _download
 
 if TYPE_CHECKING:
-    from zeronn.data.datasets import DatasetInfo
+    from zeronn.data.catalog import DatasetInfo
 
 __all__ = ["cache_folder", "locate_files"]
 

@@ -19,6 +19,7 @@ from zeronn.layers.recurrent import Recurrent
 from zeronn.layers.residual import Residual
 from zeronn.layers.rnn import RNN
 from zeronn.layers.simple import SimpleConv2D, SimpleMaxPool2D
+from zeronn.layers.tied import TiedAffine
 
 __all__ = [
     "GRU",
@@ -44,4 +45,5 @@ __all__ = [
     "SimpleMaxPool2D",
     "SinusoidalPositionEncoding",
     "Tanh",
+    "TiedAffine",
 ]

@@ -22,6 +22,9 @@ Backward, per head, from ``dA`` (the merged ``dy Woᵀ`` split into heads):
 ``dbk`` is always 0: ``bk`` adds the same ``q·bk`` to every score of a row, and softmax ignores
 a constant added to a row. PyTorch keeps the parameter, and so do we, for the same layout.
 
+The loop twin, one sequence, head and query at a time, without the mask's −∞ or the
+maximum's subtraction: :func:`zeronn.reference.attention_forward`, tested equal to the layer.
+
 Initialization as PyTorch's ``nn.MultiheadAttention``: ``Wq, Wk, Wv`` are the three blocks of
 one ``(3E, E)`` matrix drawn Xavier-uniform, i.e. U(−a, a) with a = √(6 / (E + 3E)); ``Wo`` is
 U(−1/√E, 1/√E) (``nn.Linear``'s default); every bias is zero.
@@ -42,6 +45,7 @@ from zeronn._checks import (
     same_dtype,
     shape_text,
 )
+from zeronn.functional import softmax
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
 
@@ -113,7 +117,7 @@ class MultiHeadAttention(Layer):
         scores *= 1.0 / math.sqrt(E // self.num_heads)
         if self.causal:
             scores += np.triu(np.full((T, T), -np.inf, dtype=self.dtype), k=1)
-        p = _softmax(scores)
+        p = softmax(scores, out=scores)  # in place: the scores are not needed again
         a2d = self._merge_heads(np.matmul(p, v))
         self._cache = (x2d, q, k, v, p, a2d)
         y = a2d @ self.Wo.data
@@ -149,12 +153,3 @@ class MultiHeadAttention(Layer):
             f"MultiHeadAttention({self.embed_dim}, num_heads={self.num_heads}, "
             f"causal={self.causal}, dtype={self.dtype})"
         )
-
-
-def _softmax(scores: NDArray[np.floating]) -> NDArray[np.floating]:
-    """Softmax over the last axis, in place on ``scores`` (which it returns)."""
-    scores -= scores.max(axis=-1, keepdims=True)
-    with np.errstate(under="ignore"):  # a weight rounding to 0 is the right answer
-        np.exp(scores, out=scores)
-    scores /= scores.sum(axis=-1, keepdims=True)
-    return scores

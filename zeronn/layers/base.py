@@ -18,8 +18,18 @@ forward, and its ``backward`` overwrites ``grad`` rather than adding to it, so a
 object at positions 1 and 3 would backpropagate position 3's cache through both places, and a
 shared ``Affine`` would keep only one place's gradient: the gradients would be wrong with no
 error. ``Sequential``, ``Residual`` and ``check_gradients`` refuse it, naming both positions;
-create one object per place (``ReLU()`` twice). Sharing weights between places is not
-supported, for the same reason.
+create one object per place (``ReLU()`` twice).
+
+A weight used twice (tied weights) is supported: two layer objects hold the same
+``Parameter``, each with its own cache. :class:`zeronn.layers.TiedAffine` decodes with an
+encoder's weight transposed (a tied autoencoder); ``second.W = first.W`` ties two layers of one
+shape. Each ``backward`` still overwrites ``grad``, with its own use's gradient, and the
+container running both layers (``Sequential``, ``Residual``) adds the uses up, as the chain
+rule does for a variable used twice: ``dW = Σ over the uses of dW|use``, summed in place into
+the one ``grad`` (:mod:`zeronn.layers.chain`). ``named_parameters`` lists the Parameter once,
+under its first name, so an optimizer steps it once, ``zeronn.save`` writes it once and
+``check_gradients`` perturbs the one array every use reads. A container of your own that runs
+tied layers adds their gradients up the same way (:func:`zeronn.layers.chain.backward_chain`).
 """
 
 from __future__ import annotations

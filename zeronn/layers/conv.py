@@ -38,7 +38,7 @@ Wp − OW outputs per row dropped): 0.85× the forward on (b), 1.00× on (c), bu
 takes other OpenBLAS kernels whose float64 results differ in the last bits.
 
 Every part computes exactly the formulas above on its images; the tests compare the layer with
-``zeronn.reference``'s loops.
+the loops of :func:`zeronn.reference.conv_forward` and ``conv_backward``.
 """
 
 from __future__ import annotations

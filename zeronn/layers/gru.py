@@ -20,6 +20,9 @@ Backward through time, from t = T down to 1, with ``dh`` from step t + 1 (zero a
 and, summed over all steps at once after the loop:
 
     dWx = Σ_t x_tᵀ dax_t   dbx = Σ dax   dWh = Σ_t h_{t−1}ᵀ dah_t   dbh = Σ dah   dx_t = dax_t Wxᵀ
+
+The loop twin, one step at a time: :func:`zeronn.reference.gru_forward`, tested equal to the
+layer.
 """
 
 from __future__ import annotations

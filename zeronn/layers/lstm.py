@@ -5,7 +5,7 @@ the four column blocks of ``Wx``, ``Wh`` and ``b`` are, in PyTorch's order, the 
 the forget gate, the cell candidate and the output gate:
 
     a = x_t Wx + h_{t−1} Wh + b                 = [a_i | a_f | a_g | a_o]
-    i, f, g, o = σ(a_i), σ(a_f), tanh(a_g), σ(a_o)
+    i, f, g, o = σ(a_i), σ(a_f), tanh(a_g), σ(a_o)    σ(a) = 1/(1 + e^(−a)) = (1 + tanh(a/2))/2
     c_t = f ⊙ c_{t−1} + i ⊙ g
     h_t = o ⊙ tanh(c_t)
 
@@ -22,8 +22,12 @@ and, summed over all steps at once after the loop (one matrix product each):
     dWx = Σ_t x_tᵀ da_t      dWh = Σ_t h_{t−1}ᵀ da_t      db = Σ_t Σ_n da_t      dx_t = da_t Wxᵀ
 
 Speed: ``x Wx + b`` is one product for all steps; the four gates come from one ``(N, 4H)``
-product per step and one ``tanh``, using σ(a) = (1 + tanh(a/2)) / 2: with ``s`` = ½ on the
-sigmoid columns and 1 on the candidate columns, the gates are ``s ⊙ tanh(s ⊙ a) + (1 − s)``.
+product per step and one ``tanh`` in place. That is why the code computes σ through the
+identity on the right above, σ(a) = (1 + tanh(a/2)) / 2: with ``s`` = ½ on the sigmoid columns
+and 1 on the candidate columns, all four gates are ``s ⊙ tanh(s ⊙ a) + (1 − s)``. The identity
+is exact in real numbers; in floating point it rounds a little differently from
+1 / (1 + e^(−a)) (and never overflows). The loop twin, one step at a time with σ as defined:
+:func:`zeronn.reference.lstm_forward`, tested equal to the layer to rounding.
 """
 
 from __future__ import annotations

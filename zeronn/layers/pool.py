@@ -2,7 +2,8 @@
 
 Read the simple version first: :class:`zeronn.layers.simple.SimpleMaxPool2D` is the same layer
 as the book writes it (im2col, then a maximum over each row); this one reads strided slices
-instead of copying windows, with the same results (tested).
+instead of copying windows, with the same results (tested). The loop twin, one window at a
+time: :func:`zeronn.reference.max_pool_forward` and ``max_pool_backward``.
 
 Shapes: x (N, C, H, W) -> y (N, C, OH, OW), OH = (H + 2·pad − ph) // stride + 1 (likewise OW);
 the padding is −inf, so it never wins a window.

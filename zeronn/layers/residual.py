@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from zeronn._checks import floating_array, shape_text
 from zeronn.layers.base import Layer
+from zeronn.layers.chain import backward_chain, shared_parameters, unique_parameters
 from zeronn.parameter import Parameter
 from zeronn.state import Snapshot, state_slots
 from zeronn.tree import check_tree
@@ -44,6 +45,7 @@ class Residual(Layer):
                 )
         self.layers = layers
         check_tree(self, "Residual")
+        self._shared = shared_parameters(layers)  # tied weights: their gradients add up
         self._input_shape: tuple[int, ...] | None = None
         self._dtype = np.dtype(np.float64)
         # What the branch's forward may move, put back when the forward is refused.
@@ -70,18 +72,18 @@ class Residual(Layer):
 
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         self._check_dout(dout, self._cached(self._input_shape), self._dtype)
-        dbranch = dout
-        for layer in reversed(self.layers):
-            dbranch = layer.backward(dbranch)
-        return dout + dbranch
+        return dout + backward_chain(self.layers, dout, self._shared)
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
-        """``("<index>.<name>", Parameter)`` for the branch's layers, e.g. ``"1.Wq"``."""
-        return [
-            (f"{index}.{name}", param)
-            for index, layer in enumerate(self.layers)
-            for name, param in layer.named_parameters()
-        ]
+        """``("<index>.<name>", Parameter)`` for the branch's layers, e.g. ``"1.Wq"``; a shared
+        Parameter once, under its first name."""
+        return unique_parameters(
+            [
+                (f"{index}.{name}", param)
+                for index, layer in enumerate(self.layers)
+                for name, param in layer.named_parameters()
+            ]
+        )
 
     def named_buffers(self) -> list[tuple[str, NDArray]]:
         return [

@@ -14,7 +14,8 @@ and, summed over all steps at once after the loop (one matrix product each):
     dWx = Σ_t x_tᵀ da_t      dWh = Σ_t h_{t−1}ᵀ da_t      db = Σ_t Σ_n da_t      dx_t = da_t Wxᵀ
 
 The product of T factors ``(1 − h²) Whᵀ`` is why the gradient of a long sequence's first steps
-vanishes (or explodes): the LSTM and GRU were invented to fix that.
+vanishes (or explodes): the LSTM and GRU were invented to fix that. The loop twin, one step at
+a time: :func:`zeronn.reference.rnn_forward`, tested equal to the layer.
 """
 
 from __future__ import annotations

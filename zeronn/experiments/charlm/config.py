@@ -26,16 +26,17 @@ from zeronn._checks import (
 )
 from zeronn.data.text import load_python_help
 from zeronn.experiments.charlm.models import language_model_size
+from zeronn.experiments.options import RunOptions
 from zeronn.run_folder import new_run_folder
-from zeronn.run_paths import check_run_paths
 
 MODELS = ("lstm", "transformer")
 _OWNER = "charlm"
 
 
-@dataclass(frozen=True)
-class CharLMConfig:
-    """Options of one character-level language-model run.
+@dataclass(frozen=True, kw_only=True)
+class CharLMConfig(RunOptions):
+    """Options of one character-level language-model run (``out`` and ``threads``:
+    :mod:`zeronn.experiments.options`).
 
     Data: the last ``held_out_fraction`` of the corpus is held out. Training: ``steps``
     optimizer steps on batches of ``batch_size`` windows of ``seq_len`` characters, walking the
@@ -67,15 +68,10 @@ class CharLMConfig:
     dtype: str = "float32"
     verbose: bool = True
     out: Path = field(default_factory=lambda: new_run_folder("charlm"))
-    overwrite: bool = False
-    threads: int | None = None
 
     def __post_init__(self) -> None:
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
-        if self.threads is not None:
-            put("threads", positive_int(self.threads, "threads", _OWNER))
+        put = self._put
+        self._check_run_options(_OWNER)
 
         put("model", choice(self.model, "model", _OWNER, MODELS))
         for name in ("steps", "batch_size", "seq_len", "embed_dim", "hidden", "num_heads"):
@@ -108,8 +104,6 @@ class CharLMConfig:
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
         put("verbose", boolean(self.verbose, "verbose", _OWNER))
-        put("overwrite", boolean(self.overwrite, "overwrite", _OWNER))
-        put("out", Path(self.out))
         corpus = load_python_help()  # a fraction of a second: checked before any compute
         problem = self.corpus_problem(corpus.num_chars, set(corpus.text))
         if problem is not None:
@@ -138,15 +132,6 @@ class CharLMConfig:
             f"--model {self.model} {flags} (its weights, gradients and adam's state in "
             f"{self.dtype}, and a batch of {self.batch_size})",
         )
-
-    def check_paths(self) -> CharLMConfig:
-        """Refuse an ``out`` in, on or around the data stores (charlm reads no files, but no run
-        writes there) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns the
-        config. Called as a run starts (by the command as it builds the config, and first thing by
-        the run function), never by ``__post_init__``: building or replacing a config does not touch
-        the file system."""
-        check_run_paths(self.out, overwrite=self.overwrite)
-        return self
 
     def corpus_problem(self, num_chars: int, chars: set[str]) -> str | None:
         """Why a corpus of ``num_chars`` characters from ``chars`` cannot serve this run."""

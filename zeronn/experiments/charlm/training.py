@@ -29,6 +29,7 @@ from zeronn.clip import clip_grad_norm
 from zeronn.data.text import CharVocabulary, iterate_bptt
 from zeronn.divergence import NonFiniteLossError, non_finite_logits
 from zeronn.experiments.charlm.models import reset_state
+from zeronn.functional import softmax
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import Adam
@@ -172,9 +173,9 @@ def sample_text(
     for _ in range(length):
         window = np.array([feed if stateful else ids[-context:]], dtype=np.int64)
         logits = model.forward(window)[0, -1].astype(np.float64)
-        probabilities = np.exp(logits / temperature - (logits / temperature).max())
+        probabilities = softmax(logits / temperature)
         if not np.isfinite(probabilities).all():  # a temperature so low that logits/T overflow
-            probabilities = np.exp((logits - logits.max()) / temperature)
+            probabilities = softmax((logits - logits.max()) / temperature)
         if not np.isfinite(probabilities).all():
             raise NonFiniteLossError(
                 f"sampling at temperature {temperature:g} met logits that are not finite: the "
@@ -183,7 +184,6 @@ def sample_text(
                 step=None,
                 last_finite_loss=None,
             )
-        probabilities /= probabilities.sum()
         next_id = int(rng.choice(len(probabilities), p=probabilities))
         ids.append(next_id)
         feed = [next_id]

@@ -22,12 +22,12 @@ from zeronn._checks import (
     real,
     sequence,
 )
-from zeronn.data.datasets import DATASETS as DATASET_INFO
+from zeronn.data.catalog import DATASETS as DATASET_INFO
+from zeronn.experiments.options import DatasetOptions, RunOptions
 from zeronn.parallel import check_parallel
 from zeronn.run_folder import new_run_folder
-from zeronn.run_paths import check_run_paths
 
-DATASETS = ("mnist", "fashion-mnist")
+DATASETS = tuple(DATASET_INFO)  # the --dataset names: the catalog's
 SAMPLINGS = ("random", "per-class")
 NAMED_INITS = ("he", "xavier")
 DEFAULT_SWEEP = (10, 30, 100, 300, 1000)
@@ -36,9 +36,10 @@ NUM_CLASSES = 10
 _OWNER = "fewshot"
 
 
-@dataclass(frozen=True)
-class FewshotConfig:
-    """Options of the few-sample rotation experiment; the defaults are the blog's setup.
+@dataclass(frozen=True, kw_only=True)
+class FewshotConfig(RunOptions, DatasetOptions):
+    """Options of the few-sample rotation experiment; the defaults are the blog's setup (``out``,
+    ``threads`` and the dataset files: :mod:`zeronn.experiments.options`).
 
     ``angles`` are in degrees (counter-clockwise, as ``scipy.ndimage.rotate``); ``order`` is the
     rotation's spline order (3, scipy's default, as in the blog's call); ``init`` is a
@@ -56,13 +57,8 @@ class FewshotConfig:
     samples: int = 10
     sampling: str = "random"
     dataset: str = "mnist"
-    root: Path | None = None
-    download: bool = True
-    verify: bool = True
     dtype: str = "float64"
     out: Path = field(default_factory=lambda: new_run_folder("fewshot"))
-    overwrite: bool = False
-    threads: int | None = None
     log_scale: bool = False
     literal: bool = False
     repeats: int = 1
@@ -72,14 +68,11 @@ class FewshotConfig:
     scheduler: str | None = None
 
     def __post_init__(self) -> None:
-        # frozen: normalised values are written through object.__setattr__, once, here.
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
-        if self.threads is not None:
-            put("threads", positive_int(self.threads, "threads", _OWNER))
-
-        for name in ("download", "verify", "overwrite", "log_scale", "literal", "init_study"):
+        # frozen: normalised values are written through _put, once, here.
+        put = self._put
+        self._check_run_options(_OWNER)
+        self._check_dataset_options(_OWNER)
+        for name in ("log_scale", "literal", "init_study"):
             put(name, boolean(getattr(self, name), name, _OWNER))
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("steps", positive_int(self.steps, "steps", _OWNER))
@@ -96,9 +89,6 @@ class FewshotConfig:
         jobs, scheduler = check_parallel(self.jobs, self.scheduler, _OWNER)
         put("jobs", jobs)
         put("scheduler", scheduler)
-        if self.root is not None:
-            put("root", Path(self.root))
-        put("out", Path(self.out))
         if self.sweep is not None:
             sizes = sequence(self.sweep, "sweep", _OWNER, positive_int, item="each --sweep size")
             put("sweep", tuple(sorted(set(sizes))))
@@ -115,14 +105,6 @@ class FewshotConfig:
             problem = self.size_problem(info.train_size, info.smallest_train_class)
             if problem is not None:
                 raise ValueError(problem)
-
-    def check_paths(self) -> FewshotConfig:
-        """Refuse an ``out`` that would touch an input (``root``, the data stores) or that a run
-        could not replace whole (:mod:`zeronn.run_paths`); returns the config. Called as a run
-        starts (by the command as it builds the config, and first thing by the run function), never
-        by ``__post_init__``: building or replacing a config does not touch the file system."""
-        check_run_paths(self.out, overwrite=self.overwrite, folders=[("--root", self.root)])
-        return self
 
     def size_problem(self, train_size: int, smallest_class: int) -> str | None:
         """Why the sizes asked for cannot be drawn from a training set of ``train_size`` images

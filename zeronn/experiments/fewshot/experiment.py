@@ -16,7 +16,8 @@ from numpy.typing import NDArray
 
 from zeronn.augment import expand
 from zeronn.data import load_dataset
-from zeronn.data.datasets import DATASETS, scale_pixels
+from zeronn.data.catalog import DATASETS
+from zeronn.data.datasets import scale_pixels
 from zeronn.data.errors import DataError
 from zeronn.metrics import confusion_matrix
 from zeronn.parallel import cached, remember

@@ -15,29 +15,27 @@ from zeronn._checks import (
     boolean,
     choice,
     class_indices,
-    existing_folder,
     non_negative_int,
     positive_int,
     positive_real,
     sequence,
 )
-from zeronn.data.datasets import FASHION_MNIST, FASHION_MNIST_CLASSES
-from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
+from zeronn.data.catalog import FASHION_MNIST, FASHION_MNIST_CLASSES
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
-from zeronn.models import SMALLEST_IMAGE_SIDE
+from zeronn.experiments.networks import check_memory, network_spec
+from zeronn.experiments.options import DatasetOptions, ImageFolderOptions, RunOptions
 from zeronn.parallel import check_parallel
 from zeronn.run_folder import new_run_folder
-from zeronn.run_paths import check_run_paths
-from zeronn.workflows.train_model import check_memory, network_spec
 
 MODELS = ("simple-convnet", "deep-convnet")
 _OWNER = "flip-balance"
 
 
-@dataclass(frozen=True)
-class FlipBalanceConfig:
-    """Options of the flip-balance experiment.
+@dataclass(frozen=True, kw_only=True)
+class FlipBalanceConfig(RunOptions, DatasetOptions, ImageFolderOptions):
+    """Options of the flip-balance experiment (``out``, ``threads``, the dataset files and the
+    image folder: :mod:`zeronn.experiments.options`).
 
     ``classes`` are Fashion-MNIST class indices ``(A, B)``, default (0, 6); A is the class
     whose flipped copies are added alone. With ``data``, a folder of class folders (with
@@ -58,37 +56,21 @@ class FlipBalanceConfig:
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     train_per_class: int | None = None
     conditions: tuple[str, ...] = CONDITIONS
-    root: Path | None = None
-    download: bool = True
-    verify: bool = True
     out: Path = field(default_factory=lambda: new_run_folder("flip-balance"))
-    overwrite: bool = False
-    threads: int | None = None
     dtype: str = "float32"
     figures: bool = True
     jobs: int = 1
     scheduler: str | None = None
-    data: Path | None = None
-    image_size: int | None = None
-    color: str | None = None
 
     def __post_init__(self) -> None:
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
-        if self.threads is not None:
-            put("threads", positive_int(self.threads, "threads", _OWNER))
-
-        for name in ("download", "verify", "overwrite", "figures"):
-            put(name, boolean(getattr(self, name), name, _OWNER))
+        put = self._put
+        self._check_run_options(_OWNER)
+        self._check_dataset_options(_OWNER)
+        put("figures", boolean(self.figures, "figures", _OWNER))
         put("model", choice(self.model, "model", _OWNER, MODELS))
         if self.data is None:
             put("classes", _classes((0, 6) if self.classes is None else self.classes))
-            if self.image_size is not None or self.color is not None:
-                raise ValueError(
-                    f"{_OWNER}: --image-size and --color go with --data; Fashion-MNIST images "
-                    "are 1×28×28"
-                )
+            self._check_no_image_options("Fashion-MNIST images are 1×28×28")
         else:
             self._check_image_folder()
         put("epochs", positive_int(self.epochs, "epochs", _OWNER))
@@ -104,56 +86,21 @@ class FlipBalanceConfig:
         # the baseline comes first: every shift is measured against it
         put("conditions", tuple(name for name in CONDITIONS if name in conditions))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
-        image_shape = (1, 28, 28)
-        if self.data is not None:
-            image_shape = (3 if self.color == "rgb" else 1, self.image_size, self.image_size)
+        image_shape = (1, 28, 28) if self.data is None else self.image_shape
         spec = network_spec(self.model, (), image_shape, 2)
         check_memory(spec, batch_size=self.batch_size, dtype=self.dtype, optimizer="adam")
         jobs, scheduler = check_parallel(self.jobs, self.scheduler, _OWNER)
         put("jobs", jobs)
         put("scheduler", scheduler)
-        if self.root is not None:
-            put("root", Path(self.root))
-        put("out", Path(self.out))
         if self.verify and self.data is None:  # the published files' sizes are known
             problem = self.size_problem(FASHION_MNIST.smallest_train_class)
             if problem is not None:
                 raise ValueError(problem)
 
-    def check_paths(self) -> FlipBalanceConfig:
-        """Refuse an ``out`` that would touch an input (``data``, ``root``, the data stores) or that
-        a run could not replace whole (:mod:`zeronn.run_paths`); returns the config. Called as a run
-        starts (by the command as it builds the config, and first thing by the run function), never
-        by ``__post_init__``: building or replacing a config does not touch the file system."""
-        check_run_paths(
-            self.out,
-            overwrite=self.overwrite,
-            folders=[("--data", self.data), ("--root", self.root)],
-        )
-        return self
-
     def _check_image_folder(self) -> None:
         """The ``data`` options, and a look at the folder's class folders (no file is read)."""
-
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
-        if self.root is not None:
-            raise ValueError(
-                f"{_OWNER}: --root and --data exclude each other: --root is where the "
-                "Fashion-MNIST files are"
-            )
-        size = DEFAULT_IMAGE_SIZE if self.image_size is None else self.image_size
-        put("image_size", positive_int(size, "image_size", _OWNER))
-        smallest = SMALLEST_IMAGE_SIDE[self.model.replace("-", "_")]
-        if self.image_size < smallest:
-            raise ValueError(
-                f"{_OWNER}: --image-size {self.image_size} is too small for {self.model}, "
-                f"which needs images of at least {smallest}×{smallest}"
-            )
-        put("color", choice("rgb" if self.color is None else self.color, "color", _OWNER, COLORS))
-        folder = existing_folder(self.data, "--data", _OWNER)
-        put("data", folder)
+        put = self._put
+        folder = self._check_image_folder_options(_OWNER, self.model)
         split = has_split_folders(folder)
         train = folder / SPLIT_FOLDERS[0] if split else folder
         owner = f"{_OWNER} --data"

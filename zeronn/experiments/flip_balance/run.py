@@ -127,7 +127,7 @@ def train_condition(
 ) -> tuple[Any, dict[str, Any]]:
     """Train a fresh model on one condition's set; return it and the training facts."""
     from zeronn.optim import Adam
-    from zeronn.train import Trainer
+    from zeronn.trainer import Trainer
 
     model = build_model(config, np.random.default_rng([seed, 1]), training.images.shape[1:])
     trainer = Trainer(

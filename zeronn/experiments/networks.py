@@ -1,10 +1,12 @@
-"""The network of ``zeronn train``, decided from its options before any data is read.
+"""The networks the commands name (``--model mlp``, ``simple-convnet``, ``lstm``, ...), decided
+from their options before any data is read.
 
 A network is named the way :mod:`zeronn.models` records it (``model.built_by``): a factory and
 its arguments, e.g. ``{"factory": "mlp", "arguments": {"sizes": [784, 100, 100, 10], ...}}``.
-From that one value the config checks the memory the run needs (:mod:`zeronn.memory`) and
-compares a ``--load`` file's architecture, or reads ``--model``/``--hidden`` from it; the
-workflow builds the same value into the network.
+From that one value a config checks the memory the run needs (:mod:`zeronn.memory`) and
+compares a ``--load`` file's architecture, or reads ``--model``/``--hidden`` from it; the run
+builds the same value into the network. ``zeronn train`` uses every model here,
+``zeronn flip-balance`` the two convnets.
 """
 
 from __future__ import annotations

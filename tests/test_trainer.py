@@ -13,7 +13,7 @@ from zeronn.layers.batchnorm import BatchNorm
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import SGD
-from zeronn.train import NonFiniteLossError, Trainer
+from zeronn.trainer import NonFiniteLossError, Trainer
 
 
 def tiny_model(seed=0, dtype=np.float64):

@@ -5,15 +5,15 @@ set, write everything.
 it writes::
 
     model.npz             the weights (with a validation split: those of the best epoch)
-    history.json          per-epoch and per-step metrics (zeronn.train.History)
+    history.json          per-epoch and per-step metrics (zeronn.history.History)
     metrics.json          test loss and accuracy, per-class scores, confusion matrix, config
     curves.png            loss and accuracy per epoch
     confusion_matrix.png  misclassified.png
 
 A folder (``config.data``) is streamed, never loaded whole; how its parts are chosen:
-:mod:`zeronn.workflows.train_folder`. ``evaluate_only`` skips training and evaluates the
+:mod:`zeronn.experiments.train.folder`. ``evaluate_only`` skips training and evaluates the
 ``load`` weights (the config has read the model options from the file, or checked the given
-ones against it: :mod:`zeronn.workflows.train_model`).
+ones against it: :mod:`zeronn.experiments.networks`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,12 @@ from zeronn import data, optim, plots, serialize
 from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
+from zeronn.data.batches import ArrayBatches
 from zeronn.data.errors import DataError
+from zeronn.experiments import networks
+from zeronn.experiments.train import folder as train_folder
+from zeronn.experiments.train.config import TrainConfig
+from zeronn.functional import softmax
 from zeronn.metrics import (
     accuracy,
     classification_report,
@@ -41,9 +46,7 @@ from zeronn.metrics import (
 )
 from zeronn.model import Sequential
 from zeronn.run_folder import RunFolder
-from zeronn.train import Trainer
-from zeronn.workflows import train_folder, train_model
-from zeronn.workflows.train_config import TrainConfig
+from zeronn.trainer import Trainer
 
 IMAGE_SHAPE = (1, 28, 28)
 OPTIMIZERS: dict[str, type[optim.Optimizer]] = {
@@ -112,6 +115,9 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         test = validation if test is None else test
     elif not config.evaluate_only:
         train, validation = hold_out(*train, config.val_split, rng)
+    if parts is None:  # arrays: one more batch source, so what follows reads the same
+        train, test = ArrayBatches(*train), ArrayBatches(*test)
+        validation = None if validation is None else ArrayBatches(*validation)
     if not config.evaluate_only:
         callbacks = _callbacks(config, model_path, validation is not None)
     trainer = Trainer(
@@ -128,7 +134,7 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
     best_epoch, train_seconds = None, 0.0
     if not config.evaluate_only:
         start = time.perf_counter()
-        history = train_folder.fit(trainer, train, config.epochs, validation)
+        history = trainer.fit(train, epochs=config.epochs, validation=validation)
         train_seconds = time.perf_counter() - start
         if validation is not None:
             serialize.load(model, model_path)  # the checkpoint holds the best validation epoch
@@ -140,9 +146,9 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
     else:
         serialize.save(model, model_path)  # the evaluated weights travel with their metrics
 
-    logits, t_test = train_folder.predict(trainer, test)  # what trainer.evaluate computes
+    logits, t_test = trainer.outputs(test)  # what trainer.evaluate scores
     test_loss, test_accuracy = float(trainer.loss.forward(logits, t_test)), accuracy(logits, t_test)
-    probabilities = _softmax(logits)
+    probabilities = softmax(logits, axis=1)
     predicted = probabilities.argmax(axis=1)
     cm = confusion_matrix(t_test, predicted, len(class_names))
     metrics = _metrics(config, cm, predicted, class_names, test_loss, test_accuracy, len(t_test))
@@ -219,10 +225,10 @@ def build_model(
     ``lstm``, ``gru`` and ``rnn`` read an MNIST image as a sequence of its 28 rows (T = 28 steps
     of D = 28 pixels) through one recurrent layer per ``hidden`` width; the last layer's final
     state goes into an Affine over the 10 classes. Which factory, with which arguments:
-    :func:`zeronn.workflows.train_model.network_spec`.
+    :func:`zeronn.experiments.networks.network_spec`.
     """
-    spec = train_model.network_spec(config.model, config.hidden, image_shape, classes)
-    return train_model.build_network(spec, rng, config.dtype)
+    spec = networks.network_spec(config.model, config.hidden, image_shape, classes)
+    return networks.build_network(spec, rng, config.dtype)
 
 
 def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:
@@ -265,8 +271,3 @@ def _metrics(
             "python": platform.python_version(),
         },
     }
-
-
-def _softmax(logits: NDArray[np.floating]) -> NDArray[np.floating]:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)

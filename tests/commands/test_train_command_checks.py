@@ -12,9 +12,9 @@ from image_folders import make_class_folders
 from zeronn import memory, models, serialize
 from zeronn.cli import main
 from zeronn.data import write_idx
+from zeronn.experiments.train.config import TrainConfig
 from zeronn.layers import Affine, ReLU, Tanh
 from zeronn.model import Sequential
-from zeronn.workflows.train_config import TrainConfig
 
 
 @pytest.fixture(scope="module")

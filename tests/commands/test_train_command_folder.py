@@ -8,9 +8,9 @@ from image_folders import SHAPES, make_class_folders
 
 from zeronn import serialize
 from zeronn.cli import main
+from zeronn.experiments.train.config import TrainConfig
 from zeronn.models import mlp
 from zeronn.threads import blas_threads
-from zeronn.workflows.train_config import TrainConfig
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ Every check runs when the config is built, before any data is read or any file w
 error names the option, what it expected and what arrived. An image folder (``data``) is
 looked at, not read: it must exist and hold class folders; its files are listed and decoded
 only when the run starts. The network the options describe is decided here too
-(:mod:`zeronn.workflows.train_model`): its memory is checked against the machine's, and a
+(:mod:`zeronn.experiments.networks`): its memory is checked against the machine's, and a
 ``load`` file's architecture against it (or ``model`` and ``hidden`` read from the file when
 they are not given).
 """
@@ -19,27 +19,24 @@ from zeronn._checks import (
     as_float_dtype,
     boolean,
     choice,
-    existing_folder,
     fraction,
     non_negative_int,
     positive_int,
     positive_real,
     text,
 )
-from zeronn.data.datasets import DATASETS as DATASET_INFO
-from zeronn.data.image_decode import COLORS, DEFAULT_IMAGE_SIZE
+from zeronn.data.catalog import DATASETS as DATASET_INFO
 from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
-from zeronn.models import SMALLEST_IMAGE_SIDE
-from zeronn.run_paths import check_run_paths
-from zeronn.workflows import train_model
-from zeronn.workflows.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
+from zeronn.experiments import networks
+from zeronn.experiments.options import DatasetOptions, ImageFolderOptions, RunOptions
+from zeronn.experiments.train.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
 
-MODELS = train_model.MODELS
+MODELS = networks.MODELS
 # The recurrent models read an image row by row: 28 time steps of 28 pixels.
-RECURRENT_MODELS = train_model.RECURRENT_MODELS
+RECURRENT_MODELS = networks.RECURRENT_MODELS
 # --hidden when not given: the MLP's hidden widths, or the recurrent layer's width.
-DEFAULT_HIDDEN = train_model.DEFAULT_HIDDEN
-DATASETS = ("mnist", "fashion-mnist")
+DEFAULT_HIDDEN = networks.DEFAULT_HIDDEN
+DATASETS = tuple(DATASET_INFO)  # the --dataset names: the catalog's
 SCHEDULES = ("none", "step", "cosine")
 # optimizer name -> its default learning rate
 OPTIMIZER_LR = {
@@ -55,9 +52,10 @@ MNIST_IMAGE = (1, 28, 28)
 __all__ = ["AUGMENT_KEYS", "MODELS", "TrainConfig", "parse_augment"]
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train and evaluate one model.
+@dataclass(frozen=True, kw_only=True)
+class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
+    """How to train and evaluate one model (``out``, ``threads``, the dataset files and the
+    image folder: :mod:`zeronn.experiments.options`).
 
     ``hidden``: the MLP's hidden widths, or for ``lstm``/``gru``/``rnn`` the width of each
     recurrent layer (one width: one layer; several: a stack), None for the default of
@@ -77,10 +75,9 @@ class TrainConfig:
     "grayscale", default "rgb") say how its images are decoded: (C, size, size).
 
     ``profile``: time one training step layer by layer and print the table instead of training
-    (:mod:`zeronn.workflows.train_profile`).
+    (:mod:`zeronn.experiments.train.profile`).
     """
 
-    out: Path
     model: str | None = None
     hidden: tuple[int, ...] | None = None
     dataset: str | None = None
@@ -97,26 +94,16 @@ class TrainConfig:
     clip_grad_norm: float | None = None
     seed: int = 0
     dtype: str = "float32"
-    root: Path | None = None
-    download: bool = True
-    verify: bool = True
     load: Path | None = None
     evaluate_only: bool = False
     verbose: bool = True
-    overwrite: bool = False
-    threads: int | None = None
-    data: Path | None = None
-    image_size: int | None = None
-    color: str | None = None
     profile: bool = False
 
     def __post_init__(self) -> None:
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
-        if self.threads is not None:
-            put("threads", positive_int(self.threads, "threads", _OWNER))
-        for name in ("download", "verify", "evaluate_only", "verbose", "overwrite", "profile"):
+        put = self._put
+        self._check_run_options(_OWNER)
+        self._check_dataset_options(_OWNER)
+        for name in ("evaluate_only", "verbose", "profile"):
             put(name, boolean(getattr(self, name), name, _OWNER))
         put("optimizer", choice(self.optimizer, "optimizer", _OWNER, tuple(OPTIMIZER_LR)))
         put("schedule", choice(self.schedule, "schedule", _OWNER, SCHEDULES))
@@ -133,37 +120,32 @@ class TrainConfig:
             check_augment(text(self.augment, "augment", _OWNER))
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
-        put("out", Path(self.out))
-        for name in ("root", "load"):
-            if getattr(self, name) is not None:
-                put(name, Path(getattr(self, name)))
+        if self.load is not None:
+            put("load", Path(self.load))
         if self.evaluate_only and self.load is None:
             raise ValueError("--evaluate-only needs --load MODEL.npz: there is nothing to evaluate")
         if self.load is not None and not self.load.is_file():
             raise FileNotFoundError(f"--load expected a model file, but {self.load} does not exist")
-        saved = None if self.load is None else train_model.saved_architecture(self.load)
+        saved = None if self.load is None else networks.saved_architecture(self.load)
         self._choose_network(saved)
 
         image_shape = MNIST_IMAGE
         if self.data is None:
             put("dataset", choice(self.dataset or "mnist", "dataset", _OWNER, DATASETS))
-            if self.image_size is not None or self.color is not None:
-                raise ValueError(
-                    f"--image-size and --color go with --data; {self.dataset} images are 1×28×28"
-                )
+            self._check_no_image_options(f"{self.dataset} images are 1×28×28")
             classes = len(DATASET_INFO[self.dataset].classes)
         else:
             classes = len(self._check_image_folder())
-            image_shape = (3 if self.color == "rgb" else 1, self.image_size, self.image_size)
-        spec = train_model.network_spec(self.model, self.hidden, image_shape, classes)
-        train_model.check_memory(
+            image_shape = self.image_shape
+        spec = networks.network_spec(self.model, self.hidden, image_shape, classes)
+        networks.check_memory(
             spec,
             batch_size=min(self.batch_size, self._training_images() or self.batch_size),
             dtype=self.dtype,
             optimizer=None if self.evaluate_only else self.optimizer,
         )
         if saved is not None:
-            train_model.check_load(self.load, saved, spec, self.dtype)
+            networks.check_load(self.load, saved, spec, self.dtype)
         if self.verify and self.data is None:  # the published files' sizes are known
             info = DATASET_INFO[self.dataset]
             problem = self.size_problem(info.train_size, info.test_size)
@@ -176,12 +158,12 @@ class TrainConfig:
 
     def _choose_network(self, saved: dict[str, Any] | None) -> None:
         """``model`` and ``hidden``: as given, else what the ``load`` file holds, else the
-        defaults (:func:`zeronn.workflows.train_model.choose_options`)."""
-        model, hidden = train_model.choose_options(
+        defaults (:func:`zeronn.experiments.networks.choose_options`)."""
+        model, hidden = networks.choose_options(
             self.model, self.hidden, saved, folder=self.data is not None, owner=_OWNER
         )
-        object.__setattr__(self, "model", model)
-        object.__setattr__(self, "hidden", hidden)
+        self._put("model", model)
+        self._put("hidden", hidden)
 
     def _training_images(self) -> int | None:
         """How many training images the run will have (before the validation share), when
@@ -208,46 +190,17 @@ class TrainConfig:
             )
         return None
 
-    def check_paths(self) -> TrainConfig:
-        """Refuse an ``out`` that would touch an input (``data``, ``root``, the ``load`` file, the
-        data stores) or that a run could not replace whole (:mod:`zeronn.run_paths`); returns the
-        config. Called as a run starts (by the command as it builds the config, and first thing by
-        the run function), never by ``__post_init__``: building or replacing a config does not touch
-        the file system."""
-        check_run_paths(
-            self.out,
-            overwrite=self.overwrite,
-            folders=[("--data", self.data), ("--root", self.root)],
-            files=[("--load", self.load)],
-        )
-        return self
-
     def _check_image_folder(self) -> tuple[str, ...]:
         """The ``data`` options, and a look at the folder (its folders only, no file is read):
         its class names."""
-
-        def put(name: str, value: object) -> None:
-            object.__setattr__(self, name, value)
-
         for flag, value, why in (
             ("--dataset", self.dataset, "train on a built-in dataset or on a folder"),
-            ("--root", self.root, "--root is where the MNIST-family files are"),
             ("--train-subset", self.train_subset, "the folder is used whole"),
             ("--test-subset", self.test_subset, "the folder is used whole"),
         ):
             if value is not None:
                 raise ValueError(f"{flag} and --data exclude each other: {why}")
-        size = DEFAULT_IMAGE_SIZE if self.image_size is None else self.image_size
-        put("image_size", positive_int(size, "image_size", _OWNER))
-        smallest = SMALLEST_IMAGE_SIDE.get(self.model.replace("-", "_"), 1)
-        if self.image_size < smallest:
-            raise ValueError(
-                f"--image-size {self.image_size} is too small for {self.model}, which needs "
-                f"images of at least {smallest}×{smallest}"
-            )
-        put("color", choice("rgb" if self.color is None else self.color, "color", _OWNER, COLORS))
-        folder = existing_folder(self.data, "--data", _OWNER)
-        put("data", folder)
+        folder = self._check_image_folder_options(_OWNER, self.model)
         if has_split_folders(folder):
             train, test = (folder / name for name in SPLIT_FOLDERS)
             names = _check_class_folders(train, "--data")

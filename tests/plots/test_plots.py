@@ -1,7 +1,7 @@
 """The zeronn.plots package: what importing it loads, and the names it re-exports.
 
-Each figure module has its own tests: test_plots_curves.py, test_plots_images.py,
-test_plots_matrices.py and test_plots_predictions.py.
+Each figure module has its own tests: test_curves.py, test_images.py,
+test_matrices.py and test_predictions.py (all in tests/plots/).
 """
 
 import subprocess

@@ -8,67 +8,22 @@ from torch_fixtures import assert_close, torch_fixture
 
 from zeronn.gradcheck import check_gradients
 from zeronn.layers import GRU, LSTM, RNN
+from zeronn.reference import gru_forward, lstm_forward, rnn_forward
 
 LAYERS = [RNN, LSTM, GRU]
 
 
-def sigmoid(a):
-    return 1 / (1 + np.exp(-a))
-
-
-# --- loop references: one time step at a time, the issue's equations as written -----------
-
-
-def reference_rnn(x, layer, h):
-    outputs = []
-    for t in range(x.shape[1]):
-        h = np.tanh(x[:, t] @ layer.Wx.data + h @ layer.Wh.data + layer.b.data)
-        outputs.append(h)
-    return np.stack(outputs, axis=1)
-
-
-def reference_lstm(x, layer, h, c):
-    H = layer.hidden_size
-    Wx, Wh, b = layer.Wx.data, layer.Wh.data, layer.b.data
-    block = {gate: slice(k * H, (k + 1) * H) for k, gate in enumerate("ifgo")}
-    outputs = []
-    for t in range(x.shape[1]):
-
-        def a(gate, h=h, t=t):
-            return x[:, t] @ Wx[:, block[gate]] + h @ Wh[:, block[gate]] + b[block[gate]]
-
-        i, f, g, o = sigmoid(a("i")), sigmoid(a("f")), np.tanh(a("g")), sigmoid(a("o"))
-        c = f * c + i * g
-        h = o * np.tanh(c)
-        outputs.append(h)
-    return np.stack(outputs, axis=1)
-
-
-def reference_gru(x, layer, h):
-    H = layer.hidden_size
-    Wx, Wh, bx, bh = layer.Wx.data, layer.Wh.data, layer.bx.data, layer.bh.data
-    r_, z_, n_ = slice(0, H), slice(H, 2 * H), slice(2 * H, 3 * H)
-    outputs = []
-    for t in range(x.shape[1]):
-        xt = x[:, t]
-        r = sigmoid(xt @ Wx[:, r_] + bx[r_] + h @ Wh[:, r_] + bh[r_])
-        z = sigmoid(xt @ Wx[:, z_] + bx[z_] + h @ Wh[:, z_] + bh[z_])
-        n = np.tanh(xt @ Wx[:, n_] + bx[n_] + r * (h @ Wh[:, n_] + bh[n_]))
-        h = (1 - z) * n + z * h
-        outputs.append(h)
-    return np.stack(outputs, axis=1)
+# --- the loop references (zeronn/reference/recurrent.py): one time step at a time -----------
 
 
 def reference(layer, x, state=None):
-    """The loop reference for ``layer`` from ``state`` (zeros by default)."""
+    """The loop twin of ``layer`` from ``state`` (zeros by default), with the layer's weights."""
     N, H = x.shape[0], layer.hidden_size
     if state is None:
         state = (np.zeros((N, H)),) * layer.state_size
-    if isinstance(layer, LSTM):
-        return reference_lstm(x, layer, *state)
-    if isinstance(layer, GRU):
-        return reference_gru(x, layer, *state)
-    return reference_rnn(x, layer, *state)
+    weights = [p.data for _, p in layer.named_parameters()]  # in param_names order
+    twin = {RNN: rnn_forward, LSTM: lstm_forward, GRU: gru_forward}[type(layer)]
+    return twin(x, *weights, *state)
 
 
 class CarriedState:

@@ -1,9 +1,9 @@
 """``zeronn train --profile``: where one training step of the configured run spends its time.
 
 The model, optimizer, dtype and batch size are the run's (built exactly as
-:func:`zeronn.workflows.train.train_and_evaluate` builds them, from the same seed); the batch is
-the first one of a shuffled epoch. :func:`zeronn.profile` times the step layer by layer and the
-table is printed; nothing is trained and nothing is written.
+:func:`zeronn.experiments.train.run.train_and_evaluate` builds them, from the same seed); the
+batch is the first one of a shuffled epoch. :func:`zeronn.profile` times the step layer by
+layer and the table is printed; nothing is trained and nothing is written.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Callable
 import numpy as np
 
 from zeronn import data, serialize
+from zeronn.experiments.train import folder as train_folder
+from zeronn.experiments.train.config import TrainConfig
+from zeronn.experiments.train.run import IMAGE_SHAPE, OPTIMIZERS, build_model, load_splits
 from zeronn.profiler import Profile, profile
-from zeronn.workflows import train_folder
-from zeronn.workflows.train import IMAGE_SHAPE, OPTIMIZERS, build_model, load_splits
-from zeronn.workflows.train_config import TrainConfig
 
 
 def profile_training(config: TrainConfig, printer: Callable[[str], None] = print) -> Profile:

@@ -9,9 +9,9 @@ from conftest import real_data_root, requires_real_data
 from zeronn import serialize
 from zeronn.cli import main
 from zeronn.data import load_mnist, write_idx
+from zeronn.experiments.train.config import TrainConfig, parse_augment
+from zeronn.experiments.train.run import build_model
 from zeronn.models import mlp
-from zeronn.workflows.train import build_model
-from zeronn.workflows.train_config import TrainConfig, parse_augment
 
 OUTPUTS = (
     "model.npz",

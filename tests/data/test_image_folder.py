@@ -23,7 +23,7 @@ from zeronn.data import (
 from zeronn.data import image_folder as image_folder_module
 from zeronn.models import simple_convnet
 from zeronn.optim import Adam
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
-"""Slow, obviously-correct loop versions of the fast paths, for tests and benchmarks.
+"""Loops over windows: im2col/col2im, convolution and max-pooling, one window at a time.
 
 Each function follows its definition one output element (or one window) at a time, with no
-layout tricks. Arrays are NCHW; padding is explicit. They are for checking, not for training.
+layout tricks. Arrays are NCHW; padding is explicit. The twins of :mod:`zeronn.im2col`,
+:class:`zeronn.layers.Conv2D` and :class:`zeronn.layers.MaxPool2D`.
 
 - convolution:  y[n, f, oh, ow] = b[f] + Σ_{c,i,j} W[f, c, i, j] · xp[n, c, oh·sh + i, ow·sw + j]
 - max-pooling:  y[n, c, oh, ow] = max over the window; the gradient goes to the first maximum
@@ -178,12 +179,3 @@ def max_pool_backward(
                     i, j = divmod(int(np.argmax(window)), kw)
                     dxp[ni, ci, y0 * sh + i, z0 * sw + j] += dout[ni, ci, y0, z0]
     return dxp[:, :, ph : ph + h, pw : pw + w].copy()
-
-
-def relu_forward(x: NDArray[np.floating]) -> NDArray[np.floating]:
-    """ReLU one value at a time: x if x > 0, NaN if x is NaN, else +0 (also for x = −0)."""
-    y = np.empty_like(x)
-    for index in np.ndindex(x.shape):
-        value = x[index]
-        y[index] = value if value > 0 or np.isnan(value) else 0.0
-    return y

@@ -11,7 +11,7 @@ larger than memory trains too. Its layout decides the parts::
 
 Without a test/ folder the images that chose the best epoch are also the ones reported on,
 so that accuracy is optimistic; metrics.json says so. The helpers below take either kind of
-part, so the workflow in :mod:`zeronn.workflows.train` reads the same for both.
+part, so the run in :mod:`zeronn.experiments.train.run` reads the same for both.
 """
 
 from __future__ import annotations
@@ -23,15 +23,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn.data import ImageFolderDataset
+from zeronn.data.batches import ArrayBatches
 from zeronn.data.errors import DataError
 from zeronn.data.image_folder import decode_files
 from zeronn.data.image_scan import SPLIT_FOLDERS, has_split_folders
-from zeronn.history import History
-from zeronn.train import Trainer
-from zeronn.workflows.train_config import TrainConfig
+from zeronn.experiments.train.config import TrainConfig
 
 # a part of the data: arrays (x, t) in memory, or a folder decoded batch by batch
-Part = tuple[NDArray, NDArray] | ImageFolderDataset
+Part = ArrayBatches | ImageFolderDataset
 
 TEST_ON_VALIDATION = (
     "no test/ folder: the test report is on the validation images, which also chose the best "
@@ -91,28 +90,13 @@ def hold_out_images(
     return kept, held
 
 
-def fit(trainer: Trainer, train: Part, epochs: int, validation: Part | None) -> History:
-    """``trainer.fit`` on arrays, ``trainer.fit_batches`` on a streamed folder."""
-    if isinstance(train, tuple):
-        return trainer.fit(*train, epochs, validation=validation)
-    return trainer.fit_batches(train, epochs, validation=validation)
-
-
-def predict(trainer: Trainer, test: Part) -> tuple[NDArray, NDArray]:
-    """``(logits, t)`` for every test image, in the part's order."""
-    if isinstance(test, tuple):
-        x, t = test
-        return trainer.predict(x), t
-    return trainer.predict_batches(test)
-
-
 def misclassified_inputs(
     test: Part, probabilities: NDArray, t: NDArray, max_images: int = 32
 ) -> tuple[NDArray, NDArray, NDArray]:
     """``(images, probabilities, t)`` for :func:`zeronn.plots.plot_misclassified`: of a
     streamed folder, only its ``max_images`` most confident mistakes are decoded again."""
-    if isinstance(test, tuple):
-        return test[0], probabilities, t
+    if isinstance(test, ArrayBatches):
+        return test.x, probabilities, t
     predicted = probabilities.argmax(axis=1)
     wrong = np.flatnonzero(predicted != t)
     confidence = probabilities[wrong, predicted[wrong]]

@@ -15,7 +15,7 @@ from zeronn.layers.affine import Affine
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.model import Sequential
 from zeronn.optim import SGD
-from zeronn.train import Trainer
+from zeronn.trainer import Trainer
 
 N, BATCH, EPOCHS = 23, 10, 3
 
@@ -41,7 +41,7 @@ class ScoringLoss:
 
 
 class ArraySource:
-    """Arrays through the BatchSource protocol, as Trainer.fit_batches takes them."""
+    """Arrays through the BatchSource protocol, as Trainer.fit takes any source."""
 
     def __init__(self, x, t):
         self.x, self.t = x, t
@@ -59,7 +59,7 @@ def three_blobs(rng):
     return centers[t] + 0.8 * rng.standard_normal((N, 2)), t
 
 
-@pytest.mark.parametrize("entry", ["fit", "fit_batches"])
+@pytest.mark.parametrize("entry", ["arrays", "source"])
 def test_epoch_loss_and_accuracy_are_means_weighted_by_batch_size(entry):
     rng = np.random.default_rng(0)
     x, t = three_blobs(rng)
@@ -68,10 +68,10 @@ def test_epoch_loss_and_accuracy_are_means_weighted_by_batch_size(entry):
     trainer = Trainer(
         model, SGD(model.parameters(), lr=0.5), loss=loss, batch_size=BATCH, rng=1, verbose=0
     )
-    if entry == "fit":
+    if entry == "arrays":
         history = trainer.fit(x, t, EPOCHS)
     else:
-        history = trainer.fit_batches(ArraySource(x, t), EPOCHS)
+        history = trainer.fit(ArraySource(x, t), epochs=EPOCHS)
 
     steps = np.array(loss.steps)  # (epochs · 3, 3): size, loss, correct
     assert steps[:, 0].tolist() == [10, 10, 3] * EPOCHS

@@ -8,6 +8,7 @@ from torch_fixtures import assert_close, torch_fixture
 
 from zeronn.gradcheck import check_gradients
 from zeronn.layers import MultiHeadAttention
+from zeronn.reference import attention_forward
 
 
 def randomized(layer, rng):
@@ -18,26 +19,10 @@ def randomized(layer, rng):
 
 
 def reference_attention(layer, x):
-    """One sequence, one head, one query position at a time: the module docstring's formulas."""
-    N, T, E = x.shape
-    d = E // layer.num_heads
-    Wq, Wk, Wv, Wo = (getattr(layer, name).data for name in ("Wq", "Wk", "Wv", "Wo"))
-    bq, bk, bv, bo = (getattr(layer, name).data for name in ("bq", "bk", "bv", "bo"))
-    y = np.zeros_like(x)
-    for n in range(N):
-        merged = np.zeros((T, E))
-        for head in range(layer.num_heads):
-            cols = slice(head * d, (head + 1) * d)
-            q = x[n] @ Wq[:, cols] + bq[cols]
-            k = x[n] @ Wk[:, cols] + bk[cols]
-            v = x[n] @ Wv[:, cols] + bv[cols]
-            for t in range(T):
-                visible = range(t + 1) if layer.causal else range(T)
-                scores = np.array([q[t] @ k[s] / np.sqrt(d) for s in visible])
-                weights = np.exp(scores) / np.exp(scores).sum()
-                merged[t, cols] = sum(w * v[s] for w, s in zip(weights, visible, strict=True))
-        y[n] = merged @ Wo + bo
-    return y
+    """The loop twin (zeronn/reference/attention.py) with the layer's weights."""
+    weights = tuple(getattr(layer, name).data for name in ("Wq", "Wk", "Wv", "Wo"))
+    biases = tuple(getattr(layer, name).data for name in ("bq", "bk", "bv", "bo"))
+    return attention_forward(x, weights, biases, layer.num_heads, layer.causal)
 
 
 @pytest.mark.parametrize("causal", [False, True])
