@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zeronn import __version__
-from zeronn.commands._options import HelpFormatter
+from zeronn.commands._options import CommandParser, HelpFormatter
 from zeronn.run_folder import finished_outputs
 from zeronn.signals import Received, signal_name, stop_signal, stopping_on_signals
 
@@ -60,7 +60,7 @@ NOTHING_WRITTEN = "it had written nothing yet"
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``zeronn``; only ``command``'s own flags are loaded (its module imported)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="zeronn",
         description="zeronn: a from-scratch NumPy neural-network framework. One command per task.",
         formatter_class=HelpFormatter,
@@ -68,7 +68,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zeronn {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
-        sub = subparsers.add_parser(name, help=help_text, formatter_class=HelpFormatter)
+        sub = subparsers.add_parser(
+            name, help=help_text, formatter_class=HelpFormatter, command=True
+        )
         if name == command:
             module = importlib.import_module(module_name)
             sub.description = getattr(module, "DESCRIPTION", help_text)
@@ -91,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with stopping_on_signals() as received:
             try:
                 parser = build_parser(_command_in(argv))  # imports the command's module
-                args = parser.parse_args(argv)  # a bad flag exits here with code 2
+                args = parser.parse_args(argv)  # a bad flag: two lines and exit code 2
             except KeyboardInterrupt as stop:
                 return _stopped(_command_in(argv), stop_signal(stop), NOTHING_WRITTEN)
             except Exception:

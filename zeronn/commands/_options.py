@@ -24,6 +24,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeVar
 
+# the commands' parser, and what it tells them (re-exported: a command imports this module)
+from zeronn.commands._parser import CommandParser as CommandParser
+from zeronn.commands._parser import given_flags as given_flags
+from zeronn.commands._parser import print_warning as print_warning
 from zeronn.run_folder import new_run_folder
 
 T = TypeVar("T")
