@@ -93,7 +93,7 @@ def test_convnet_with_augmentation_and_schedule(fake_root, tmp_path):
         "--batch-size",
         "30",
         "--augment",
-        "rotation=10,shift=0.1",
+        "rotation=10deg,shift=0.1",
         "--schedule",
         "cosine",
         "--val-split",
@@ -164,14 +164,14 @@ def test_recurrent_config_defaults_and_model():
 
 
 def test_parse_augment_maps_to_generator_keywords():
-    assert parse_augment("rotation=10,shift=0.1,zoom=0.2,hflip") == {
+    assert parse_augment("rotation=10deg,shift=0.1,zoom=20%,hflip") == {
         "rotation_range": 10.0,
         "width_shift_range": 0.1,
         "height_shift_range": 0.1,
         "zoom_range": 0.2,
         "horizontal_flip": True,
     }
-    with pytest.raises(ValueError, match="expected a number for 'zoom', got 'big'"):
+    with pytest.raises(ValueError, match=r"'zoom=big': expected a number such as zoom=0\.1"):
         parse_augment("zoom=big")
     with pytest.raises(ValueError, match="expected 'hflip'"):
         parse_augment("hflip=1")

@@ -67,7 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--augment",
         default=None,
         metavar="SPEC",
-        help='on-the-fly augmentation, e.g. "rotation=10,shift=0.1,zoom=0.1,hflip"',
+        help='on-the-fly augmentation, e.g. "rotation=10deg,shift=0.1,zoom=10%%,hflip": '
+        "rotation and shear in degrees (10deg), shift as a share of the side (0.1 or 10%%) or "
+        "in pixels (3px), zoom as a share (0.1 or 10%%), hflip and vflip flip half the images",
     )
     add(
         "--train-subset",
