@@ -116,6 +116,25 @@ def add_image_folder(parser: argparse.ArgumentParser, data_help: str, default_si
     )
 
 
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    """``--quiet``, for every command: the results only."""
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print the results only: no header, no progress lines (errors and warnings still "
+        "go to stderr)",
+    )
+
+
+def add_no_figures(parser: argparse.ArgumentParser, figures: str) -> None:
+    """``--no-figures``, for every command that draws ``figures``."""
+    parser.add_argument(
+        "--no-figures",
+        action="store_true",
+        help=f"write the numbers only, not {figures}",
+    )
+
+
 def add_seed(parser: argparse.ArgumentParser, default: int = 0) -> None:
     parser.add_argument(
         "--seed", type=non_negative_int, default=default, help="seed of every random draw"
@@ -199,6 +218,13 @@ def positive_float(text: str) -> float:
     """``"0.1"`` -> 0.1; refuses 0, negatives, inf and nan."""
     return _checked(
         text, float, lambda value: value > 0 and math.isfinite(value), "a positive number"
+    )
+
+
+def non_negative_float(text: str) -> float:
+    """``"0.1"`` -> 0.1; refuses negatives, inf and nan."""
+    return _checked(
+        text, float, lambda value: value >= 0 and math.isfinite(value), "a number >= 0"
     )
 
 

@@ -105,6 +105,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MAX",
         help="scale each step's gradients down to this global norm when larger (default: off)",
     )
+    add(
+        "--weight-decay",
+        type=options.non_negative_float,
+        default=0.0,
+        metavar="LAMBDA",
+        help="L2 penalty (λ/2)·‖w‖² on every parameter: the optimizer steps on g + λ·w "
+        "(the book's §6.4.1 uses 0.1)",
+    )
+    add(
+        "--dropout",
+        type=options.fraction,
+        default=None,
+        metavar="P",
+        help="share of units dropped while training by a Dropout layer after each hidden layer "
+        "of the mlp, or the deep-convnet's two (default: none for the mlp, 0.5 for the "
+        "deep-convnet, or the --load file's)",
+    )
+    add(
+        "--batchnorm",
+        action="store_true",
+        default=None,
+        help="BatchNorm after each hidden Affine of the mlp (the book's §6.3; default: off, or "
+        "as the --load file's network has it)",
+    )
     options.add_seed(parser)
     options.add_dtype(parser)
     options.add_data(parser)
@@ -116,7 +140,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "when not given, and checked against it when given (before any data is read)",
     )
     add("--evaluate-only", action="store_true", help="skip training: evaluate the --load weights")
-    add("--quiet", action="store_true", help="no progress lines")
+    options.add_quiet(parser)
+    options.add_no_figures(parser, "curves.png, confusion_matrix.png and misclassified.png")
     add(
         "--profile",
         action="store_true",
@@ -151,6 +176,9 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         val_split=args.val_split,
         early_stopping=args.early_stopping,
         clip_grad_norm=args.clip_grad_norm,
+        weight_decay=args.weight_decay,
+        batchnorm=args.batchnorm,
+        dropout=args.dropout,
         seed=args.seed,
         dtype=args.dtype,
         root=args.root,
@@ -160,6 +188,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         evaluate_only=args.evaluate_only,
         verbose=not args.quiet,
         profile=args.profile,
+        figures=not args.no_figures,
     ).check_paths()
 
 

@@ -12,13 +12,14 @@ builds the same value into the network. ``zeronn train`` uses every model here,
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from zeronn import memory, models
-from zeronn._checks import choice, positive_int, sequence
+from zeronn._checks import boolean, choice, fraction, positive_int, sequence
 from zeronn.model import Sequential
 
 RECURRENT_MODELS = ("lstm", "gru", "rnn")
@@ -37,24 +38,51 @@ DEFAULT_HIDDEN = {"mlp": (100, 100), "recurrent": (128,)}
 Spec = dict[str, Any]
 
 
+# the models --batchnorm and --dropout shape, and the dropout each has when none is given
+BATCHNORM_MODELS = ("mlp",)
+DEFAULT_DROPOUT = {"mlp": 0.0, "deep-convnet": 0.5}
+
+
 def network_spec(
-    model: str, hidden: tuple[int, ...], image_shape: tuple[int, int, int], classes: int
+    model: str,
+    hidden: tuple[int, ...],
+    image_shape: tuple[int, int, int],
+    classes: int,
+    *,
+    batchnorm: bool = False,
+    dropout: float | None = None,
 ) -> Spec:
     """The factory and arguments of ``--model model --hidden hidden`` for images
     ``image_shape`` (C, H, W) of ``classes`` classes (the mlp reads the C·H·W pixels as one
-    vector; the convnets have no hidden widths to set)."""
+    vector; the convnets have no hidden widths to set). ``batchnorm`` (the mlp's BatchNorm after
+    each hidden Affine) and ``dropout`` (the share of units dropped by the mlp's and the
+    deep-convnet's Dropout layers; None: :data:`DEFAULT_DROPOUT`) shape only those models."""
+    if dropout is None:
+        dropout = DEFAULT_DROPOUT.get(model, 0.0)
     if model in RECURRENT_MODELS:
         arguments = {"kind": model, "hidden": list(hidden), "input_size": ROW_STEPS}
         arguments["classes"] = classes
     elif model == "mlp":
         sizes = [math.prod(image_shape), *hidden, classes]
-        arguments = {"sizes": sizes, "activation": "relu", "batchnorm": False, "dropout": 0.0}
+        arguments = {"sizes": sizes, "activation": "relu", "batchnorm": batchnorm}
+        arguments["dropout"] = float(dropout)
     elif model == "simple-convnet":
         arguments = {"input_shape": list(image_shape), "filters": 30, "kernel_size": 5}
         arguments |= {"hidden": 100, "classes": classes}
     else:
-        arguments = {"input_shape": list(image_shape), "classes": classes, "dropout": 0.5}
+        arguments = {"input_shape": list(image_shape), "classes": classes}
+        arguments["dropout"] = float(dropout)
     return {"factory": FACTORIES[model], "arguments": arguments}
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """The options of ``zeronn train`` that shape its network, as chosen."""
+
+    model: str
+    hidden: tuple[int, ...]
+    batchnorm: bool
+    dropout: float | None  # None: the model has no Dropout layers to set
 
 
 def choose_options(
@@ -64,17 +92,21 @@ def choose_options(
     *,
     folder: bool,
     owner: str,
-) -> tuple[str, tuple[int, ...]]:
-    """``(--model, --hidden)``: as given, else what the ``saved`` architecture of a --load
-    file holds (when it names a network ``zeronn train`` builds), else mlp and the defaults;
-    a --hidden that a convnet would ignore, and a recurrent model on a ``folder``, are refused.
-    """
+    batchnorm: object = None,
+    dropout: object = None,
+) -> NetworkOptions:
+    """``--model``, ``--hidden``, ``--batchnorm``, ``--dropout``: as given, else what the
+    ``saved`` architecture of a --load file holds (when it names a network ``zeronn train``
+    builds), else mlp and the defaults. A flag the chosen model would ignore (--hidden for a
+    convnet, --batchnorm for all but the mlp, --dropout for those without Dropout layers) and
+    a recurrent model on a ``folder`` are refused."""
     built_by = None if saved is None else saved.get("built_by")
     options = options_of(built_by) if isinstance(built_by, dict) else None
     chosen = model if model is not None else "mlp" if options is None else options[0]
     chosen = choice(chosen, "model", owner, MODELS)
+    same = options is not None and options[0] == chosen  # the file's model: its options
     widths = hidden
-    if widths is None and options is not None and options[0] == chosen:
+    if widths is None and same:
         widths = options[1]
     if widths is None:
         widths = DEFAULT_HIDDEN["recurrent" if chosen in RECURRENT_MODELS else "mlp"]
@@ -88,7 +120,24 @@ def choose_options(
             f"--model {chosen} reads a 28×28 MNIST-family image row by row; with --data use "
             "mlp, simple-convnet or deep-convnet"
         )
-    return chosen, widths
+    arguments = built_by.get("arguments", {}) if same else {}
+    if batchnorm is not None and chosen not in BATCHNORM_MODELS:
+        raise ValueError(
+            f"--batchnorm puts BatchNorm after each hidden layer of the mlp; {chosen} would "
+            "ignore it"
+        )
+    batchnorm = bool(arguments.get("batchnorm", False)) if batchnorm is None else batchnorm
+    batchnorm = boolean(batchnorm, "batchnorm", owner)
+    if dropout is not None and chosen not in DEFAULT_DROPOUT:
+        raise ValueError(
+            f"--dropout sets the Dropout layers of mlp and deep-convnet; {chosen} has none, "
+            "so it would ignore it"
+        )
+    if dropout is None and chosen in DEFAULT_DROPOUT:
+        dropout = arguments.get("dropout", DEFAULT_DROPOUT[chosen])
+    if dropout is not None:
+        dropout = fraction(dropout, "dropout", owner)
+    return NetworkOptions(chosen, widths, batchnorm, dropout)
 
 
 def build_network(spec: Spec, rng: np.random.Generator, dtype: str) -> Sequential:
@@ -109,16 +158,22 @@ def options_of(spec: Spec) -> tuple[str, tuple[int, ...] | None] | None:
 
 
 def spec_text(spec: Spec, other: Spec | None = None) -> str:
-    """The network in the words of the command line, e.g. ``an mlp with --hidden 100,100 for
-    784 inputs and 10 classes``; the factory's call when those words would not tell it from
-    ``other`` (an mlp with BatchNorm, say) or it is no network ``zeronn train`` builds."""
+    """The network in the words of the command line, e.g. ``an mlp with --hidden 100,100
+    --batchnorm for 784 inputs and 10 classes``; the factory's call when those words would not
+    tell it from ``other`` or it is no network ``zeronn train`` builds."""
     options = options_of(spec)
     if options is None:
         return f"a network built by {_call_text(spec)}"
     model, hidden = options
     arguments = spec["arguments"]
     article = "an" if model[0] in "aeiolmnrs" else "a"
-    words = f"{article} {model}" + (f" with --hidden {_widths(hidden)}" if hidden else "")
+    flags = [f"--hidden {_widths(hidden)}"] if hidden else []
+    if arguments.get("batchnorm"):
+        flags.append("--batchnorm")
+    dropout = arguments.get("dropout", DEFAULT_DROPOUT.get(model, 0.0))
+    if model in DEFAULT_DROPOUT and dropout != DEFAULT_DROPOUT[model]:
+        flags.append(f"--dropout {dropout:g}")
+    words = f"{article} {model}" + (f" with {' '.join(flags)}" if flags else "")
     if "input_shape" in arguments:
         inputs = f"{'×'.join(map(str, arguments['input_shape']))} images"
     elif "sizes" in arguments:

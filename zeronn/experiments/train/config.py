@@ -21,8 +21,10 @@ from zeronn._checks import (
     choice,
     fraction,
     non_negative_int,
+    non_negative_real,
     positive_int,
     positive_real,
+    representable,
     text,
 )
 from zeronn.data.catalog import DATASETS as DATASET_INFO
@@ -74,8 +76,15 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
     report is on the validation images. ``image_size`` (default 64) and ``color`` ("rgb" or
     "grayscale", default "rgb") say how its images are decoded: (C, size, size).
 
+    The book's chapter 6: ``weight_decay`` λ adds the gradient of (λ/2)·‖w‖² to every
+    parameter's (the optimizer's ``weight_decay``); ``batchnorm`` puts BatchNorm after each
+    hidden Affine of the mlp; ``dropout`` is the share of units dropped by the mlp's Dropout
+    layers (one after each hidden activation) or the deep-convnet's (its two; 0.5 by default).
+    None for either: as the ``load`` file's network has it, else none.
+
     ``profile``: time one training step layer by layer and print the table instead of training
-    (:mod:`zeronn.experiments.train.profile`).
+    (:mod:`zeronn.experiments.train.profile`); ``figures``: draw the figures (False: write the
+    numbers only).
     """
 
     model: str | None = None
@@ -92,18 +101,22 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
     val_split: float = 0.1
     early_stopping: int | None = None
     clip_grad_norm: float | None = None
+    weight_decay: float = 0.0
+    batchnorm: bool | None = None
+    dropout: float | None = None
     seed: int = 0
     dtype: str = "float32"
     load: Path | None = None
     evaluate_only: bool = False
     verbose: bool = True
     profile: bool = False
+    figures: bool = True
 
     def __post_init__(self) -> None:
         put = self._put
         self._check_run_options(_OWNER)
         self._check_dataset_options(_OWNER)
-        for name in ("evaluate_only", "verbose", "profile"):
+        for name in ("evaluate_only", "verbose", "profile", "figures"):
             put(name, boolean(getattr(self, name), name, _OWNER))
         put("optimizer", choice(self.optimizer, "optimizer", _OWNER, tuple(OPTIMIZER_LR)))
         put("schedule", choice(self.schedule, "schedule", _OWNER, SCHEDULES))
@@ -115,11 +128,15 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
         for name in ("lr", "clip_grad_norm"):
             if getattr(self, name) is not None:
                 put(name, positive_real(getattr(self, name), name, _OWNER))
+        put("weight_decay", non_negative_real(self.weight_decay, "weight_decay", _OWNER))
         put("val_split", fraction(self.val_split, "val_split", _OWNER))
         if self.augment is not None:  # refuse a bad spec now, not after loading the data
             check_augment(text(self.augment, "augment", _OWNER))
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        # the optimizer computes in dtype: 1e-50 is 0 in float32, 1e39 is inf
+        representable(self.learning_rate, "lr", _OWNER, self.dtype)
+        representable(self.weight_decay, "weight_decay", _OWNER, self.dtype)
         if self.load is not None:
             put("load", Path(self.load))
         if self.evaluate_only and self.load is None:
@@ -137,7 +154,7 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
         else:
             classes = len(self._check_image_folder())
             image_shape = self.image_shape
-        spec = networks.network_spec(self.model, self.hidden, image_shape, classes)
+        spec = self.network(image_shape, classes)
         networks.check_memory(
             spec,
             batch_size=min(self.batch_size, self._training_images() or self.batch_size),
@@ -157,13 +174,19 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
                 raise ValueError(problem)
 
     def _choose_network(self, saved: dict[str, Any] | None) -> None:
-        """``model`` and ``hidden``: as given, else what the ``load`` file holds, else the
-        defaults (:func:`zeronn.experiments.networks.choose_options`)."""
-        model, hidden = networks.choose_options(
-            self.model, self.hidden, saved, folder=self.data is not None, owner=_OWNER
+        """``model``, ``hidden``, ``batchnorm`` and ``dropout``: as given, else what the
+        ``load`` file holds, else the defaults (:func:`.networks.choose_options`)."""
+        chosen = networks.choose_options(
+            self.model,
+            self.hidden,
+            saved,
+            folder=self.data is not None,
+            owner=_OWNER,
+            batchnorm=self.batchnorm,
+            dropout=self.dropout,
         )
-        self._put("model", model)
-        self._put("hidden", hidden)
+        for name in ("model", "hidden", "batchnorm", "dropout"):
+            self._put(name, getattr(chosen, name))
 
     def _training_images(self) -> int | None:
         """How many training images the run will have (before the validation share), when
@@ -226,6 +249,18 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
                     f"{split} images"
                 )
         return None
+
+    def network(self, image_shape: tuple[int, int, int], classes: int) -> networks.Spec:
+        """The network of these options for images ``image_shape`` (C, H, W) of ``classes``
+        classes: :func:`zeronn.experiments.networks.network_spec`."""
+        return networks.network_spec(
+            self.model,
+            self.hidden,
+            image_shape,
+            classes,
+            batchnorm=self.batchnorm,
+            dropout=self.dropout,
+        )
 
     @property
     def learning_rate(self) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 from zeronn import data, serialize
 from zeronn.experiments.train import folder as train_folder
 from zeronn.experiments.train.config import TrainConfig
-from zeronn.experiments.train.run import IMAGE_SHAPE, OPTIMIZERS, build_model, load_splits
+from zeronn.experiments.train.run import IMAGE_SHAPE, build_model, build_optimizer, load_splits
 from zeronn.profiler import Profile, profile
 
 
@@ -31,7 +31,7 @@ def profile_training(config: TrainConfig, printer: Callable[[str], None] = print
     model = build_model(config, rng, image_shape, classes)
     if config.load is not None:
         serialize.load(model, config.load)
-    optimizer = OPTIMIZERS[config.optimizer](model.parameters(), lr=config.learning_rate)
+    optimizer = build_optimizer(config, model)
     if config.data is None:
         chosen = rng.permutation(len(x))[: config.batch_size]
         x_batch, t_batch = x[chosen], t[chosen]

@@ -8,7 +8,7 @@ it writes::
     history.json          per-epoch and per-step metrics (zeronn.history.History)
     metrics.json          test loss and accuracy, per-class scores, confusion matrix, config
     curves.png            loss and accuracy per epoch
-    confusion_matrix.png  misclassified.png
+    confusion_matrix.png  misclassified.png     (the figures: not with ``figures=False``)
 
 A folder (``config.data``) is streamed, never loaded whole; how its parts are chosen:
 :mod:`zeronn.experiments.train.folder`. ``evaluate_only`` skips training and evaluates the
@@ -82,7 +82,7 @@ def train_and_evaluate(
     model = build_model(config, rng, image_shape, len(class_names))
     if config.load is not None:
         serialize.load(model, config.load)
-    optimizer = OPTIMIZERS[config.optimizer](model.parameters(), lr=config.learning_rate)
+    optimizer = build_optimizer(config, model)
 
     with RunFolder(config.out, overwrite=config.overwrite) as folder:
         metrics, report = _train_and_write(
@@ -142,7 +142,8 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         else:
             serialize.save(model, model_path)
         history.save(folder / "history.json")
-        plots.plot_history(history, path=folder / "curves.png")
+        if config.figures:
+            plots.plot_history(history, path=folder / "curves.png")
     else:
         serialize.save(model, model_path)  # the evaluated weights travel with their metrics
 
@@ -159,13 +160,14 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         if parts.test is None:
             metrics["test"]["note"] = train_folder.TEST_ON_VALIDATION
     atomic_write_json(folder / "metrics.json", metrics)
-    plots.plot_confusion_matrix(cm, class_names, path=folder / "confusion_matrix.png")
-    plots.plot_misclassified(
-        *train_folder.misclassified_inputs(test, probabilities, t_test),
-        class_names=class_names,
-        image_shape=IMAGE_SHAPE[1:],
-        path=folder / "misclassified.png",
-    )
+    if config.figures:
+        plots.plot_confusion_matrix(cm, class_names, path=folder / "confusion_matrix.png")
+        plots.plot_misclassified(
+            *train_folder.misclassified_inputs(test, probabilities, t_test),
+            class_names=class_names,
+            image_shape=IMAGE_SHAPE[1:],
+            path=folder / "misclassified.png",
+        )
     return metrics, classification_report(t_test, predicted, class_names)
 
 
@@ -227,8 +229,14 @@ def build_model(
     state goes into an Affine over the 10 classes. Which factory, with which arguments:
     :func:`zeronn.experiments.networks.network_spec`.
     """
-    spec = networks.network_spec(config.model, config.hidden, image_shape, classes)
-    return networks.build_network(spec, rng, config.dtype)
+    return networks.build_network(config.network(image_shape, classes), rng, config.dtype)
+
+
+def build_optimizer(config: TrainConfig, model: Sequential) -> optim.Optimizer:
+    """The config's optimizer over ``model``'s parameters, at its lr and weight decay."""
+    return OPTIMIZERS[config.optimizer](
+        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+    )
 
 
 def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callback]:
