@@ -1,5 +1,6 @@
 """``zeronn`` itself: the registry, --version, --help, and what --help imports."""
 
+import argparse
 import re
 import subprocess
 import sys
@@ -53,7 +54,7 @@ def test_every_flag_of_every_command_has_help_and_shows_its_default(command):
         if action.dest in ("help",):
             continue
         assert action.help, f"{command} {action.option_strings} has no help"
-        if action.default not in (None, False):
+        if action.default not in (None, False, argparse.SUPPRESS):  # SUPPRESS: an alias
             assert "default" in sub.formatter_class(command)._get_help_string(action), action.dest
     assert "--out" in text or command == "check"
     assert "runs/" in text or command in TOOLS

@@ -6,7 +6,14 @@ One definition per flag, so a flag means the same in every command:
   ``runs/<command>/<YYYYmmdd-HHMMSS>``, so a command can be rerun as it is. A folder that
   already holds files is refused unless ``--overwrite`` (see :mod:`zeronn.run_folder`), and
   so is one that is, holds or sits inside an input (see :mod:`zeronn.run_paths`).
-- ``--seed N`` (one run) or ``--seeds A,B,...`` (a study over seeds).
+- ``--seed N`` for a command that runs once (train, charlm, check); ``--seeds A,B,...`` (or
+  ``A-B``, every seed from A to B) for one that repeats a run over seeds (fewshot,
+  flip-balance), where ``--seed N`` is ``--seeds N`` (fewshot keeps ``--repeats N`` as well:
+  the draws ``--seed``, ``--seed`` + 1, ...).
+- ``--quiet`` on every command: the results only (tables, the closing line); no header, no
+  progress lines. Errors and warnings go to stderr all the same.
+- ``--no-figures`` on every command that draws figures (train, fewshot, flip-balance, charlm):
+  the numbers only. The learner's tools (exercise, check) draw none, so they have none.
 - ``--dtype``: float32 everywhere, except where a command reproduces a published float64 run.
 - ``--root DIR``, ``--no-download`` and ``--no-verify``: where the dataset files are, whether a
   missing one may be downloaded, and whether the files found must be the published ones.
@@ -141,14 +148,28 @@ def add_seed(parser: argparse.ArgumentParser, default: int = 0) -> None:
     )
 
 
-def add_seeds(parser: argparse.ArgumentParser, default: tuple[int, ...]) -> None:
+def add_seeds(
+    parser: argparse.ArgumentParser, default: tuple[int, ...] | None, *, single: bool = True
+) -> None:
+    """``--seeds A,B,...`` (a study: one run per seed; ``A-B`` is every seed from A to B) and,
+    with ``single``, ``--seed N`` for ``--seeds N``: the one rule of every command that repeats
+    a run (a command that runs once has ``--seed`` only)."""
     parser.add_argument(
         "--seeds",
-        type=int_list,
+        type=seed_list,
         default=default,
         metavar="A,B,...",
-        help="one run per seed, comma-separated",
+        help="one run per seed, comma-separated; A-B is every seed from A to B",
     )
+    if single:
+        parser.add_argument(
+            "--seed",
+            dest="seeds",
+            type=lambda text: (non_negative_int(text),),
+            default=argparse.SUPPRESS,
+            metavar="N",
+            help="one run, with this seed: --seeds N",
+        )
 
 
 def add_threads(parser: argparse.ArgumentParser) -> None:
@@ -244,6 +265,30 @@ def int_list(text: str) -> tuple[int, ...]:
             f"expected comma-separated whole numbers such as 0,1,2, got {text!r}"
         )
     return values
+
+
+def seed_list(text: str) -> tuple[int, ...]:
+    """``"0,1,2"`` -> (0, 1, 2); ``"8-11"`` -> (8, 9, 10, 11), also inside a list (``"0-2,7"``).
+
+    >>> seed_list("0-2,7")
+    (0, 1, 2, 7)
+    """
+    seeds: list[int] = []
+    try:
+        for part in text.split(","):
+            first, dash, last = part.strip().partition("-")
+            low = int(first)
+            high = int(last) if dash else low
+            if low < 0 or high < low:
+                raise ValueError(part)
+            seeds += range(low, high + 1)
+    except ValueError:
+        seeds = []
+    if not seeds:
+        raise argparse.ArgumentTypeError(
+            f"expected seeds such as 0,1,2 or 0-4 (every seed from 0 to 4), got {text!r}"
+        )
+    return tuple(seeds)
 
 
 def float_list(text: str) -> tuple[float, ...]:

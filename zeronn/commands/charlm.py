@@ -92,7 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--prompt", default=defaults.prompt, help="text the samples start from")
     options.add_seed(parser)
     options.add_dtype(parser)
-    add("--quiet", action="store_true", help="no progress lines")
+    options.add_quiet(parser)
+    options.add_no_figures(parser, "curves.png")
     options.add_threads(parser)
     options.add_out(parser, "charlm")
 
@@ -117,6 +118,7 @@ def config_from_args(args: argparse.Namespace) -> CharLMConfig:
         seed=args.seed,
         dtype=args.dtype,
         verbose=not args.quiet,
+        figures=not args.no_figures,
         out=options.resolve_out(args, "charlm"),
         overwrite=args.overwrite,
         threads=args.threads,

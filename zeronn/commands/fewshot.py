@@ -53,6 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_threads(parser)
     options.add_out(parser, "fewshot")
     add("--log-scale", action="store_true", help="log-scale loss axis in loss_curves.png")
+    options.add_quiet(parser)
+    options.add_no_figures(parser, "the .png figures")
     add(
         "--literal",
         action="store_true",
@@ -63,8 +65,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--repeats",
         type=options.positive_int,
         default=defaults.repeats,
-        help="draws of the training images (seeds seed, seed+1, ...)",
+        help="draws of the training images, with seeds --seed, --seed + 1, ... (the same as "
+        "--seeds S-T)",
     )
+    options.add_seeds(parser, None, single=False)
     add(
         "--sweep",
         type=options.int_list,
@@ -81,6 +85,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> FewshotConfig:
     """The validated config of a parsed command line, its paths checked (``check_paths``)."""
+    given = options.given_flags(args)
+    if "seeds" in given and given & {"seed", "repeats"}:
+        raise ValueError(
+            "--seeds names every draw's seed: give it alone, or --seed S --repeats N "
+            "(the draws S, S+1, ..., as --seeds S-T)"
+        )
     return FewshotConfig(
         seed=args.seed,
         steps=args.steps,
@@ -101,10 +111,13 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
         log_scale=args.log_scale,
         literal=args.literal,
         repeats=args.repeats,
+        seeds=args.seeds,
         sweep=None if args.sweep is None else tuple(args.sweep),
         init_study=args.init_study,
         jobs=args.jobs,
         scheduler=args.scheduler,
+        verbose=not args.quiet,
+        figures=not args.no_figures,
     ).check_paths()
 
 

@@ -80,7 +80,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_threads(parser)
     options.add_out(parser, "flip-balance")
     options.add_dtype(parser, default=defaults.dtype)
-    add("--no-figures", action="store_true", help="write results.json and the tables only")
+    options.add_quiet(parser)
+    options.add_no_figures(parser, "the .png figures")
     options.add_parallel(parser)
 
 
@@ -109,6 +110,7 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
         threads=args.threads,
         dtype=args.dtype,
         figures=not args.no_figures,
+        verbose=not args.quiet,
         jobs=args.jobs,
         scheduler=args.scheduler,
     ).check_paths()

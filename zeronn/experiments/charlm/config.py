@@ -21,6 +21,7 @@ from zeronn._checks import (
     positive_int,
     positive_real,
     real_in,
+    representable,
     sequence,
     text,
 )
@@ -46,7 +47,8 @@ class CharLMConfig(RunOptions):
     stateful LSTM of ``hidden`` units) or ``transformer`` (``blocks`` pre-norm blocks of width
     ``embed_dim`` with ``num_heads`` heads, attending over at most ``seq_len`` characters).
     Sampling: ``sample_chars`` characters at each temperature of ``temperatures``, after
-    ``prompt``.
+    ``prompt``. ``verbose``: the header and progress lines (False: the results only);
+    ``figures``: draw curves.png.
     """
 
     model: str = "lstm"
@@ -67,6 +69,7 @@ class CharLMConfig(RunOptions):
     seed: int = 0
     dtype: str = "float32"
     verbose: bool = True
+    figures: bool = True
     out: Path = field(default_factory=lambda: new_run_folder("charlm"))
 
     def __post_init__(self) -> None:
@@ -103,7 +106,9 @@ class CharLMConfig(RunOptions):
             )
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
-        put("verbose", boolean(self.verbose, "verbose", _OWNER))
+        for name in ("verbose", "figures"):
+            put(name, boolean(getattr(self, name), name, _OWNER))
+        representable(self.lr, "lr", _OWNER, self.dtype)  # Adam computes in dtype
         corpus = load_python_help()  # a fraction of a second: checked before any compute
         problem = self.corpus_problem(corpus.num_chars, set(corpus.text))
         if problem is not None:

@@ -4,7 +4,8 @@ Into ``config.out`` (as one unit, :class:`zeronn.run_folder.RunFolder`) it write
 
     results.json   bits per character of the model and the baselines, the curve, the corpus'
                    identity, the config, versions and time
-    curves.png     bits per character along training against the baselines
+    curves.png     bits per character along training against the baselines (not with
+                   ``figures=False``)
     samples.txt    text sampled at each temperature
     model.npz      the trained weights
 """
@@ -73,10 +74,12 @@ def run_charlm(config: CharLMConfig, printer: Callable[[str], None] = print) -> 
     }
     rng = np.random.default_rng(config.seed)
     model = build_model(config, len(vocabulary), rng)
-    printer(
-        f"{corpus!r}: {len(vocabulary)} distinct characters, {len(train_ids)} for training, "
-        f"{len(scored) - 1} held-out characters scored"
-    )
+    say = printer if config.verbose else None
+    if say is not None:
+        say(
+            f"{corpus!r}: {len(vocabulary)} distinct characters, {len(train_ids)} for training, "
+            f"{len(scored) - 1} held-out characters scored"
+        )
     curve = train_language_model(
         model,
         train_ids,
@@ -87,7 +90,7 @@ def run_charlm(config: CharLMConfig, printer: Callable[[str], None] = print) -> 
         lr=config.lr,
         max_norm=config.clip_grad_norm,
         eval_every=config.eval_every,
-        printer=printer if config.verbose else None,
+        printer=say,
     )
     samples = {
         temperature: sample_text(
@@ -105,9 +108,9 @@ def run_charlm(config: CharLMConfig, printer: Callable[[str], None] = print) -> 
     with RunFolder(config.out, overwrite=config.overwrite) as folder:
         atomic_write_json(folder / "results.json", results)
         (folder / "samples.txt").write_text(_samples_text(samples), encoding="utf-8")
-        plot_curve(
-            curve, baselines, f"{TITLES[config.model]} on {corpus.name}", folder / "curves.png"
-        )
+        if config.figures:
+            title = f"{TITLES[config.model]} on {corpus.name}"
+            plot_curve(curve, baselines, title, folder / "curves.png")
         serialize.save(model, folder / "model.npz")
     printer(_summary(results))
     printer(_samples_text(samples))

@@ -20,6 +20,7 @@ from zeronn._checks import (
     positive_int,
     positive_real,
     real,
+    representable,
     sequence,
 )
 from zeronn.data.catalog import DATASETS as DATASET_INFO
@@ -46,6 +47,11 @@ class FewshotConfig(RunOptions, DatasetOptions):
     positive std of a normal (the blog's 0.01), ``"he"`` or ``"xavier"``; ``samples`` counts
     original training images (before rotation). ``sweep`` is ``None`` or the training-set sizes.
     ``dtype`` is float64 by default: the blog's NumPy code computed in float64.
+
+    The draws: one per seed of :attr:`run_seeds`, ``seed, seed + 1, …`` (``repeats`` of them),
+    or the ``seeds`` given (then ``seed`` is their first and ``repeats`` their count).
+    ``verbose``: print the headline and the progress lines (False: the tables only);
+    ``figures``: draw the figures (False: results.json only).
     """
 
     seed: int = 8
@@ -62,17 +68,20 @@ class FewshotConfig(RunOptions, DatasetOptions):
     log_scale: bool = False
     literal: bool = False
     repeats: int = 1
+    seeds: tuple[int, ...] | None = None
     sweep: tuple[int, ...] | None = None
     init_study: bool = False
     jobs: int = 1
     scheduler: str | None = None
+    verbose: bool = True
+    figures: bool = True
 
     def __post_init__(self) -> None:
         # frozen: normalised values are written through _put, once, here.
         put = self._put
         self._check_run_options(_OWNER)
         self._check_dataset_options(_OWNER)
-        for name in ("log_scale", "literal", "init_study"):
+        for name in ("log_scale", "literal", "init_study", "verbose", "figures"):
             put(name, boolean(getattr(self, name), name, _OWNER))
         put("seed", non_negative_int(self.seed, "seed", _OWNER))
         put("steps", positive_int(self.steps, "steps", _OWNER))
@@ -85,7 +94,10 @@ class FewshotConfig(RunOptions, DatasetOptions):
         put("sampling", choice(self.sampling, "sampling", _OWNER, SAMPLINGS))
         put("dataset", choice(self.dataset, "dataset", _OWNER, DATASETS))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        representable(self.lr, "lr", _OWNER, self.dtype)  # the SGD steps compute in dtype
         put("repeats", positive_int(self.repeats, "repeats", _OWNER))
+        if self.seeds is not None:
+            self._check_seeds()
         jobs, scheduler = check_parallel(self.jobs, self.scheduler, _OWNER)
         put("jobs", jobs)
         put("scheduler", scheduler)
@@ -105,6 +117,31 @@ class FewshotConfig(RunOptions, DatasetOptions):
             problem = self.size_problem(info.train_size, info.smallest_train_class)
             if problem is not None:
                 raise ValueError(problem)
+
+    def _check_seeds(self) -> None:
+        """``seeds``: distinct seeds, which set ``seed`` (the first) and ``repeats`` (their
+        count); consecutive ones are kept as those two, the one spelling of such a run."""
+        seeds = sequence(
+            self.seeds, "seeds", _OWNER, non_negative_int, item="each seed", distinct=True
+        )
+        defaults = type(self).__dataclass_fields__
+        for name, value in (("seed", seeds[0]), ("repeats", len(seeds))):
+            if getattr(self, name) not in (defaults[name].default, value):
+                raise ValueError(
+                    f"{_OWNER} got seeds={seeds!r} and {name}={getattr(self, name)!r}; give the "
+                    "seeds, or a first seed and a number of repeats"
+                )
+        self._put("seed", seeds[0])
+        self._put("repeats", len(seeds))
+        consecutive = seeds == tuple(range(seeds[0], seeds[0] + len(seeds)))
+        self._put("seeds", None if consecutive else seeds)
+
+    @property
+    def run_seeds(self) -> tuple[int, ...]:
+        """The seed of each draw, in order: ``seeds``, or ``seed, seed + 1, …`` (``repeats``)."""
+        if self.seeds is not None:
+            return self.seeds
+        return tuple(range(self.seed, self.seed + self.repeats))
 
     def size_problem(self, train_size: int, smallest_class: int) -> str | None:
         """Why the sizes asked for cannot be drawn from a training set of ``train_size`` images
@@ -140,7 +177,7 @@ class FewshotConfig(RunOptions, DatasetOptions):
         extras = [
             name
             for name, used in (
-                ("--repeats", self.repeats > 1),
+                ("--repeats (or --seeds)", self.repeats > 1),
                 ("--sweep", self.sweep is not None),
                 ("--init-study", self.init_study),
             )
@@ -161,9 +198,12 @@ class FewshotConfig(RunOptions, DatasetOptions):
         """
         defaults = FewshotConfig(out=self.out).as_dict()
         words = ["zeronn", "fewshot"]
+        # where the runs went and what was printed or drawn are not part of the result
+        unsaid = {"out", "overwrite", "jobs", "scheduler", "verbose", "figures"}
+        if self.seeds is not None:  # said by --seeds alone
+            unsaid |= {"seed", "repeats"}
         for name, value in self.as_dict().items():
-            # where the runs went is not part of the result: --jobs/--scheduler are left out
-            if name in ("out", "overwrite", "jobs", "scheduler") or value == defaults[name]:
+            if name in unsaid or value == defaults[name]:
                 continue
             if name in ("download", "verify"):
                 words.append(f"--no-{name}")
@@ -205,10 +245,13 @@ class FewshotConfig(RunOptions, DatasetOptions):
             "log_scale": self.log_scale,
             "literal": self.literal,
             "repeats": self.repeats,
+            "seeds": None if self.seeds is None else list(self.seeds),
             "sweep": None if self.sweep is None else list(self.sweep),
             "init_study": self.init_study,
             "jobs": self.jobs,
             "scheduler": self.scheduler,
+            "verbose": self.verbose,
+            "figures": self.figures,
         }
 
 

@@ -219,7 +219,7 @@ def paired_run(data: Dataset, config: FewshotConfig, seed: int) -> PairedOutcome
     """The text design: one Generator(seed) draws the images, then the shared initial weights.
 
     Every other setting comes from ``config`` (its own ``seed`` is ignored: a study passes
-    ``config.seed + repeat``).
+    each of ``config.run_seeds``).
     """
     rng = np.random.default_rng(seed)
     plain, rotated = text_design_sets(data, config, rng)

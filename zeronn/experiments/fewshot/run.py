@@ -3,6 +3,10 @@
 Nothing is written until every number and every figure exists in memory; then the files go
 into a temporary folder that replaces ``config.out`` whole (:mod:`zeronn.run_folder`), so an
 interrupted or failed run leaves the output folder exactly as it was.
+
+What it prints: a headline (the setup), a progress line per draw, the tables, and a line that
+reads the result: why about 10% is what the blog's settings give (nothing learns), or that one
+draw says little. ``config.verbose`` False keeps the tables and the closing line only.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import io
 import time
 from collections.abc import Callable
 from functools import partial
+
+import numpy as np
 
 import zeronn
 from zeronn._io import atomic_write_json, atomic_write_with
@@ -21,7 +27,7 @@ from zeronn.threads import current_threads
 from . import figures, report
 from .config import FewshotConfig
 from .experiment import Dataset, PairedOutcome, TrainingSet, literal_run, load_data
-from .study import init_study, repeated_paired_runs, size_sweep
+from .study import did_learn, init_study, repeated_paired_runs, size_sweep
 
 Printer = Callable[[str], None]
 
@@ -38,12 +44,13 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
     payload written to results.json.
     """
     config.check_paths()  # before any compute: where the outputs go (zeronn.run_paths)
+    say = printer if config.verbose else _silent  # the headline, progress and reading lines
     start = time.perf_counter()
     # entered first, so that its worker processes start (and load the data) while we load it
     with _runner(config) as runner:
         data = load_data(config)
         load_seconds = time.perf_counter() - start
-        printer(_headline(config, data))
+        say(_headline(config, data))
         payload: dict[str, object] = {
             "experiment": "fewshot",
             "zeronn_version": zeronn.__version__,
@@ -52,10 +59,10 @@ def run_fewshot(config: FewshotConfig, *, printer: Printer = _print) -> dict[str
             "config": config.as_dict(),
         }
         rendered: dict[str, bytes] = {}
-        outcomes = _main_comparison(config, data, payload, rendered, printer, runner)
+        outcomes = _main_comparison(config, data, payload, rendered, printer, say, runner)
         # the main runs are the init study's row for config.init: same seeds, same settings
         done = {} if config.literal else {config.init: outcomes}
-        _studies(config, data, payload, rendered, printer, done, runner)
+        _studies(config, data, payload, rendered, printer, say, done, runner)
     total_seconds = time.perf_counter() - start
     payload["timing"] = {
         "load_seconds": load_seconds,
@@ -81,14 +88,16 @@ def _main_comparison(
     payload: dict[str, object],
     rendered: dict[str, bytes],
     printer: Printer,
+    say: Printer,
     runner: Runner,
 ) -> list[PairedOutcome]:
-    """The blog's comparison (repeat 0), its table and figures; the repeat study if asked.
-
-    Returns the outcome of every repeat (one for the literal reading).
+    """The blog's comparison (repeat 0), its table and figures, the line that reads it; the
+    repeat study if asked. Returns the outcome of every repeat (one for the literal reading).
     """
 
     def draw(outcome: PairedOutcome) -> None:
+        if not config.figures:
+            return
         rendered["loss_curves.png"] = _png(
             figures.loss_curves(
                 outcome, log_scale=config.log_scale, title=_curve_title(config, data)
@@ -105,10 +114,14 @@ def _main_comparison(
     else:
         # repeat 0's figures are drawn as soon as it is in, while the other repeats may still
         # be running in other processes
-        outcomes, repeat_study = repeated_paired_runs(data, config, printer, runner, draw)
+        outcomes, repeat_study = repeated_paired_runs(data, config, say, runner, draw)
         outcome = outcomes[0]
     printer("")
     printer(report.runs_table(outcome, data.class_names))
+    reading = _reading(config, outcome)
+    if reading:
+        say("")
+        say(reading)
     payload["training_images"] = {
         "without": _set_summary(outcome.plain_set),
         "with": _set_summary(outcome.rotated_set),
@@ -131,28 +144,31 @@ def _studies(
     payload: dict[str, object],
     rendered: dict[str, bytes],
     printer: Printer,
+    say: Printer,
     done: dict[float | str, list[PairedOutcome]],
     runner: Runner,
 ) -> None:
     """--sweep and --init-study: their tables, figures and JSON sections."""
     if config.sweep is not None:
-        rows = size_sweep(data, config, printer, runner)
+        rows = size_sweep(data, config, say, runner)
         payload["sweep"] = rows
         printer("")
         labels = [(f"{row['sampling']}, {row['samples']}", row) for row in rows]
         printer(report.paired_table("sweep: sampling, size", labels))
-        rendered["accuracy_vs_size.png"] = _png(
-            figures.accuracy_vs_size(rows, repeats=config.repeats)
-        )
+        if config.figures:
+            rendered["accuracy_vs_size.png"] = _png(
+                figures.accuracy_vs_size(rows, repeats=config.repeats)
+            )
     if config.init_study:
-        rows = init_study(data, config, printer, done, runner)
+        rows = init_study(data, config, say, done, runner)
         payload["init_study"] = rows
         printer("")
         labels = [(f"init {row['init']}", row) for row in rows]
         printer(report.paired_table("init study", labels))
-        rendered["prediction_histogram.png"] = _png(
-            figures.prediction_histograms(rows, data.class_names)
-        )
+        if config.figures:
+            rendered["prediction_histogram.png"] = _png(
+                figures.prediction_histograms(rows, data.class_names)
+            )
 
 
 def _runner(config: FewshotConfig) -> Runner:
@@ -187,6 +203,39 @@ def _headline(config: FewshotConfig, data: Dataset) -> str:
         f"784-200-200-10 ReLU, init {config.init}, SGD lr {config.lr:g}, {config.steps} "
         f"full-batch steps, {config.dtype}"
     )
+
+
+def _reading(config: FewshotConfig, outcome: PairedOutcome) -> str | None:
+    """One line on what the main comparison shows: why nothing learned (the blog's finding,
+    about 10%), or that one draw says little; None when the repeats have it covered."""
+    arms = (outcome.without, outcome.with_rotation)
+    if not any(did_learn(run) for run in arms):
+        share = min(run.predicted_counts.max() / run.predicted_counts.sum() for run in arms)
+        small = isinstance(config.init, float) and config.init < 0.1
+        weights = (
+            f"weights {config.init:g}·N(0,1) pass almost no signal through three layers and "
+            if small
+            else ""
+        )
+        blog = (config.init, config.lr, config.steps) == (0.01, 0.001, 4000)
+        return (
+            f"why about 10%{' (the blog finding)' if blog else ''}: {weights}lr "
+            f"{config.lr:g} barely moves them in {config.steps} steps, so neither network "
+            f"learns (its loss is not even halved) and each puts {np.floor(share * 100):.0f}% "
+            "or more of the test images in one class, chance on ten balanced classes. "
+            "`zeronn fewshot --lr 0.1 --repeats 20` lets the networks learn, and shows the "
+            "rotated copies helping."
+        )
+    if config.repeats == 1 and not config.literal:
+        return (
+            "one draw of images says little: --repeats 20 pairs 20 draws and gives the "
+            "difference a 95% confidence interval."
+        )
+    return None
+
+
+def _silent(_: str) -> None:
+    return None
 
 
 def _curve_title(config: FewshotConfig, data: Dataset) -> str:

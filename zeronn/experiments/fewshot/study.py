@@ -1,6 +1,7 @@
 """Beyond the blog: repeated draws, a training-set size sweep, and an initialization study.
 
-Repeat r uses ``Generator(seed + r)`` for its images and its (shared) initial weights, so
+Repeat r uses ``Generator(seeds[r])`` for its images and its (shared) initial weights, the
+seeds being ``seed, seed + 1, …`` or those given (:attr:`.config.FewshotConfig.run_seeds`), so
 repeat 0 is exactly the single run and every repeat is reproducible on its own. Every cell of
 every study is a paired comparison (:func:`paired_run`), summarised by the mean ± std of test
 accuracy per arm and the paired difference (with − without) with a Student-t 95% CI.
@@ -76,7 +77,7 @@ def repeated_paired_runs(
     runner: Runner | None = None,
     first: Callable[[PairedOutcome], None] | None = None,
 ) -> tuple[list[PairedOutcome], PairedStudy]:
-    """``config.repeats`` paired runs with seeds ``config.seed, config.seed + 1, ...``.
+    """``config.repeats`` paired runs, one per seed of ``config.run_seeds``.
 
     The runs go through ``runner``, or else to ``config.jobs`` processes or
     ``config.scheduler``'s cluster (:mod:`zeronn.parallel`), with the same results as one
@@ -85,7 +86,7 @@ def repeated_paired_runs(
     """
     remember(data_key(config), data)
     repeats = config.repeats
-    seeds = [config.seed + r for r in range(repeats)]
+    seeds = list(config.run_seeds)
     outcomes = []
     runs = _paired_tasks([(config, seed) for seed in seeds], config, runner)
     for r, (repeat_seed, outcome) in enumerate(zip(seeds, runs, strict=True)):
@@ -110,7 +111,7 @@ def size_sweep(
     """For each size of ``config.sweep`` and each sampling scheme, ``config.repeats`` paired
     runs (through ``runner``, as :func:`repeated_paired_runs`); one JSON-ready row each."""
     remember(data_key(config), data)
-    seeds = [config.seed + r for r in range(config.repeats)]
+    seeds = list(config.run_seeds)
     cells = [
         (sampling, size, replace(config, samples=size, sampling=sampling))
         for sampling in SWEEP_SAMPLINGS
@@ -152,7 +153,7 @@ def init_study(
     """
     remember(data_key(config), data)
     done = done or {}
-    seeds = [config.seed + r for r in range(config.repeats)]
+    seeds = list(config.run_seeds)
     to_run = [init for init in INIT_STUDY_INITS if init not in done]
     arguments = [(replace(config, init=init), seed) for init in to_run for seed in seeds]
     runs = _paired_tasks(arguments, config, runner)

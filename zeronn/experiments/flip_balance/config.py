@@ -18,6 +18,7 @@ from zeronn._checks import (
     non_negative_int,
     positive_int,
     positive_real,
+    representable,
     sequence,
 )
 from zeronn.data.catalog import FASHION_MNIST, FASHION_MNIST_CLASSES
@@ -45,7 +46,8 @@ class FlipBalanceConfig(RunOptions, DatasetOptions, ImageFolderOptions):
     ``train_per_class`` counts original training images per class (``None``: all of them,
     6000 in Fashion-MNIST). ``epochs`` are epochs of the ``none`` training set: every
     condition takes the same number of optimizer steps,
-    ``epochs × ⌈2·per_class / batch_size⌉``.
+    ``epochs × ⌈2·per_class / batch_size⌉``. ``verbose``: a progress line per run (False:
+    the tables only); ``figures``: draw the figures (False: results.json only).
     """
 
     classes: tuple[int, int] | tuple[str, str] | None = None
@@ -59,6 +61,7 @@ class FlipBalanceConfig(RunOptions, DatasetOptions, ImageFolderOptions):
     out: Path = field(default_factory=lambda: new_run_folder("flip-balance"))
     dtype: str = "float32"
     figures: bool = True
+    verbose: bool = True
     jobs: int = 1
     scheduler: str | None = None
 
@@ -66,7 +69,8 @@ class FlipBalanceConfig(RunOptions, DatasetOptions, ImageFolderOptions):
         put = self._put
         self._check_run_options(_OWNER)
         self._check_dataset_options(_OWNER)
-        put("figures", boolean(self.figures, "figures", _OWNER))
+        for name in ("figures", "verbose"):
+            put(name, boolean(getattr(self, name), name, _OWNER))
         put("model", choice(self.model, "model", _OWNER, MODELS))
         if self.data is None:
             put("classes", _classes((0, 6) if self.classes is None else self.classes))
@@ -86,6 +90,7 @@ class FlipBalanceConfig(RunOptions, DatasetOptions, ImageFolderOptions):
         # the baseline comes first: every shift is measured against it
         put("conditions", tuple(name for name in CONDITIONS if name in conditions))
         put("dtype", as_float_dtype(self.dtype, _OWNER).name)
+        representable(self.lr, "lr", _OWNER, self.dtype)  # Adam computes in dtype
         image_shape = (1, 28, 28) if self.data is None else self.image_shape
         spec = network_spec(self.model, (), image_shape, 2)
         check_memory(spec, batch_size=self.batch_size, dtype=self.dtype, optimizer="adam")

@@ -203,8 +203,9 @@ def run_experiment(config: FlipBalanceConfig, stream: TextIO | None = None) -> d
         first_seed: dict[str, Any] = {"models": {}, "predictions": {}}
         for (seed, condition), result in zip(pairs, results, strict=True):
             runs.append(result["record"])
-            stream.write(_progress_line(result["record"], config.class_names))
-            stream.flush()
+            if config.verbose:
+                stream.write(_progress_line(result["record"], config.class_names))
+                stream.flush()
             if seed == config.seeds[0]:
                 model = build_model(config, np.random.default_rng(0), x_test.shape[1:])
                 model.load_state_dict(result["state"])
