@@ -7,6 +7,8 @@ epoch of training.
   callable ``augment``, callbacks derived from :class:`zeronn.callbacks.Callback`;
 - the data: inputs and targets are arrays with one sample each
   (:func:`zeronn.data.batches.check_pair`), or a source with batches;
+- a fit that continues a training (``initial_epoch`` k > 0, :func:`check_initial_epoch`):
+  fewer than ``epochs`` epochs done, and a History that holds those k;
 - the callbacks: each one's ``check_fit`` with the names the epoch logs will hold (an
   ``EarlyStopping("val_loss")`` without validation data is refused here);
 - the model against the data: one forward pass in eval mode of the first batch (and of the
@@ -32,6 +34,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from zeronn._checks import non_negative_int
 from zeronn.callbacks import Callback
 from zeronn.data.batches import ArrayBatches, BatchSource
 from zeronn.metrics import correct_predictions
@@ -96,6 +99,24 @@ def first_batch(source: BatchSource, batch_size: int, owner: str, what: str = "t
     if first is None:
         raise ValueError(f"{owner} got no {what} batches from its source {source!r}")
     return first
+
+
+def check_initial_epoch(initial_epoch: object, epochs: int, history: Any, owner: str) -> int:
+    """``initial_epoch``, after checking that a fit of ``epochs`` epochs in all can continue a
+    training of that many epochs whose History is ``history``."""
+    initial_epoch = non_negative_int(initial_epoch, "initial_epoch", owner)
+    if initial_epoch >= epochs:
+        raise ValueError(
+            f"{owner} expected epochs (the total) above initial_epoch {initial_epoch}, got "
+            f"{epochs}"
+        )
+    if initial_epoch and history.epochs != initial_epoch:
+        raise ValueError(
+            f"{owner} continues a training of initial_epoch={initial_epoch} epochs, but the "
+            f"trainer's History holds {history.epochs}; restore the training first "
+            "(zeronn.checkpoint.restore_checkpoint)"
+        )
+    return initial_epoch
 
 
 def check_before_fit(

@@ -42,7 +42,7 @@ from zeronn._checks import as_generator, positive_int, positive_real
 from zeronn.callbacks import Callback
 from zeronn.data.batches import BatchSource, as_batch_source, pair_or_source
 from zeronn.divergence import DivergenceGuard, NonFiniteLossError
-from zeronn.fit_checks import check_before_fit, check_parts
+from zeronn.fit_checks import check_before_fit, check_initial_epoch, check_parts
 from zeronn.history import History
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.metrics import accuracy, correct_predictions
@@ -127,6 +127,7 @@ class Trainer:
         epochs: int | None = None,
         *,
         validation: Validation | None = None,
+        initial_epoch: int = 0,
     ) -> History:
         """Train for ``epochs`` passes over the data; return the History of this run.
 
@@ -138,10 +139,17 @@ class Trainer:
         ``validation``: ``(x_val, t_val)`` or another source, evaluated after each epoch, or
         None. What cannot work is refused before the first step (:mod:`zeronn.fit_checks`).
         Raises NonFiniteLossError as soon as a loss or the logits stop being finite.
+
+        ``initial_epoch`` k > 0 continues a training that has run k epochs, restored by
+        :func:`zeronn.checkpoint.restore_checkpoint` (weights, optimizer, callbacks, History,
+        generators): epochs k + 1 … ``epochs`` run (``epochs`` is the total, as in Keras), the
+        History goes on from its k epochs, and ``on_train_begin`` is not called again (the
+        training began before epoch 1).
         """
         owner = "Trainer.fit"
         train = as_batch_source(x, t, owner)
         epochs = positive_int(epochs, "epochs", owner)
+        initial_epoch = check_initial_epoch(initial_epoch, epochs, self.history, owner)
         validation = None if validation is None else pair_or_source(validation, owner)
         steps = train.num_batches(self.batch_size)
         if steps < 1:
@@ -149,15 +157,17 @@ class Trainer:
         check_before_fit(self, owner, train, validation)
 
         lr = getattr(self.optimizer, "lr", None)
-        self.history, self.stop_training = History(), False
+        if not initial_epoch:
+            self.history = History()
+        self.stop_training = False
         guard = DivergenceGuard(
             self.model, self.optimizer, clip_grad_norm=self.clip_grad_norm, steps=steps
         )
         self._guard = guard
         try:
-            for callback in self.callbacks:
+            for callback in () if initial_epoch else self.callbacks:
                 callback.on_train_begin(self)
-            for epoch in range(1, epochs + 1):
+            for epoch in range(initial_epoch + 1, epochs + 1):
                 for callback in self.callbacks:
                     callback.on_epoch_begin(self, epoch)
                 logs = self._epoch(train, epoch, epochs, guard, validation)
