@@ -15,6 +15,7 @@ from zeronn.models import mlp
 
 OUTPUTS = (
     "model.npz",
+    "checkpoint.npz",
     "history.json",
     "metrics.json",
     "curves.png",

@@ -7,6 +7,7 @@ Argparse in, a :class:`~zeronn.experiments.train.config.TrainConfig` out, then
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from zeronn.commands import _options as options
 from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
@@ -22,7 +23,9 @@ DESCRIPTION = """\
 Train a network on MNIST, Fashion-MNIST or your own images (--data DIR: one folder per
 class, or train/ and test/ each holding them), keep the weights of the best validation epoch,
 evaluate them on the test set, and write model.npz, history.json, metrics.json, curves.png,
-confusion_matrix.png and misclassified.png into --out."""
+confusion_matrix.png and misclassified.png into --out, with checkpoint.npz: the state after
+the last epoch (weights, optimizer, schedule, random generators), from which
+--resume DIR --epochs N goes on to N epochs in all, as one run of N epochs would."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +143,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "when not given, and checked against it when given (before any data is read)",
     )
     add("--evaluate-only", action="store_true", help="skip training: evaluate the --load weights")
+    add(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="go on with the run whose outputs are in DIR (its checkpoint.npz), up to --epochs "
+        "in all (default: the total it planned), with its own options; the outputs go to a "
+        "new --out",
+    )
     options.add_quiet(parser)
     options.add_no_figures(parser, "curves.png, confusion_matrix.png and misclassified.png")
     add(
@@ -155,6 +167,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The validated config of a parsed command line, its paths checked (``check_paths``)."""
+    if args.resume is not None:
+        return _resumed_config(args)
     return TrainConfig(
         out=options.resolve_out(args, "train"),
         overwrite=args.overwrite,
@@ -190,6 +204,44 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         profile=args.profile,
         figures=not args.no_figures,
     ).check_paths()
+
+
+def _resumed_config(args: argparse.Namespace) -> TrainConfig:
+    """``--resume DIR``: the run's own options, with the place flags given
+    (:data:`zeronn.experiments.train.resume.PLACE_FLAGS`); any other flag is refused."""
+    from zeronn.experiments.train import resume
+
+    changing = sorted(options.given_flags(args) - set(resume.PLACE_FLAGS))
+    if changing:
+        flags = ", ".join("--" + name.replace("_", "-") for name in changing)
+        raise ValueError(
+            f"--resume goes on with the run in {args.resume} as it ran, so {flags} cannot "
+            "change it; give only --epochs (the new total) and where to read and write"
+        )
+    saved = resume.saved_run(resume.checkpoint_path(args.resume))[0]
+    config = TrainConfig(
+        **resume.resumed_options(
+            args.resume,
+            epochs=args.epochs if "epochs" in options.given_flags(args) else None,
+            out=options.resolve_out(args, "train"),
+            overwrite=args.overwrite,
+            threads=args.threads,
+            verbose=not args.quiet,
+            figures=not args.no_figures,
+            root=args.root,
+            data=args.data,
+            download=saved["download"] and not args.no_download,
+            verify=saved["verify"] and not args.no_verify,
+        )
+    ).check_paths()
+    if config.schedule != "none" and config.epochs != saved["epochs"]:
+        options.print_warning(
+            "train",
+            f"--schedule {config.schedule} planned its learning rates over the run's "
+            f"{saved['epochs']} epochs; going on to {config.epochs} plans them anew over "
+            f"{config.epochs}, so the result is not that of one run of {config.epochs} epochs",
+        )
+    return config
 
 
 def run(config: TrainConfig) -> int:

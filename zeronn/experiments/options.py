@@ -30,7 +30,7 @@ __all__ = ["DatasetOptions", "ImageFolderOptions", "RunOptions"]
 
 # the options that name what a run reads, and their flags: the outputs must keep clear of them
 INPUT_FOLDERS = {"data": "--data", "root": "--root"}
-INPUT_FILES = {"load": "--load"}
+INPUT_FILES = {"load": "--load", "resume": "--resume"}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,10 +28,11 @@ from zeronn._checks import (
     text,
 )
 from zeronn.data.catalog import DATASETS as DATASET_INFO
-from zeronn.data.image_scan import SPLIT_FOLDERS, check_classes, has_split_folders
 from zeronn.experiments import networks
 from zeronn.experiments.options import DatasetOptions, ImageFolderOptions, RunOptions
+from zeronn.experiments.train import resume as resuming
 from zeronn.experiments.train.augment_spec import AUGMENT_KEYS, check_augment, parse_augment
+from zeronn.experiments.train.folder_options import check_image_folder
 
 MODELS = networks.MODELS
 # The recurrent models read an image row by row: 28 time steps of 28 pixels.
@@ -84,7 +85,9 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
 
     ``profile``: time one training step layer by layer and print the table instead of training
     (:mod:`zeronn.experiments.train.profile`); ``figures``: draw the figures (False: write the
-    numbers only).
+    numbers only). ``resume``: the checkpoint (or the folder of the run holding it) to go on
+    from, up to ``epochs`` in all, with the run's own options
+    (:mod:`zeronn.experiments.train.resume`).
     """
 
     model: str | None = None
@@ -111,6 +114,7 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
     verbose: bool = True
     profile: bool = False
     figures: bool = True
+    resume: Path | None = None
 
     def __post_init__(self) -> None:
         put = self._put
@@ -172,6 +176,25 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
             problem = self.split_problem(self._training_images())
             if problem is not None:
                 raise ValueError(problem)
+        if self.resume is not None:
+            self._check_resume()
+
+    def _check_resume(self) -> None:
+        """``resume``: a checkpoint of a run with these very options, not yet at ``epochs``."""
+        for flag, given in (
+            ("--load", self.load is not None),
+            ("--evaluate-only", self.evaluate_only),
+            ("--profile", self.profile),
+        ):
+            if given:
+                raise ValueError(
+                    f"--resume and {flag} exclude each other: --resume goes on training from "
+                    "the run's own weights"
+                )
+        self._put("resume", resuming.checkpoint_path(self.resume))
+        problem = resuming.resume_problem(self.as_dict(), self.resume)
+        if problem is not None:
+            raise ValueError(problem)
 
     def _choose_network(self, saved: dict[str, Any] | None) -> None:
         """``model``, ``hidden``, ``batchnorm`` and ``dropout``: as given, else what the
@@ -215,27 +238,8 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
 
     def _check_image_folder(self) -> tuple[str, ...]:
         """The ``data`` options, and a look at the folder (its folders only, no file is read):
-        its class names."""
-        for flag, value, why in (
-            ("--dataset", self.dataset, "train on a built-in dataset or on a folder"),
-            ("--train-subset", self.train_subset, "the folder is used whole"),
-            ("--test-subset", self.test_subset, "the folder is used whole"),
-        ):
-            if value is not None:
-                raise ValueError(f"{flag} and --data exclude each other: {why}")
-        folder = self._check_image_folder_options(_OWNER, self.model)
-        if has_split_folders(folder):
-            train, test = (folder / name for name in SPLIT_FOLDERS)
-            names = _check_class_folders(train, "--data")
-            check_classes(test, names, f"{_OWNER} --data")  # every class is in test/ too
-        else:
-            names = _check_class_folders(folder, "--data")
-            if self.val_split == 0:
-                raise ValueError(
-                    f"--val-split 0 leaves no images to evaluate on: {folder} has no train/ and "
-                    "test/ folders, so the test report is on the validation share"
-                )
-        return names
+        its class names (:func:`.folder_options.check_image_folder`)."""
+        return check_image_folder(self, self._check_image_folder_options(_OWNER, self.model))
 
     def size_problem(self, train_size: int, test_size: int) -> str | None:
         """Why the subsets asked for do not fit splits of these sizes, or None when they do."""
@@ -286,18 +290,7 @@ class TrainConfig(RunOptions, DatasetOptions, ImageFolderOptions):
     def as_dict(self) -> dict[str, object]:
         """The options as JSON-ready values."""
         payload = asdict(self)
-        for name in ("out", "root", "load", "data"):
+        for name in ("out", "root", "load", "data", "resume"):
             payload[name] = None if payload[name] is None else str(payload[name])
         payload["hidden"] = list(self.hidden)
         return payload
-
-
-def _check_class_folders(folder: Path, flag: str) -> tuple[str, ...]:
-    """The class folders of ``folder``: at least two, else an error saying what it holds."""
-    names = check_classes(folder, None, f"{_OWNER} {flag}")
-    if len(names) < 2:
-        raise ValueError(
-            f"{_OWNER} {flag} expected at least 2 class folders in {folder}, found only "
-            f"{names[0]!r}"
-        )
-    return names

@@ -5,6 +5,8 @@ set, write everything.
 it writes::
 
     model.npz             the weights (with a validation split: those of the best epoch)
+    checkpoint.npz        the state after the last epoch, to go on from (--resume DIR;
+                          zeronn.checkpoint); not written by ``evaluate_only``
     history.json          per-epoch and per-step metrics (zeronn.history.History)
     metrics.json          test loss and accuracy, per-class scores, confusion matrix, config
     curves.png            loss and accuracy per epoch
@@ -13,7 +15,9 @@ it writes::
 A folder (``config.data``) is streamed, never loaded whole; how its parts are chosen:
 :mod:`zeronn.experiments.train.folder`. ``evaluate_only`` skips training and evaluates the
 ``load`` weights (the config has read the model options from the file, or checked the given
-ones against it: :mod:`zeronn.experiments.networks`).
+ones against it: :mod:`zeronn.experiments.networks`). ``resume`` goes on with the run whose
+checkpoint it names: the run is set up from the same options and seed, then the checkpoint's
+state is put back (:mod:`zeronn.experiments.train.resume`).
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ from zeronn import data, optim, plots, serialize
 from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
 from zeronn.callbacks import Callback, CosineLR, EarlyStopping, ModelCheckpoint, StepLR
+from zeronn.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from zeronn.data.batches import ArrayBatches
 from zeronn.data.errors import DataError
 from zeronn.experiments import networks
 from zeronn.experiments.train import folder as train_folder
 from zeronn.experiments.train.config import TrainConfig
+from zeronn.experiments.train.resume import CHECKPOINT_FILE
 from zeronn.functional import softmax
 from zeronn.metrics import (
     accuracy,
@@ -131,11 +137,19 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         verbose=int(config.verbose),
     )
 
-    best_epoch, train_seconds = None, 0.0
+    best_epoch, train_seconds, done = None, 0.0, 0
+    if config.resume is not None:  # after the setup's draws: the checkpoint has the rng's state
+        checkpoint = read_checkpoint(config.resume)
+        restore_checkpoint(checkpoint, trainer)
+        done = checkpoint.epoch
     if not config.evaluate_only:
         start = time.perf_counter()
-        history = trainer.fit(train, epochs=config.epochs, validation=validation)
+        history = trainer.fit(
+            train, epochs=config.epochs, validation=validation, initial_epoch=done
+        )
         train_seconds = time.perf_counter() - start
+        # the state after the last epoch, before the best epoch's weights are loaded
+        save_checkpoint(folder / CHECKPOINT_FILE, trainer, run={"config": config.as_dict()})
         if validation is not None:
             serialize.load(model, model_path)  # the checkpoint holds the best validation epoch
             best_epoch = callbacks[0].best_epoch
