@@ -86,3 +86,36 @@ def test_bad_arguments_are_named():
         ProgressLine(0)
     with pytest.raises(ValueError, match="verbose 0 or 1, got 2"):
         ProgressLine(3, verbose=2)
+
+
+def test_a_pipe_gets_a_whole_line_every_interval_while_an_epoch_runs():
+    stream, clock = io.StringIO(), FakeClock()
+    progress = ProgressLine(100, stream=stream, clock=clock)
+    for step in range(1, 100):
+        clock.now += 0.25  # 25 s in all: lines at 10 s and 20 s
+        progress.update(step, {"loss": 1.0})
+    clock.now += 0.25
+    progress.finish({"loss": 0.5})
+    lines = stream.getvalue().splitlines()
+    assert "\r" not in stream.getvalue()
+    assert [line.split(" [")[0] for line in lines] == [" 40/100", " 80/100", "100/100"]
+    assert lines[0].endswith("] - ETA: 15s - loss: 1.0000")
+    assert lines[2].startswith("100/100 [==============================] - 25s 250ms/step")
+
+
+class NotebookStream(io.StringIO):
+    """What a Jupyter kernel's stdout looks like here: not a terminal, an ipykernel class."""
+
+    __module__ = "ipykernel.iostream"
+
+
+def test_a_notebook_redraws_in_place_at_most_every_half_second():
+    stream, clock = NotebookStream(), FakeClock()
+    progress = ProgressLine(10, stream=stream, clock=clock)
+    for step in range(1, 10):
+        clock.now += 0.2  # redraws at 0.2 s, 0.8 s, 1.4 s
+        progress.update(step, {"loss": 1.0})
+    progress.finish({"loss": 1.0})
+    parts = stream.getvalue().split("\r")
+    assert [part.split(" [")[0] for part in parts[1:]] == [" 1/10", " 4/10", " 7/10", "10/10"]
+    assert parts[-1].endswith("\n")

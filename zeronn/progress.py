@@ -5,8 +5,14 @@
      50/188 [=======>......................] - ETA: 2s - loss: 0.9120 - accuracy: 0.4410
     188/188 [==============================] - 3s 16ms/step - loss: 0.7213 - accuracy: 0.5663
 
-On a terminal the line is redrawn in place with a carriage return; anywhere else (a log file,
-a notebook capture, a test's StringIO) only the finished line is written, once per epoch.
+Where the line goes decides how it is drawn, so that progress shows everywhere:
+
+- a terminal: redrawn in place with a carriage return, at most every 0.1 s;
+- a notebook (Jupyter, VS Code: an ipykernel stream, not a terminal, but one that honours the
+  carriage return): redrawn in place too, at most every 0.5 s, each redraw being a message;
+- anything else (a pipe, a log file, a CI log, a test's StringIO): a whole line every
+  :data:`LOG_INTERVAL_SECONDS` while the epoch runs, so a long epoch is seen moving, and the
+  finished line at its end; an epoch shorter than that writes the finished line only.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ from zeronn._checks import positive_int
 BAR_WIDTH = 30
 # Redrawing a terminal line per step would cost more than a small model's step.
 REDRAW_INTERVAL_SECONDS = 0.1
+# A notebook's redraw is a message to the browser: fewer of them.
+NOTEBOOK_REDRAW_SECONDS = 0.5
+# In a pipe or a log every line stays: one every so often, not a line per step.
+LOG_INTERVAL_SECONDS = 10.0
 
 
 def format_duration(seconds: float) -> str:
@@ -80,8 +90,9 @@ def format_progress(
 class ProgressLine:
     """Draws the progress line of one epoch on ``stream``.
 
-    ``verbose=0`` writes nothing; ``verbose=1`` writes the line (in place on a terminal,
-    once at the end elsewhere). ``clock`` returns seconds; tests pass a fake one.
+    ``verbose=0`` writes nothing; ``verbose=1`` writes the line: in place on a terminal or in
+    a notebook, else a line every :data:`LOG_INTERVAL_SECONDS` and one at the end (see the
+    module docstring). ``clock`` returns seconds; tests pass a fake one.
     """
 
     def __init__(
@@ -98,20 +109,29 @@ class ProgressLine:
         self.stream = sys.stdout if stream is None else stream
         self.verbose = verbose
         self.clock = clock
-        self.in_place = verbose == 1 and _is_terminal(self.stream)
+        notebook = _is_notebook(self.stream)
+        self.in_place = verbose == 1 and (notebook or _is_terminal(self.stream))
+        self.interval = (
+            (NOTEBOOK_REDRAW_SECONDS if notebook else REDRAW_INTERVAL_SECONDS)
+            if self.in_place
+            else LOG_INTERVAL_SECONDS
+        )
         self._start = clock()
-        self._last_draw = -float("inf")
+        # a line in a log waits a whole interval from the start; a redraw can come at once
+        self._last_draw = self._start if not self.in_place else -float("inf")
         self._drawn_width = 0
 
     def update(self, step: int, logs: Mapping[str, float]) -> None:
-        """Redraw after ``step`` steps (only on a terminal, at most every 0.1 s)."""
-        if not self.in_place or step >= self.total_steps:
+        """Show the line after ``step`` steps: redrawn in place at most every ``interval``
+        seconds, or, in a pipe or a log, written whole at most every ``interval`` seconds."""
+        if not self.verbose or step >= self.total_steps:
             return
         now = self.clock()
-        if now - self._last_draw < REDRAW_INTERVAL_SECONDS:
+        if now - self._last_draw < self.interval:
             return
         self._last_draw = now
-        self._draw(format_progress(step, self.total_steps, now - self._start, logs), end="")
+        line = format_progress(step, self.total_steps, now - self._start, logs)
+        self._draw(line, end="" if self.in_place else "\n")
 
     def finish(self, logs: Mapping[str, float]) -> str:
         """Write the finished line (with any val_ metrics in ``logs``) and return it."""
@@ -134,3 +154,9 @@ class ProgressLine:
 def _is_terminal(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def _is_notebook(stream: TextIO) -> bool:
+    """Whether ``stream`` is a Jupyter kernel's output (ipykernel's OutStream), whose frontends
+    (Jupyter, VS Code, Colab) draw a carriage return as a terminal does."""
+    return type(stream).__module__.split(".")[0] == "ipykernel"
