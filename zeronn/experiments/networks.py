@@ -166,7 +166,7 @@ def spec_text(spec: Spec, other: Spec | None = None) -> str:
         return f"a network built by {_call_text(spec)}"
     model, hidden = options
     arguments = spec["arguments"]
-    article = "an" if model[0] in "aeiolmnrs" else "a"
+    article = "an" if model in ("mlp", "lstm", "rnn") else "a"  # said letter by letter
     flags = [f"--hidden {_widths(hidden)}"] if hidden else []
     if arguments.get("batchnorm"):
         flags.append("--batchnorm")

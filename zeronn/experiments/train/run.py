@@ -22,7 +22,6 @@ state is put back (:mod:`zeronn.experiments.train.resume`).
 
 from __future__ import annotations
 
-import platform
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +29,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-import zeronn
 from zeronn import data, optim, plots, serialize
 from zeronn._io import atomic_write_json
 from zeronn.augment import ImageDataGenerator
@@ -40,6 +38,7 @@ from zeronn.data.batches import ArrayBatches
 from zeronn.data.errors import DataError
 from zeronn.experiments import networks
 from zeronn.experiments.train import folder as train_folder
+from zeronn.experiments.train import report
 from zeronn.experiments.train.config import TrainConfig
 from zeronn.experiments.train.resume import CHECKPOINT_FILE
 from zeronn.functional import softmax
@@ -47,11 +46,10 @@ from zeronn.metrics import (
     accuracy,
     classification_report,
     confusion_matrix,
-    precision_recall_f1,
-    prediction_histogram,
 )
 from zeronn.model import Sequential
 from zeronn.run_folder import RunFolder
+from zeronn.threads import current_threads
 from zeronn.trainer import Trainer
 
 IMAGE_SHAPE = (1, 28, 28)
@@ -90,11 +88,14 @@ def train_and_evaluate(
         serialize.load(model, config.load)
     optimizer = build_optimizer(config, model)
 
+    say = printer if config.verbose else _silent  # the headline; the results always
     with RunFolder(config.out, overwrite=config.overwrite) as folder:
-        metrics, report = _train_and_write(
-            config, model, optimizer, folder, rng, train, test, class_names, parts
+        metrics, classes, kept = _train_and_write(
+            config, model, optimizer, folder, rng, (train, test, class_names, parts), say
         )
-    printer(report)
+    printer(classes)
+    if kept is not None:
+        printer(kept)
     test = metrics["test"]
     printer(
         f"test accuracy {test['accuracy']:.4f}, loss {test['loss']:.4f} on {test['samples']} "
@@ -103,12 +104,15 @@ def train_and_evaluate(
     return metrics
 
 
-def _train_and_write(config, model, optimizer, folder, rng, train, test, class_names, parts):
-    """Train, evaluate, and write every output into ``folder`` (the run's temporary folder).
+def _train_and_write(config, model, optimizer, folder, rng, data_parts, say):
+    """Train, evaluate, and write every output into ``folder`` (the run's temporary folder);
+    return metrics.json's payload, the classification report and the kept-epoch line.
 
-    ``train`` and ``test``: arrays ``(x, t)``, or image-folder datasets (``parts``, the folder's,
-    with ``test`` None when it has no test/ folder: the validation images stand in).
+    ``data_parts``: ``(train, test, class_names, parts)``, ``train`` and ``test`` arrays
+    ``(x, t)``, or image-folder datasets (``parts``, the folder's, with ``test`` None when it
+    has no test/ folder: the validation images stand in). ``say`` prints the headline.
     """
+    train, test, class_names, parts = data_parts
     model_path = folder / "model.npz"
     augment = config.augment_options()
     generator = None
@@ -137,7 +141,10 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         verbose=int(config.verbose),
     )
 
-    best_epoch, train_seconds, done = None, 0.0, 0
+    sizes = {"train": len(train), "test": len(test), "validation": len(validation or ())}
+    parameters = sum(param.size for param in model.parameters())
+    say(report.headline(config, model.built_by, parameters, sizes, current_threads()))
+    best_epoch, train_seconds, done, kept = None, 0.0, 0, None
     if config.resume is not None:  # after the setup's draws: the checkpoint has the rng's state
         checkpoint = read_checkpoint(config.resume)
         restore_checkpoint(checkpoint, trainer)
@@ -155,6 +162,8 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
             best_epoch = callbacks[0].best_epoch
         else:
             serialize.save(model, model_path)
+        best = callbacks[0].best if validation is not None else None
+        kept = report.kept_line(config, history, best_epoch, best)
         history.save(folder / "history.json")
         if config.figures:
             plots.plot_history(history, path=folder / "curves.png")
@@ -166,7 +175,9 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
     probabilities = softmax(logits, axis=1)
     predicted = probabilities.argmax(axis=1)
     cm = confusion_matrix(t_test, predicted, len(class_names))
-    metrics = _metrics(config, cm, predicted, class_names, test_loss, test_accuracy, len(t_test))
+    metrics = report.metrics_payload(
+        config, cm, predicted, class_names, test_loss, test_accuracy, len(t_test)
+    )
     metrics["best_epoch"], metrics["train_seconds"] = best_epoch, train_seconds
     if parts is not None:
         metrics["dataset"] = str(config.data)
@@ -182,7 +193,11 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
             image_shape=IMAGE_SHAPE[1:],
             path=folder / "misclassified.png",
         )
-    return metrics, classification_report(t_test, predicted, class_names)
+    return metrics, classification_report(t_test, predicted, class_names), kept
+
+
+def _silent(_: str) -> None:
+    return None
 
 
 def load_splits(config: TrainConfig, rng: np.random.Generator) -> tuple[Split, Split]:
@@ -265,31 +280,3 @@ def _callbacks(config: TrainConfig, model_path, validating: bool) -> list[Callba
         monitor = "val_loss" if validating else "loss"
         callbacks.append(EarlyStopping(monitor, patience=config.early_stopping))
     return callbacks
-
-
-def _metrics(
-    config, cm, predicted, class_names, test_loss, test_accuracy, samples
-) -> dict[str, Any]:
-    scores = precision_recall_f1(cm)
-    return {
-        "dataset": config.dataset,
-        "model": config.model,
-        "test": {"loss": test_loss, "accuracy": test_accuracy, "samples": samples},
-        "per_class": {
-            name: {
-                "precision": float(scores.precision[k]),
-                "recall": float(scores.recall[k]),
-                "f1": float(scores.f1[k]),
-                "support": int(scores.support[k]),
-            }
-            for k, name in enumerate(class_names)
-        },
-        "confusion_matrix": cm.tolist(),
-        "prediction_histogram": prediction_histogram(predicted, len(class_names)).tolist(),
-        "config": config.as_dict(),
-        "versions": {
-            "zeronn": zeronn.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-        },
-    }
