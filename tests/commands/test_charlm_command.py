@@ -18,15 +18,17 @@ from zeronn.losses import SoftmaxCrossEntropy
 
 TINY = (
     "--steps", "6", "--eval-every", "3", "--batch-size", "8", "--seq-len", "16",
-    "--embed-dim", "8", "--hidden", "16", "--heads", "2", "--sample-chars", "40",
-    "--temperature", "0.5,1.5", "--quiet",
+    "--embed-dim", "8", "--sample-chars", "40", "--temperature", "0.5,1.5", "--quiet",
 )  # fmt: skip
+# the size flags of each model (the other model would ignore them, and refuses them)
+SIZE = {"lstm": ("--hidden", "16"), "transformer": ("--heads", "2")}
+TINY_LSTM = (*TINY, *SIZE["lstm"])
 
 
 @pytest.mark.parametrize("model", ["lstm", "transformer"])
 def test_charlm_writes_results_curve_samples_and_weights(tmp_path, capsys, model):
     out = tmp_path / model
-    assert main(["charlm", "--model", model, *TINY, "--out", str(out)]) == 0
+    assert main(["charlm", "--model", model, *TINY, *SIZE[model], "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "held-out bits per character" in printed
     for name in ("results.json", "curves.png", "samples.txt", "model.npz"):
@@ -62,7 +64,7 @@ def test_charlm_writes_results_curve_samples_and_weights(tmp_path, capsys, model
 
 def test_bad_options_are_refused_before_any_compute(tmp_path, capsys):
     def error(*flags):
-        assert main(["charlm", *TINY, "--out", str(tmp_path / "x"), *flags]) == 2
+        assert main(["charlm", *TINY_LSTM, "--out", str(tmp_path / "x"), *flags]) == 2
         return capsys.readouterr().err
 
     assert "prompt made of the corpus' characters" in error("--prompt", "\u263a")
@@ -71,7 +73,7 @@ def test_bad_options_are_refused_before_any_compute(tmp_path, capsys):
     taken = tmp_path / "taken"
     taken.mkdir()
     (taken / "results.json").write_text("{}")
-    assert main(["charlm", *TINY, "--out", str(taken)]) == 2
+    assert main(["charlm", *TINY_LSTM, "--out", str(taken)]) == 2
     assert "already holds files" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["charlm", "--temperature", "warm"])
@@ -103,7 +105,7 @@ def test_a_diverging_run_is_one_line_naming_the_flags_to_change(tmp_path, capsys
 
     monkeypatch.setattr(training, "SoftmaxCrossEntropy", LossTurningNaN)
     out = tmp_path / "run"
-    assert main(["charlm", *TINY, "--lr", "0.5", "--out", str(out)]) == 2
+    assert main(["charlm", *TINY_LSTM, "--lr", "0.5", "--out", str(out)]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1
     assert error.startswith("zeronn charlm: error: ")

@@ -11,6 +11,7 @@ from dataclasses import fields
 from types import SimpleNamespace
 
 from zeronn.commands import _options as options
+from zeronn.commands._unused import Unused, check_unused, overwrite_without_out
 from zeronn.experiments.charlm.config import MODELS, CharLMConfig
 
 DESCRIPTION = """\
@@ -20,6 +21,37 @@ character on the held-out last tenth against unigram and bigram baselines counte
 split, sample text from it at each temperature, and write results.json, curves.png,
 samples.txt and model.npz into --out. A small budget (e.g. --steps 20 --eval-every 10) makes
 a quick check."""
+
+
+# the flags a run would ignore, and when (zeronn.commands._unused)
+UNUSED = (
+    Unused(
+        ("hidden",),
+        lambda c, g: c.model == "transformer",
+        "the transformer has no LSTM units (--embed-dim is its width)",
+        example=("--model", "transformer", "--hidden", "64"),
+    ),
+    Unused(
+        ("heads", "blocks"),
+        lambda c, g: c.model == "lstm",
+        "the lstm has no attention heads or blocks (give --model transformer)",
+        example=("--heads", "2"),
+    ),
+    Unused(
+        ("temperature", "prompt"),
+        lambda c, g: c.sample_chars == 0,
+        "--sample-chars 0 samples no text",
+        example=("--sample-chars", "0", "--prompt", "Hi"),
+    ),
+    Unused(
+        ("eval_every",),
+        lambda c, g: c.eval_every >= c.steps,
+        "the held-out text is scored at the end only, after --steps",
+        refuse=False,
+        example=("--steps", "10", "--eval-every", "20"),
+    ),
+    overwrite_without_out("charlm"),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +132,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> CharLMConfig:
     """The validated config of a parsed command line, its paths checked (``check_paths``)."""
-    return CharLMConfig(
+    config = CharLMConfig(
         model=args.model,
         steps=args.steps,
         batch_size=args.batch_size,
@@ -123,6 +155,8 @@ def config_from_args(args: argparse.Namespace) -> CharLMConfig:
         overwrite=args.overwrite,
         threads=args.threads,
     ).check_paths()
+    check_unused("charlm", UNUSED, config, args)
+    return config
 
 
 def run(config: CharLMConfig) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zeronn.commands import _options as options
+from zeronn.commands._unused import Unused, check_unused
 from zeronn.exercises.catalog import EXERCISES, Exercise, find_exercise
 
 DESCRIPTION = """\
@@ -25,6 +26,17 @@ report says, per array, right or wrong, which entries are wrong and by how much,
 from the pattern of the error (transposed, a missing sum over the batch, a constant factor,
 the wrong sign, ...); it never prints the right values. Exit code 0 when every array is
 right, 1 when not, 2 when there is nothing to grade."""
+
+
+# the flags a check would ignore, and when (zeronn.commands._unused)
+UNUSED = (
+    Unused(
+        ("quiet",),
+        lambda c, g: c.as_json,
+        "--json prints the whole report (its 'passed' is the verdict)",
+        example=("{file}", "--json", "--quiet"),
+    ),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,7 +99,9 @@ def config_from_args(args: argparse.Namespace) -> CheckConfig:
             exercise = exercise_of(file, source)
         except SyntaxError:
             exercise = None  # graded: the report says where it does not parse
-    return CheckConfig(file, exercise, args.seed, args.timeout, args.json, args.quiet)
+    config = CheckConfig(file, exercise, args.seed, args.timeout, args.json, args.quiet)
+    check_unused("check", UNUSED, config, args)
+    return config
 
 
 def run(config: CheckConfig) -> int:

@@ -10,6 +10,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from zeronn.commands._unused import Unused, check_unused
 from zeronn.exercises.catalog import EXERCISES, Exercise, find_exercise
 
 DESCRIPTION = """\
@@ -18,6 +19,18 @@ written and forward/backward to fill in, the formulas and shapes in its docstrin
 `zeronn check FILE` grades it against zeronn's own layer and a numerical gradient (exit code
 0 when every array is right). Without LAYER, list the exercises. An existing file is never
 overwritten."""
+
+
+# the flags the command would ignore, and when (zeronn.commands._unused)
+UNUSED = (
+    Unused(
+        ("out",),
+        lambda c, g: c.exercise is None,
+        "without LAYER the exercises are listed and nothing is written",
+        "give the layer, e.g. zeronn exercise affine --out FILE",
+        example=("--out", "mine.py"),
+    ),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +65,9 @@ class ExerciseConfig:
 def config_from_args(args: argparse.Namespace) -> ExerciseConfig:
     """The config of a parsed command line; an unknown layer or an existing file is refused."""
     if args.layer is None:
-        return ExerciseConfig(None, Path("."), args.quiet)
+        config = ExerciseConfig(None, Path("."), args.quiet)
+        check_unused("exercise", UNUSED, config, args)
+        return config
     exercise = find_exercise(args.layer)
     out = Path(exercise.default_file) if args.out is None else args.out
     if out.is_dir():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from zeronn.commands import _options as options
+from zeronn.commands._unused import Unused, check_unused, overwrite_without_out
 from zeronn.experiments.fewshot.config import DATASETS, DEFAULT_SWEEP, SAMPLINGS, FewshotConfig
 
 DESCRIPTION = """\
@@ -17,6 +18,33 @@ images, with and without their +15/-15 degree rotated copies, scored on all 10,0
 The defaults are the blog's setup (weights 0.01 * N(0, 1), lr 0.001, 4000 steps, float64 as its
 NumPy code); --literal replays the blog's code instead of its text; --repeats, --sweep and
 --init-study go beyond it."""
+
+
+# the flags a run would ignore, and when (zeronn.commands._unused)
+UNUSED = (
+    Unused(
+        ("log_scale",),
+        lambda c, g: not c.figures,
+        "--no-figures draws no loss_curves.png",
+        example=("--log-scale", "--no-figures"),
+    ),
+    Unused(
+        ("jobs", "scheduler"),
+        lambda c, g: c.repeats == 1 and c.sweep is None and not c.init_study,
+        "one run has no independent runs to share out (--repeats, --seeds, --sweep and "
+        "--init-study have)",
+        refuse=False,
+        example=("--jobs", "2"),
+    ),
+    Unused(
+        ("repeats", "seeds", "sweep", "init_study", "sampling"),
+        lambda c, g: c.literal,
+        "--literal replays the blog's single run",
+        example=("--literal", "--repeats", "2"),
+        by_config=True,
+    ),
+    overwrite_without_out("fewshot"),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,7 +119,7 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
             "--seeds names every draw's seed: give it alone, or --seed S --repeats N "
             "(the draws S, S+1, ..., as --seeds S-T)"
         )
-    return FewshotConfig(
+    config = FewshotConfig(
         seed=args.seed,
         steps=args.steps,
         lr=args.lr,
@@ -119,6 +147,8 @@ def config_from_args(args: argparse.Namespace) -> FewshotConfig:
         verbose=not args.quiet,
         figures=not args.no_figures,
     ).check_paths()
+    check_unused("fewshot", UNUSED, config, args)
+    return config
 
 
 def run(config: FewshotConfig) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from zeronn.commands import _options as options
+from zeronn.commands._unused import Unused, check_unused, overwrite_without_out
 from zeronn.data.catalog import FASHION_MNIST_CLASSES
 from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
 from zeronn.experiments.flip_balance.conditions import CONDITIONS
@@ -21,6 +22,33 @@ class B oversampled to balance), with several seeds and the same number of steps
 report per-class recall and precision, the shift in predicted class shares, memory and time.
 With --data DIR --classes A,B the two classes are folders of your own images, as the
 original post's cats and dogs were."""
+
+
+# the flags a run would ignore, and when (zeronn.commands._unused)
+UNUSED = (
+    Unused(
+        ("jobs", "scheduler"),
+        lambda c, g: len(c.seeds) * len(c.conditions) == 1,
+        "one seed of one condition is one run, with no other to share out",
+        refuse=False,
+        example=("--seeds", "0", "--conditions", "none", "--jobs", "2"),
+    ),
+    Unused(
+        ("image_size", "color"),
+        lambda c, g: c.data is None,
+        "they say how --data images are decoded; Fashion-MNIST's are 1×28×28",
+        example=("--image-size", "32"),
+        by_config=True,
+    ),
+    Unused(
+        ("no_download", "no_verify"),
+        lambda c, g: c.data is not None,
+        "--data reads your folder, not the Fashion-MNIST files",
+        refuse=False,
+        example=("--data", "{folder}", "--classes", "disk,plus", "--no-download"),
+    ),
+    overwrite_without_out("flip-balance"),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -90,7 +118,7 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
     classes = args.classes
     if classes is not None and args.data is None:  # Fashion-MNIST indices
         classes = tuple(int(c) if c.isdigit() else c for c in classes)
-    return FlipBalanceConfig(
+    config = FlipBalanceConfig(
         classes=classes,
         data=args.data,
         image_size=args.image_size,
@@ -114,6 +142,8 @@ def config_from_args(args: argparse.Namespace) -> FlipBalanceConfig:
         jobs=args.jobs,
         scheduler=args.scheduler,
     ).check_paths()
+    check_unused("flip-balance", UNUSED, config, args)
+    return config
 
 
 def run(config: FlipBalanceConfig) -> int:

@@ -10,6 +10,8 @@ import argparse
 from pathlib import Path
 
 from zeronn.commands import _options as options
+from zeronn.commands._train_unused import UNUSED
+from zeronn.commands._unused import check_unused
 from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
 from zeronn.experiments.train.config import (
     DATASETS,
@@ -167,8 +169,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The validated config of a parsed command line, its paths checked (``check_paths``)."""
-    if args.resume is not None:
-        return _resumed_config(args)
+    config = _resumed_config(args) if args.resume is not None else _config(args)
+    check_unused("train", UNUSED, config, args)  # a flag the run would ignore
+    return config
+
+
+def _config(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(
         out=options.resolve_out(args, "train"),
         overwrite=args.overwrite,
