@@ -155,7 +155,7 @@ COMMAND_CASES = [
     (["fewshot", "--sweep", "10,100000"], "--sweep asked for 100000 images"),
     (["fewshot", "--samples", "12", "--sampling", "per-class"], "multiple of 10, got 12"),
     (["fewshot", "--literal", "--init", "he"], "--init must be a std"),
-    (["fewshot", "--order", "9"], "expected order to be an integer in 0..5, got 9"),
+    (["fewshot", "--order", "9"], "expected --order to be an integer in 0..5, got 9"),
     (["flip-balance", "--classes", "4,4"], "two different Fashion-MNIST class indices"),
     (["flip-balance", "--conditions", "flip-c"], "expected condition to be one of 'none', "),
     (["flip-balance", "--train-per-class", "9000"], "hold 6000 each"),
@@ -172,13 +172,13 @@ COMMAND_CASES = [
     (["train", "--augment", "shift=inf"], "'shift=inf': expected a number such as shift=0.1"),
     (["train", "--val-split", "0.01", "--train-subset", "10"], "holds out no image of the 10"),
     (["fewshot", "--angles=15,inf"], "fewshot expected each angle to be a finite number, got inf"),
-    (["fewshot", "--init", "nan"], "fewshot expected init (a std) to be a finite number, got nan"),
+    (["fewshot", "--init", "nan"], "expected --init (a std) to be a finite number, got nan"),
     (["fewshot", "--sweep", "10,-10"], "each --sweep size to be a positive integer, got -10"),
-    (["flip-balance", "--seeds", "1,2,1"], "distinct seeds, got 1 more than once in (1, 2, 1)"),
-    (["flip-balance", "--classes", "0,x"], "each of classes to be a non-negative integer, got 'x'"),
+    (["flip-balance", "--seeds", "1,2,1"], "distinct --seeds, got 1 more than once in (1, 2, 1)"),
+    (["flip-balance", "--classes", "0,x"], "each of --classes to be a non-negative integer"),
     (["flip-balance", "--classes", "0,1,2"], "expected two classes, got 3"),
-    (["flip-balance", "--conditions", ","], "at least one value in conditions, got ()"),
-    (["charlm", "--temperature", "0.5,0.5"], "distinct temperatures, got 0.5 more than once"),
+    (["flip-balance", "--conditions", ","], "at least one value in --conditions, got ()"),
+    (["charlm", "--temperature", "0.5,0.5"], "distinct --temperature, got 0.5 more than once"),
     (["charlm", "--temperature", "inf"], "each temperature to be a finite number, got inf"),
     (["charlm", "--hidden", "1000000"], "--hidden 1000000 (its weights, gradients and adam's"),
     (["charlm", "--model", "transformer", "--embed-dim", "400000"], "--heads 4 --blocks 2 (its"),
@@ -668,7 +668,7 @@ def test_charlm_refuses_a_temperature_given_twice(tmp_path, capsys):
     assert main(["charlm", "--temperature", "0.5,1,0.5", "--out", str(out)]) == 2
     error = capsys.readouterr().err.strip()
     assert error == (
-        "zeronn charlm: error: charlm expected distinct temperatures, got 0.5 more than once "
+        "zeronn charlm: error: charlm expected distinct --temperature, got 0.5 more than once "
         "in (0.5, 1.0, 0.5)"
     )
     assert list(tmp_path.iterdir()) == []

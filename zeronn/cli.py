@@ -6,7 +6,9 @@ Each command lives in its own module under ``zeronn.commands``, which defines
 run is imported, so ``zeronn --help`` loads neither matplotlib nor scipy.
 
 User errors and bugs are told apart. A user error gets one line naming the flag or the path
-and exit code 2: a bad flag (argparse), a config the user's values make invalid (its
+(a config's message names its options as Python does, ``lr``; the line names them as flags,
+``--lr``: :func:`zeronn.commands._parser.in_flag_words`) and exit code 2: a bad flag
+(argparse), a config the user's values make invalid (its
 ``ValueError``/``TypeError``, raised before anything is read or computed), a file or folder
 problem (``OSError``: missing, unwritable, full disk) or data that is not what was asked for
 (:class:`zeronn.data.errors.DataError`, a model file of another architecture too), or a run that
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from zeronn import __version__
 from zeronn.commands._options import CommandParser, HelpFormatter
+from zeronn.commands._parser import flag_names, in_flag_words
 from zeronn.run_folder import finished_outputs
 from zeronn.signals import Received, signal_name, stop_signal, stopping_on_signals
 
@@ -75,7 +78,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             module = importlib.import_module(module_name)
             sub.description = getattr(module, "DESCRIPTION", help_text)
             module.add_arguments(sub)
-            sub.set_defaults(_command=module)
+            # the config's option names -> their flags, for its errors (OPTION_FLAGS: renamed)
+            flags = {**flag_names(sub), **getattr(module, "OPTION_FLAGS", {})}
+            sub.set_defaults(_command=module, _flags=flags)
     return parser
 
 
@@ -119,7 +124,7 @@ def _run(args: argparse.Namespace, received: Received) -> int:
     except (ValueError, TypeError, OSError) as error:
         if received.signum is not None:  # a stop signal's exception, turned into another
             return _stopped(args.command, received.signum, NOTHING_WRITTEN)
-        return _user_error(args.command, error)
+        return _user_error(args.command, in_flag_words(str(error), args._flags))
     except KeyboardInterrupt as stop:
         return _stopped(args.command, stop_signal(stop), NOTHING_WRITTEN)
     from zeronn.data.errors import DataError  # not at import: --help stays light
@@ -133,7 +138,7 @@ def _run(args: argparse.Namespace, received: Received) -> int:
         if received.signum is not None:  # a stop signal's exception, turned into another
             return _stopped(args.command, received.signum, _where_outputs_are(config.out))
         if isinstance(error, OSError | DataError):
-            return _user_error(args.command, error)
+            return _user_error(args.command, in_flag_words(str(error), args._flags))
         if isinstance(error, NonFiniteLossError):
             return _user_error(args.command, _diverged(error, config))
         raise

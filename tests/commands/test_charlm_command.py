@@ -68,7 +68,7 @@ def test_bad_options_are_refused_before_any_compute(tmp_path, capsys):
         return capsys.readouterr().err
 
     assert "prompt made of the corpus' characters" in error("--prompt", "\u263a")
-    assert "divisible by num_heads" in error("--model", "transformer", "--heads", "3")
+    assert "--embed-dim divisible by --heads" in error("--model", "transformer", "--heads", "3")
     assert "below the" in error("--batch-size", "4096")
     taken = tmp_path / "taken"
     taken.mkdir()

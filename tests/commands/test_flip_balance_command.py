@@ -66,7 +66,7 @@ def test_missing_data_is_reported(tmp_path, capsys):
 def test_bad_classes_are_refused_before_loading(capsys):
     assert cli.main(["flip-balance", "--classes", "0,x"]) == 2
     error = capsys.readouterr().err
-    assert "each of classes to be a non-negative integer, got 'x'" in error
+    assert "each of --classes to be a non-negative integer, got 'x'" in error
     assert "class indices in [0, 10) such as 0,6; class names go with --data DIR" in error
     assert cli.main(["flip-balance", "--classes", "0"]) == 2
     assert "two different Fashion-MNIST class indices" in capsys.readouterr().err

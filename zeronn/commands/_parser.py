@@ -90,6 +90,40 @@ class CommandParser(argparse.ArgumentParser):
         return f"{message}; did you mean {close[0]!r}?" if close else message
 
 
+def flag_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """``{"batch_size": "--batch-size", ...}``: each flag's dest and its (first long) flag."""
+    names: dict[str, str] = {}
+    for action in parser._actions:  # the first flag of a dest: --seeds, not its alias --seed
+        long = [option for option in action.option_strings if option.startswith("--")]
+        if long and action.dest not in ("help", "version"):
+            names.setdefault(action.dest, long[0])
+    return names
+
+
+# where an option's Python name stands in a config's message: "expected lr to be", "lr=0.1"
+_NAME_AFTER = ("expected ", "expected distinct ", "each of ", "value in ", "divisible by ")
+
+
+def in_flag_words(message: str, flags: dict[str, str]) -> str:
+    """``message`` (a config's, written for Python) with each option named as its flag:
+    ``train expected lr representable ...`` -> ``train expected --lr representable ...``,
+    ``lr=0.1`` -> ``--lr 0.1``, ``verify=False (on the command line: --no-verify)`` ->
+    ``--no-verify``; ``flags`` maps the options' names to their flags.
+
+    >>> in_flag_words("expected batch_size to be 1 or more", {"batch_size": "--batch-size"})
+    'expected --batch-size to be 1 or more'
+    """
+    # a library message that gives both spellings: the command line's alone
+    message = re.sub(r"\b\w+=\S* \(on the command line: (--[\w-]+)\)", r"\1", message)
+    message = re.sub(r"\b\w+= \(or (--[\w-]+)\)", r"\1", message)
+    for name, flag in sorted(flags.items(), key=lambda item: -len(item[0])):
+        word = re.escape(name)
+        message = re.sub(rf"(?<![\w.\-'\"]){word}=(?=\S)", f"{flag} ", message)
+        for before in _NAME_AFTER:
+            message = re.sub(rf"(?<={before}){word}(?![\w\-])", flag, message)
+    return message
+
+
 def given_flags(args: argparse.Namespace) -> frozenset[str]:
     """The dests of the flags the command line gave (none for a namespace built by hand)."""
     return getattr(args, GIVEN, frozenset())

@@ -23,6 +23,9 @@ samples.txt and model.npz into --out. A small budget (e.g. --steps 20 --eval-eve
 a quick check."""
 
 
+# the config's options whose flag has another name (for its errors)
+OPTION_FLAGS = {"num_heads": "--heads", "temperatures": "--temperature"}
+
 # the flags a run would ignore, and when (zeronn.commands._unused)
 UNUSED = (
     Unused(
