@@ -2,12 +2,15 @@
 more, bit for bit; a resumed run keeps its options, and what would change it is one line."""
 
 import json
+from dataclasses import fields
 
 import numpy as np
 import pytest
 
 from zeronn.cli import main
 from zeronn.data import write_idx
+from zeronn.experiments.train.config import TrainConfig
+from zeronn.experiments.train.resume import PLACE_OPTIONS, RUN_OPTIONS
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +139,9 @@ def test_a_schedule_planned_over_the_first_total_is_said_to_be_planned_anew(
         "epochs; going on to 3 plans them anew over 3, so the result is not that of one run "
         "of 3 epochs"
     )
+
+
+def test_every_option_of_a_run_is_either_kept_by_a_resumed_run_or_given_anew():
+    names = {field.name for field in fields(TrainConfig)}
+    assert set(RUN_OPTIONS) | set(PLACE_OPTIONS) == names
+    assert not set(RUN_OPTIONS) & set(PLACE_OPTIONS)
