@@ -307,7 +307,7 @@ def test_two_runs_racing_for_one_out_keep_every_finished_output_visible(tmp_path
     results = [(run.wait(timeout=120), run.stderr.read().strip()) for run in runs]
     assert sorted(code for code, _ in results)[0] == 0  # one of them, at least, took --out
     expected = {"model.npz", "history.json", "metrics.json", "curves.png"}
-    expected |= {"confusion_matrix.png", "misclassified.png"}
+    expected |= {"confusion_matrix.png", "misclassified.png", "checkpoint.npz"}
     assert set(files_in(out)) == expected
     for code, error in results:
         if code == 0:

@@ -13,6 +13,7 @@ from zeronn.commands import _options as options
 from zeronn.commands._train_unused import UNUSED
 from zeronn.commands._unused import check_unused
 from zeronn.data.image_decode import DEFAULT_IMAGE_SIZE
+from zeronn.experiments.train import resume
 from zeronn.experiments.train.config import (
     DATASETS,
     MODELS,
@@ -215,8 +216,6 @@ def _config(args: argparse.Namespace) -> TrainConfig:
 def _resumed_config(args: argparse.Namespace) -> TrainConfig:
     """``--resume DIR``: the run's own options, with the place flags given
     (:data:`zeronn.experiments.train.resume.PLACE_FLAGS`); any other flag is refused."""
-    from zeronn.experiments.train import resume
-
     changing = sorted(options.given_flags(args) - set(resume.PLACE_FLAGS))
     if changing:
         flags = ", ".join("--" + name.replace("_", "-") for name in changing)

@@ -218,11 +218,16 @@ def _reading(config: FewshotConfig, outcome: PairedOutcome) -> str | None:
             else ""
         )
         blog = (config.init, config.lr, config.steps) == (0.01, 0.001, 4000)
+        puts = (
+            "every test image"
+            if share == 1
+            else f"{np.floor(share * 100):.0f}% or more of the test images"
+        )
         return (
             f"why about 10%{' (the blog finding)' if blog else ''}: {weights}lr "
             f"{config.lr:g} barely moves them in {config.steps} steps, so neither network "
-            f"learns (its loss is not even halved) and each puts {np.floor(share * 100):.0f}% "
-            "or more of the test images in one class, chance on ten balanced classes. "
+            f"learns (its loss is not even halved) and each puts {puts} in one class, chance "
+            "on ten balanced classes. "
             "`zeronn fewshot --lr 0.1 --repeats 20` lets the networks learn, and shows the "
             "rotated copies helping."
         )
