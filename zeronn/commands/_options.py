@@ -168,7 +168,7 @@ def add_seeds(
             type=lambda text: (non_negative_int(text),),
             default=argparse.SUPPRESS,
             metavar="N",
-            help="one run, with this seed: --seeds N",
+            help="a single seed: the same as --seeds N",
         )
 
 
