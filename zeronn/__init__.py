@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "deep_convnet": "zeronn.models",
     # losses, optimizers, training
     "SoftmaxCrossEntropy": "zeronn.losses",
+    "softmax": "zeronn.functional",
     "SGD": "zeronn.optim",
     "Momentum": "zeronn.optim",
     "Nesterov": "zeronn.optim",
@@ -82,6 +83,7 @@ _SUBMODULES = (
     "callbacks",
     "data",
     "explain",
+    "functional",
     "gradcheck",
     "init",
     "layers",
