@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import boolean, positive_int, shape_text
+from zeronn.functional import softmax
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
 from zeronn.state import Snapshot, state_slots
@@ -122,7 +123,8 @@ class Sequential:
         return None
 
     def predict(self, x: NDArray[np.floating], batch_size: int = 256) -> NDArray[np.floating]:
-        """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs.
+        """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs; for
+        probabilities, :meth:`predict_proba`.
 
         Runs in eval mode (Dropout off, BatchNorm on running statistics), ``batch_size``
         inputs at a time to bound memory, and leaves every layer as it found it: its mode
@@ -147,6 +149,15 @@ class Sequential:
         finally:
             before.restore()
         return outputs
+
+    def predict_proba(self, x: NDArray[np.floating], batch_size: int = 256) -> NDArray[np.floating]:
+        """Class probabilities (N, K), each row summing to 1: ``softmax(predict(x))``.
+
+        :meth:`predict` gives logits (what the loss takes and ``argmax`` reads); this gives
+        what the figures of predictions take (:func:`zeronn.plots.plot_predictions`). The
+        same eval mode, batching and state as :meth:`predict`.
+        """
+        return softmax(self.predict(x, batch_size), axis=-1)
 
     def _as_input(self, x: object) -> NDArray:
         """``x`` in the model's dtype, or integer ids as they are (see the class docstring)."""
