@@ -393,6 +393,10 @@ class Trainer:
         """The model's outputs (N, K) for all inputs, in eval mode, ``batch_size`` at a time."""
         return self.model.predict(x, self.batch_size if batch_size is None else batch_size)
 
+    def predict_proba(self, x: NDArray[np.floating], batch_size: int | None = None) -> NDArray:
+        """Class probabilities (N, K), each row summing to 1: ``softmax(predict(x))``."""
+        return self.model.predict_proba(x, self.batch_size if batch_size is None else batch_size)
+
     def predict_batches(
         self, source: BatchSource, batch_size: int | None = None
     ) -> tuple[NDArray, NDArray]:
