@@ -136,7 +136,8 @@ def _train_and_write(config, model, optimizer, folder, rng, train, test, class_n
         else:
             serialize.save(model, model_path)
         history.save(folder / "history.json")
-        plots.plot_history(history, path=folder / "curves.png")
+        kept = best_epoch if best_epoch is not None else history.epochs  # no validation: the last
+        plots.plot_history(history, best_epoch=kept, path=folder / "curves.png")
     else:
         serialize.save(model, model_path)  # the evaluated weights travel with their metrics
 
