@@ -98,13 +98,20 @@ RUNS: dict[str, Run] = {
 
 
 def row_mnist_figures(folders: dict[str, Path]) -> dict[str, object]:
-    """The LSTM, GRU and RNN of docs/sequence.md side by side: per epoch, and per step."""
+    """The LSTM, GRU and RNN of docs/sequence.md side by side: per epoch (each run's kept
+    epoch starred), and per step."""
+    import json
+
     from zeronn.history import History
     from zeronn.plots import plot_history, plot_step_losses
 
     runs = {kind: History.load(folders[f"row-{kind}"] / "history.json") for kind in KINDS}
+    kept = {
+        kind: json.loads((folders[f"row-{kind}"] / "metrics.json").read_text())["best_epoch"]
+        for kind in KINDS
+    }
     return {
-        "sequence_row_mnist_curves.png": plot_history(runs, show=False),
+        "sequence_row_mnist_curves.png": plot_history(runs, best_epoch=kept, show=False),
         "sequence_row_mnist_step_loss.png": plot_step_losses(runs, smoothing=54, show=False),
     }
 
