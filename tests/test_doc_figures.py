@@ -44,3 +44,30 @@ def test_no_documented_command_writes_into_the_docs():
     for path in DOCUMENTS:
         for block in FENCED.findall(path.read_text("utf-8")):
             assert "docs/" not in block, f"{path.name}: a block names docs/:\n{block}"
+
+
+def test_the_row_mnist_figures_are_drawn_from_the_runs_outputs(tmp_path):
+    import json
+
+    from zeronn.history import History
+
+    folders = {}
+    for kind, kept in zip(("lstm", "gru", "rnn"), (2, 3, 1), strict=True):
+        folder = folders[f"row-{kind}"] = tmp_path / kind
+        folder.mkdir()
+        History(
+            loss=[2.0, 0.5, 0.1],
+            accuracy=[0.5, 0.8, 0.9],
+            val_loss=[1.5, 0.4, 0.3],
+            val_accuracy=[0.6, 0.85, 0.88],
+            lr=[0.001] * 3,
+            epoch_time=[1.0] * 3,
+            step_loss=[2.0, 0.9, 0.5, 0.2, 0.1, 0.05],
+        ).save(folder / "history.json")
+        (folder / "metrics.json").write_text(json.dumps({"best_epoch": kept}))
+    figures = tool().row_mnist_figures(folders)
+    assert set(figures) == {"sequence_row_mnist_curves.png", "sequence_row_mnist_step_loss.png"}
+    curves = figures["sequence_row_mnist_curves.png"]
+    assert curves.axes[0].get_yscale() == "log"
+    stars = [line.get_label() for line in curves.axes[0].lines if line.get_marker() == "*"]
+    assert stars == ["lstm kept: epoch 2", "gru kept: epoch 3", "rnn kept: epoch 1"]
