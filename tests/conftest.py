@@ -1,6 +1,7 @@
 """Shared fixtures."""
 
 import os
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -8,6 +9,15 @@ import numpy as np
 import pytest
 
 matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def close_pyplot_figures():
+    """Figures drawn without ``path=`` belong to pyplot (see zeronn.plots): close them after
+    each test, as a script's ``plt.show()`` would, so that no test sees another's."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
 
 
 @pytest.fixture

@@ -51,3 +51,26 @@ def test_the_copies_it_replaced_give_its_numbers_bit_for_bit(rng, dtype):
     row = z[0].astype(np.float64) / 0.7
     exp_row = np.exp(row - row.max())
     np.testing.assert_array_equal(softmax(row), exp_row / exp_row.sum())
+
+
+def test_the_public_softmax_is_this_one_and_keeps_the_logits_dtype():
+    import zeronn
+
+    assert zeronn.softmax is softmax
+    logits = np.array([[1000.0, 1000.0, -1000.0]], dtype=np.float32)
+    probabilities = softmax(logits)
+    assert probabilities.dtype == np.float32
+    np.testing.assert_allclose(probabilities, [[0.5, 0.5, 0.0]])
+
+
+@pytest.mark.parametrize(
+    ("scores", "error", "message"),
+    [
+        (np.array([[1, 2]]), TypeError, "softmax expected scores of dtype float32 or float64"),
+        ([[1.0, 2.0]], TypeError, "softmax expected scores as a numpy array, got list"),
+        (np.zeros((3, 0)), ValueError, r"at least one class, got shape \(3, 0\)"),
+    ],
+)
+def test_softmax_refuses_what_is_not_scores(scores, error, message):
+    with pytest.raises(error, match=message):
+        softmax(scores)

@@ -56,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "deep_convnet": "zeronn.models",
     # losses, optimizers, training
     "SoftmaxCrossEntropy": "zeronn.losses",
+    "softmax": "zeronn.functional",
     "SGD": "zeronn.optim",
     "Momentum": "zeronn.optim",
     "Nesterov": "zeronn.optim",

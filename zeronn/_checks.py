@@ -306,6 +306,35 @@ def class_indices(
     return indices
 
 
+# How far a row of probabilities may sum from 1 (float32 rounding over many classes).
+PROBABILITY_SUM_TOLERANCE = 1e-3
+
+
+def probability_rows(p: object, owner: str, *, what: str = "probabilities") -> NDArray:
+    """Rows ``(N, K)`` of probabilities: real numbers, finite, non-negative, each row summing to
+    1 within :data:`PROBABILITY_SUM_TOLERANCE`. Logits (a model's ``predict``) are refused with
+    the fix: ``predict_proba`` or ``softmax``.
+    """
+    array = np.asarray(p)
+    if array.dtype.kind not in "fiu":
+        raise TypeError(f"{owner} expected {what} as real numbers, got dtype {array.dtype}")
+    if array.ndim != 2 or 0 in array.shape:
+        raise ValueError(f"{owner} expected {what} (N, K), got {shape_text(array.shape)}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{owner} expected finite {what}, got NaN or inf")
+    sums = array.sum(axis=1, dtype=np.float64)
+    bad = np.flatnonzero((array < 0).any(axis=1) | (np.abs(sums - 1) > PROBABILITY_SUM_TOLERANCE))
+    if bad.size:
+        row = int(bad[0])
+        raise ValueError(
+            f"{owner} expected {what}: rows of non-negative numbers that sum to 1, got "
+            f"{bad.size} of {len(array)} rows that do not (row {row} sums to {sums[row]:.4g}, "
+            f"its smallest value is {array[row].min():.4g}); these look like logits: pass "
+            "model.predict_proba(x) or zeronn.softmax(logits), not model.predict(x)"
+        )
+    return array
+
+
 def same_dtype(x: NDArray, expected: np.dtype, owner: str, *, what: str = "input") -> None:
     """Refuse mixing dtypes: a float32 layer given float64 input (or the reverse) is a bug."""
     if x.dtype != expected:

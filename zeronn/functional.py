@@ -10,13 +10,18 @@ exponent ≤ 0, so no score overflows ``exp``; a score of −∞ (a masked posit
 A probability that rounds to 0 is the right answer, so ``exp``'s underflow is not warned about.
 ``log_softmax`` never takes the log of a probability, so it never becomes −∞ for a finite
 score. Used by the loss (:class:`zeronn.losses.SoftmaxCrossEntropy`), attention
-(:class:`zeronn.layers.MultiHeadAttention`), the probabilities a run reports and sampling.
+(:class:`zeronn.layers.MultiHeadAttention`), the probabilities a run reports and sampling,
+and public as ``zeronn.softmax``: a model's ``predict`` returns logits (what the loss takes),
+its ``predict_proba`` returns ``softmax(predict(x))``, rows that sum to 1 (what the figures of
+predictions take).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+
+from zeronn._checks import floating_array, shape_text
 
 __all__ = ["log_softmax", "softmax", "softmax_with_log"]
 
@@ -32,6 +37,11 @@ def softmax(
     >>> softmax(np.array([[1.0, 1.0], [0.0, np.log(3.0)]])).round(6).tolist()
     [[0.5, 0.5], [0.25, 0.75]]
     """
+    floating_array(z, "softmax", what="scores")
+    if z.ndim == 0 or 0 in z.shape:
+        raise ValueError(
+            f"softmax expected scores with at least one class, got shape {shape_text(z.shape)}"
+        )
     shifted = np.subtract(z, z.max(axis=axis, keepdims=True), out=out)
     with np.errstate(under="ignore"):
         np.exp(shifted, out=shifted)

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zeronn._checks import boolean, positive_int, shape_text
+from zeronn.functional import softmax
 from zeronn.layers.base import Layer
 from zeronn.layers.chain import backward_chain, shared_parameters, unique_parameters
 from zeronn.parameter import Parameter
@@ -118,7 +119,8 @@ class Sequential:
         return backward_chain(self._layers, dout, self._shared, input_grad)
 
     def predict(self, x: NDArray[np.floating], batch_size: int = 256) -> NDArray[np.floating]:
-        """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs.
+        """Outputs (N, K) of the last layer (logits, no softmax) for all N inputs; for
+        probabilities, :meth:`predict_proba`.
 
         Runs in eval mode (Dropout off, BatchNorm on running statistics), ``batch_size``
         inputs at a time to bound memory, and leaves every layer as it found it: its mode
@@ -143,6 +145,15 @@ class Sequential:
         finally:
             before.restore()
         return outputs
+
+    def predict_proba(self, x: NDArray[np.floating], batch_size: int = 256) -> NDArray[np.floating]:
+        """Class probabilities (N, K), each row summing to 1: ``softmax(predict(x))``.
+
+        :meth:`predict` gives logits (what the loss takes and ``argmax`` reads); this gives
+        what the figures of predictions take (:func:`zeronn.plots.plot_predictions`). The
+        same eval mode, batching and state as :meth:`predict`.
+        """
+        return softmax(self.predict(x, batch_size), axis=-1)
 
     def _as_input(self, x: object) -> NDArray:
         """``x`` in the model's dtype, or integer ids as they are (see the class docstring)."""

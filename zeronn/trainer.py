@@ -43,6 +43,7 @@ from zeronn.callbacks import Callback
 from zeronn.data.batches import BatchSource, as_batch_source, pair_or_source
 from zeronn.divergence import DivergenceGuard, NonFiniteLossError
 from zeronn.fit_checks import check_before_fit, check_initial_epoch, check_parts
+from zeronn.functional import softmax
 from zeronn.history import History
 from zeronn.losses import SoftmaxCrossEntropy
 from zeronn.metrics import accuracy, correct_predictions
@@ -244,6 +245,12 @@ class Trainer:
         if isinstance(x, np.ndarray):  # nothing to stream: the model batches it itself
             return self.model.predict(x, self.batch_size if batch_size is None else batch_size)
         return self.outputs(x, batch_size=batch_size)[0]
+
+    def predict_proba(
+        self, x: NDArray[np.floating] | BatchSource, batch_size: int | None = None
+    ) -> NDArray:
+        """Class probabilities (N, K), each row summing to 1: ``softmax(predict(x))``."""
+        return softmax(self.predict(x, batch_size))
 
     def outputs(
         self,

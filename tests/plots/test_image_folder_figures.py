@@ -22,7 +22,7 @@ def test_figures_of_a_color_folder_carry_its_class_names(tmp_path):
         loss_fn.forward(model.forward(data.images), data.labels)
         model.backward(loss_fn.backward())
         optimizer.step()
-    probabilities = model.predict(data.images)
+    probabilities = model.predict_proba(data.images)
     predicted = probabilities.argmax(axis=1)
 
     cm = confusion_matrix(data.labels, predicted, num_classes=len(data.class_names))

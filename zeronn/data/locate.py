@@ -6,7 +6,13 @@ Folders searched, in order; the first that holds all of the dataset's files wins
    one subfolder per dataset (``mnist/``, ``fashion-mnist/``); the direct layout is tried first;
 2. ``$ZERONN_DATA/<dataset folder>``: the ZERONN_DATA environment variable names a folder
    holding one subfolder per dataset;
-3. the download cache: ``$XDG_CACHE_HOME/zeronn/<dataset folder>``, or
+3. ``$ZERONN_DATA`` itself, when it holds the four files of the dataset asked for directly:
+   the files of MNIST and Fashion-MNIST have the same names, so the folder is taken only when
+   it is recognised as that dataset, by the SHA-256 of its training labels (the published
+   digest; a small file, read once per process) or by its name (``…/fashion-mnist``: how a
+   subset of your own is recognised). A folder of MNIST's files is never taken for
+   Fashion-MNIST; the not-found message says what the folder holds;
+4. the download cache: ``$XDG_CACHE_HOME/zeronn/<dataset folder>``, or
    ``~/.cache/zeronn/<dataset folder>`` when XDG_CACHE_HOME is unset (set XDG_CACHE_HOME to
    move it, e.g. in tests).
 
@@ -18,21 +24,32 @@ stand in for the real data.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from zeronn.data import download as _download
-
-if TYPE_CHECKING:
-    from zeronn.data.catalog import DatasetInfo
+from zeronn.data.catalog import DATASETS, DatasetInfo
 
 __all__ = ["cache_folder", "locate_files"]
 
-# (folder, why it is searched), in search order
-Candidates = list[tuple[Path, str]]
+# The file whose digest tells the datasets apart: the smallest that differs between them.
+IDENTIFYING_FILE = "train-labels-idx1-ubyte.gz"
+
+
+class Candidate(NamedTuple):
+    """A folder searched, why, and whether its files must be recognised as the dataset's."""
+
+    folder: Path
+    note: str
+    recognise: bool = False
+
+
+Candidates = list[Candidate]
 
 
 def cache_folder() -> Path:
@@ -59,8 +76,8 @@ def locate_files(
     if root is not None and not Path(root).is_dir():
         raise FileNotFoundError(f"load {info.name}: root={str(root)!r} is not an existing folder")
     candidates = _candidate_folders(info, root)
-    for folder, _ in candidates:
-        if not _missing(folder, info.file_names):
+    for folder, _, recognise in candidates:
+        if not _missing(folder, info.file_names) and (not recognise or _holds(folder, info)):
             return folder
     if not download:
         why = "download=False was given."
@@ -77,13 +94,48 @@ def locate_files(
 def _candidate_folders(info: DatasetInfo, root: str | os.PathLike | None) -> Candidates:
     candidates = []
     if root is not None:
-        candidates.append((Path(root), "root, the four files directly"))
-        candidates.append((Path(root) / info.folder, f"root, holding {info.folder}/"))
+        candidates.append(Candidate(Path(root), "root, the four files directly"))
+        candidates.append(Candidate(Path(root) / info.folder, f"root, holding {info.folder}/"))
     data = os.environ.get("ZERONN_DATA")
     if data:
-        candidates.append((Path(data) / info.folder, f"ZERONN_DATA={data}"))
-    candidates.append((cache_folder() / info.folder, "the download cache"))
+        candidates.append(Candidate(Path(data) / info.folder, f"ZERONN_DATA={data}"))
+        note = f"ZERONN_DATA={data}, the four files directly"
+        candidates.append(Candidate(Path(data), note, recognise=True))
+    candidates.append(Candidate(cache_folder() / info.folder, "the download cache"))
     return candidates
+
+
+def _holds(folder: Path, info: DatasetInfo) -> bool:
+    """Whether ``folder`` holds ``info``'s files: its name, or its training labels' digest."""
+    return folder.name == info.folder or _labels_digest(folder) == info.sha256[IDENTIFYING_FILE]
+
+
+# (path, mtime, size) -> SHA-256 of the decompressed labels file, or None if it cannot be read
+_digests: dict[tuple[Path, int, int], str | None] = {}
+
+
+def _labels_digest(folder: Path) -> str | None:
+    path = folder / IDENTIFYING_FILE
+    status = path.stat()
+    key = (path.resolve(), status.st_mtime_ns, status.st_size)
+    if key not in _digests:
+        try:
+            with gzip.open(path, "rb") as handle:
+                _digests[key] = hashlib.sha256(handle.read()).hexdigest()
+        except (OSError, EOFError):  # not gzip, truncated: not a published file
+            _digests[key] = None
+    return _digests[key]
+
+
+def _what_it_holds(folder: Path, info: DatasetInfo) -> str:
+    """Why a folder holding the four files was passed over: whose files they are."""
+    digest = _labels_digest(folder)
+    for other in DATASETS.values():
+        if other is not info and digest == other.sha256[IDENTIFYING_FILE]:
+            return f"holds {other.name}'s files, not {info.name}'s"
+    return (
+        f"its files are not the published {info.name}'s and the folder is not named {info.folder}/"
+    )
 
 
 def _missing(folder: Path, file_names: Sequence[str]) -> list[str]:
@@ -109,14 +161,20 @@ def _not_found_message(
         "  " + ", ".join(info.file_names),
         "into one of these folders (searched in this order):",
     ]
-    for folder, note in candidates:
-        if folder.is_dir():
-            state = "lacks " + ", ".join(_missing(folder, info.file_names))
-        else:
+    for folder, note, _ in candidates:
+        missing = _missing(folder, info.file_names) if folder.is_dir() else None
+        if missing is None:
             state = "does not exist"
+        elif missing:
+            state = "lacks " + ", ".join(missing)
+        else:
+            state = _what_it_holds(folder, info)
         lines.append(f"  {folder}  ({note}; {state})")
     if not os.environ.get("ZERONN_DATA"):
         holding = " and ".join(f"{folder}/" for folder in dataset_folders)
-        lines.append(f"or set ZERONN_DATA to a folder holding {holding}.")
+        lines.append(
+            f"or set ZERONN_DATA to a folder holding {holding} (or the four files of one "
+            "dataset directly)."
+        )
     lines.append(why)
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from zeronn._checks import positive_int, shape_text
-from zeronn.plots._figure import PathLike, finish
+from zeronn.plots._figure import PathLike, finish, new_figure
 
 
 def _as_images(images: object, image_shape: tuple[int, int] | None, owner: str) -> NDArray:
@@ -91,12 +91,14 @@ def image_grid(
     title_colors: Sequence[str] | None = None,
     cmap: str = "gray",
     path: PathLike | None = None,
+    show: bool | None = None,
 ) -> Figure:
     """Show images in a grid of ``ncols`` columns, filled row by row.
 
     ``titles``: one per image; ``row_labels``: one per row, written left of the row (e.g.
     "original", "augmented" when rows hold an image and its augmented versions).
     Gray images share no color scale: each is shown from its own min to max.
+    ``path`` and ``show``: see :mod:`zeronn.plots`.
     """
     pictures = _as_images(images, image_shape, "image_grid")
     n = len(pictures)
@@ -107,8 +109,12 @@ def image_grid(
         title_colors=(title_colors, n),
         row_labels=(row_labels, nrows),
     )
-    figure = Figure(
-        figsize=(1.4 * ncols + (0.8 if row_labels else 0), 1.5 * nrows), layout="constrained"
+    figure = new_figure(
+        path,
+        show,
+        "image_grid",
+        figsize=(1.4 * ncols + (0.8 if row_labels else 0), 1.5 * nrows),
+        layout="constrained",
     )
     grid = figure.subplots(nrows, ncols, squeeze=False)
     for index, axes in enumerate(grid.flat):
@@ -127,9 +133,12 @@ def image_grid(
     return finish(figure, path)
 
 
-def plot_filters(W: NDArray, *, ncols: int = 8, path: PathLike | None = None) -> Figure:
+def plot_filters(
+    W: NDArray, *, ncols: int = 8, path: PathLike | None = None, show: bool | None = None
+) -> Figure:
     """First-layer convolution filters W (F, C, kh, kw) as small gray (C=1) or color (C=3)
     images, each scaled to its own range (dark: negative weights, light: positive).
+    ``path`` and ``show``: see :mod:`zeronn.plots`.
     """
     W = np.asarray(W)
     if W.ndim != 4 or W.shape[1] not in (1, 3):
@@ -142,7 +151,7 @@ def plot_filters(W: NDArray, *, ncols: int = 8, path: PathLike | None = None) ->
         span = W.max(axis=(1, 2, 3), keepdims=True) - low
         W = np.divide(W - low, span, out=np.zeros_like(W, dtype=np.float64), where=span > 0)
     titles = [str(f) for f in range(len(W))]
-    return image_grid(W, titles=titles, ncols=ncols, path=path)
+    return image_grid(W, titles=titles, ncols=ncols, path=path, show=show)
 
 
 def gradcam_overlay(
@@ -154,10 +163,14 @@ def gradcam_overlay(
     alpha: float = 0.5,
     ncols: int = 8,
     image_shape: tuple[int, int] | None = None,
+    row_labels: Sequence[str] | None = None,
     path: PathLike | None = None,
+    show: bool | None = None,
 ) -> Figure:
     """Grad-CAM maps (N, H, W) in [0, 1] drawn in the "jet" colors over the images (gray or
-    RGB), with ``alpha`` the map's opacity; ``titles`` and ``title_colors``: one per image."""
+    RGB), with ``alpha`` the map's opacity; ``titles`` and ``title_colors``: one per image;
+    ``row_labels``: one per row of ``ncols`` images, written left of the row (e.g. "first 8
+    test digits", "first 8 mistakes"). ``path`` and ``show``: see :mod:`zeronn.plots`."""
     pictures = _as_images(images, image_shape, "gradcam_overlay")
     cams = np.asarray(cams)
     if cams.shape != pictures.shape[:3]:
@@ -169,16 +182,34 @@ def gradcam_overlay(
         raise ValueError(f"gradcam_overlay expected 0 <= alpha <= 1, got {alpha!r}")
     n = len(pictures)
     nrows, ncols = _grid_shape(n, ncols, "gradcam_overlay")
-    _check_counts("gradcam_overlay", titles=(titles, n), title_colors=(title_colors, n))
-    figure = Figure(figsize=(1.6 * ncols, 1.7 * nrows), layout="constrained")
+    _check_counts(
+        "gradcam_overlay",
+        titles=(titles, n),
+        title_colors=(title_colors, n),
+        row_labels=(row_labels, nrows),
+    )
+    figure = new_figure(
+        path,
+        show,
+        "gradcam_overlay",
+        figsize=(1.6 * ncols + (0.8 if row_labels else 0), 1.7 * nrows),
+        layout="constrained",
+    )
     grid = figure.subplots(nrows, ncols, squeeze=False)
     for index, axes in enumerate(grid.flat):
-        axes.set_axis_off()
+        # no frame or ticks, but the axes stays on: its y label is a row's label
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.spines[:].set_visible(False)
         if index >= n:
+            axes.set_axis_off()
             continue
         axes.imshow(pictures[index], cmap="gray" if pictures.ndim == 3 else None)
         axes.imshow(cams[index], cmap="jet", alpha=alpha, vmin=0, vmax=1)
         if titles is not None:
             style = {} if title_colors is None else {"color": title_colors[index]}
             axes.set_title(titles[index], fontsize="small", **style)
+    if row_labels is not None:
+        for row, label in enumerate(row_labels):
+            grid[row, 0].set_ylabel(label, fontsize="small")
     return finish(figure, path)

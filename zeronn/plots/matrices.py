@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from zeronn._checks import shape_text
-from zeronn.plots._figure import PathLike, finish
+from zeronn.plots._figure import PathLike, finish, new_figure
 
 
 def plot_confusion_matrix(
@@ -18,10 +18,12 @@ def plot_confusion_matrix(
     *,
     normalize: bool = False,
     path: PathLike | None = None,
+    show: bool | None = None,
 ) -> Figure:
     """Heat map of a confusion matrix (rows: true class, columns: predicted), counts written in.
 
     ``normalize`` divides each row by its total, showing per-class recall on the diagonal.
+    ``path`` and ``show``: see :mod:`zeronn.plots`.
     """
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
@@ -37,7 +39,9 @@ def plot_confusion_matrix(
         totals = values.sum(axis=1, keepdims=True)
         values = np.divide(values, totals, out=np.zeros_like(values), where=totals > 0)
     size = max(4.0, 0.55 * k + 2)
-    figure = Figure(figsize=(size + 1, size), layout="constrained")
+    figure = new_figure(
+        path, show, "plot_confusion_matrix", figsize=(size + 1, size), layout="constrained"
+    )
     axes = figure.subplots()
     image = axes.imshow(values, cmap="Blues", vmin=0)
     figure.colorbar(image, ax=axes, shrink=0.8)

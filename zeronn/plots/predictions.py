@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from zeronn._checks import positive_int, shape_text
+from zeronn._checks import positive_int, probability_rows, shape_text
 from zeronn.metrics import class_indices
-from zeronn.plots._figure import PathLike, finish
+from zeronn.plots._figure import PathLike, finish, new_figure
 from zeronn.plots.images import gradcam_overlay, image_grid
 
 WRONG_COLOR = "tab:red"
@@ -28,16 +28,25 @@ def plot_predictions(
     ncols: int = 8,
     image_shape: tuple[int, int] | None = None,
     path: PathLike | None = None,
+    show: bool | None = None,
 ) -> Figure:
     """Images titled ``predicted (confidence)`` over ``true: label``: red if wrong, blue if right.
 
-    ``probabilities``: (N, K) softmax outputs; the confidence is the predicted class' share.
+    ``probabilities``: (N, K) rows that sum to 1, ``model.predict_proba(x)`` or
+    ``zeronn.softmax(logits)`` (logits are refused); the confidence is the predicted class'
+    share. ``path`` and ``show``: see :mod:`zeronn.plots`.
     """
     titles, colors = _prediction_titles(
         probabilities, t, len(images), class_names, "plot_predictions"
     )
     return image_grid(
-        images, titles=titles, title_colors=colors, ncols=ncols, image_shape=image_shape, path=path
+        images,
+        titles=titles,
+        title_colors=colors,
+        ncols=ncols,
+        image_shape=image_shape,
+        path=path,
+        show=show,
     )
 
 
@@ -51,10 +60,12 @@ def plot_misclassified(
     ncols: int = 8,
     image_shape: tuple[int, int] | None = None,
     path: PathLike | None = None,
+    show: bool | None = None,
 ) -> Figure:
     """The most confident mistakes: up to ``max_images`` wrong predictions, surest first.
 
-    With no mistakes at all, the figure says so instead of showing a grid.
+    ``probabilities``: as in :func:`plot_predictions` (logits are refused). With no mistakes
+    at all, the figure says so instead of showing a grid.
     """
     probabilities = np.asarray(probabilities)
     labels = class_indices(t, "plot_misclassified")
@@ -63,6 +74,7 @@ def plot_misclassified(
             f"plot_misclassified expected probabilities (N, K) for {len(labels)} labels, "
             f"got {shape_text(probabilities.shape)}"
         )
+    probability_rows(probabilities, "plot_misclassified")
     predicted = probabilities.argmax(axis=1)
     wrong = np.flatnonzero(predicted != labels)
     confidence = probabilities[wrong, predicted[wrong]]
@@ -70,7 +82,7 @@ def plot_misclassified(
         : positive_int(max_images, "max_images", "plot_misclassified")
     ]
     if len(chosen) == 0:
-        figure = Figure(figsize=(4, 1.5))
+        figure = new_figure(path, show, "plot_misclassified", figsize=(4, 1.5))
         figure.text(0.5, 0.5, "no misclassified images", ha="center", va="center")
         return finish(figure, path)
     return plot_predictions(
@@ -81,6 +93,7 @@ def plot_misclassified(
         ncols=ncols,
         image_shape=image_shape,
         path=path,
+        show=show,
     )
 
 
@@ -94,13 +107,18 @@ def plot_gradcam(
     alpha: float = 0.5,
     ncols: int = 8,
     image_shape: tuple[int, int] | None = None,
+    row_labels: Sequence[str] | None = None,
     path: PathLike | None = None,
+    show: bool | None = None,
 ) -> Figure:
     """Grad-CAM maps (N, H, W) over their images, titled as in :func:`plot_predictions`.
 
     ``cams``: from :func:`zeronn.explain.grad_cam`, usually for the predicted classes
     ``probabilities.argmax(axis=1)``; each title reads ``predicted (confidence)`` over
-    ``true: label``, red if wrong, blue if right.
+    ``true: label``, red if wrong, blue if right. ``probabilities``: as in
+    :func:`plot_predictions` (logits are refused). ``row_labels``: one per row of ``ncols``
+    images, e.g. what the row holds ("first 8 test digits", "first 8 mistakes").
+    ``path`` and ``show``: see :mod:`zeronn.plots`.
     """
     titles, colors = _prediction_titles(probabilities, t, len(images), class_names, "plot_gradcam")
     return gradcam_overlay(
@@ -111,7 +129,9 @@ def plot_gradcam(
         alpha=alpha,
         ncols=ncols,
         image_shape=image_shape,
+        row_labels=row_labels,
         path=path,
+        show=show,
     )
 
 
@@ -129,6 +149,7 @@ def _prediction_titles(
             f"{owner} expected probabilities (N, K) for {count} images, "
             f"got {shape_text(probabilities.shape)}"
         )
+    probability_rows(probabilities, owner)
     labels = class_indices(t, owner)
     classes = probabilities.shape[1]
     names = [str(k) for k in range(classes)] if class_names is None else list(class_names)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from zeronn.plots.curves import spans_decades
+
 from .experiment import PairedOutcome, TrainingSet
 from .network import IMAGE_SHAPE
 
@@ -19,7 +21,8 @@ MAX_GRID_COLUMNS = 20
 
 
 def loss_curves(outcome: PairedOutcome, *, log_scale: bool, title: str) -> Figure:
-    """Training loss per step of both arms on one axes (linear or log y)."""
+    """Training loss per step of both arms on one axes: a log y axis when ``log_scale`` or
+    when the losses span a decade or more (:func:`zeronn.plots.curves.spans_decades`)."""
     figure = Figure(figsize=(7, 4.2), layout="constrained")
     axes = figure.add_subplot()
     for run, color in ((outcome.without, "tab:blue"), (outcome.with_rotation, "tab:orange")):
@@ -30,7 +33,8 @@ def loss_curves(outcome: PairedOutcome, *, log_scale: bool, title: str) -> Figur
             linewidth=1.4,
             label=f"{run.name} ({run.images} images): test accuracy {run.test_accuracy:.1%}",
         )
-    if log_scale:
+    losses = [value for run in (outcome.without, outcome.with_rotation) for value in run.losses]
+    if log_scale or spans_decades(losses):
         axes.set_yscale("log")
     axes.set_xlabel("step (one full-batch SGD update each)")
     axes.set_ylabel("training loss (mean cross-entropy)")

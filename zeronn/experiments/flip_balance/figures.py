@@ -45,12 +45,13 @@ def recall_bars(summary: dict[str, dict[str, Any]], class_names: tuple[str, str]
     accuracy = [100 * summary[c]["accuracy"]["mean"] for c in conditions]
     axes.scatter(positions, accuracy, marker="_", s=400, color="black", label="accuracy", zorder=3)
     axes.set_xticks(positions, conditions)
-    low = min(min(accuracy), *(100 * min(summary[c]["recall"]["mean"]) for c in conditions))
-    axes.set_ylim(max(0.0, low - 15), 100)
+    # bars start at 0, so their heights compare as the numbers do; headroom for the labels
+    axes.set_ylim(0, 112)
+    axes.set_yticks(range(0, 101, 20))
     axes.set_ylabel("% of test images (mean ± std over seeds)")
     seeds = len(next(iter(summary.values()))["seeds"])
     axes.set_title(f"Per-class recall by condition ({seeds} seeds)", fontsize=10)
-    axes.legend(fontsize=8, loc="lower left")
+    axes.legend(fontsize=8, loc="upper center", ncols=3)
     return figure
 
 
@@ -87,7 +88,7 @@ def changed_grid(
         f" → {_short(class_names[predictions[after][i]])}"
         for i in shown
     ]
-    figure = plots.image_grid(x[shown], titles=titles, ncols=columns, cmap="gray_r")
+    figure = plots.image_grid(x[shown], titles=titles, ncols=columns, cmap="gray_r", show=False)
     figure.suptitle(
         f"{title}\n({len(indices)} test images, first {len(shown)} shown; {before} → {after})",
         fontsize="medium",
@@ -127,7 +128,11 @@ def gradcam_grid(
         for title, cam in zip(titles, cams, strict=True)
     ]
     figure = plots.gradcam_overlay(
-        np.repeat(images, len(conditions), axis=0), cams, titles=titles, ncols=len(conditions)
+        np.repeat(images, len(conditions), axis=0),
+        cams,
+        titles=titles,
+        ncols=len(conditions),
+        show=False,
     )
     figure.suptitle("Grad-CAM of each model's predicted class (last conv layer)", fontsize="medium")
     return figure

@@ -166,7 +166,8 @@ def _train_and_write(config, model, optimizer, folder, rng, data_parts, say):
         kept = report.kept_line(config, history, best_epoch, best)
         history.save(folder / "history.json")
         if config.figures:
-            plots.plot_history(history, path=folder / "curves.png")
+            kept_epoch = best_epoch if best_epoch is not None else history.epochs  # else the last
+            plots.plot_history(history, best_epoch=kept_epoch, path=folder / "curves.png")
     else:
         serialize.save(model, model_path)  # the evaluated weights travel with their metrics
 
