@@ -77,3 +77,20 @@ def test_the_row_mnist_figures_are_drawn_from_the_runs_outputs(tmp_path):
     assert curves.axes[0].get_yscale() == "log"
     stars = [line.get_label() for line in curves.axes[0].lines if line.get_marker() == "*"]
     assert stars == ["lstm kept: epoch 2", "gru kept: epoch 3", "rnn kept: epoch 1"]
+
+
+def test_every_command_the_tool_runs_is_accepted_by_zeronn(tmp_path):
+    """Each run's options are checked as ``zeronn`` checks them before any compute, so a
+    documented command that the CLI has come to refuse (say, a number without its unit)
+    fails here, not hours into the regeneration."""
+    import shlex
+
+    from zeronn.cli import build_parser
+
+    for name, run in tool().RUNS.items():
+        words = shlex.split(run.command)
+        if words[0] != "zeronn":
+            continue
+        argv = [*words[1:], "--out", str(tmp_path / name)]
+        args = build_parser(argv[0]).parse_args(argv)
+        args._command.config_from_args(args)

@@ -87,7 +87,7 @@ RUNS: dict[str, Run] = {
     "row-rnn": Run("zeronn train --model rnn --hidden 128 --epochs 10 --clip-grad-norm 5"),
     "mnist-deep-aug-s0": Run(
         "zeronn train --model deep-convnet --dataset mnist --epochs 12 --schedule cosine "
-        '--augment "rotation=10,shift=0.1" --seed 0',
+        '--augment "rotation=10deg,shift=0.1" --seed 0',
         {
             "curves.png": "training_mnist_deep_curves.png",
             "confusion_matrix.png": "training_mnist_deep_confusion_matrix.png",
