@@ -122,6 +122,20 @@ def test_split_batch_gives_one_slice_per_thread(monkeypatch):
         threads.split_batch(seen.append, np.zeros(3), threads=0)
 
 
+def test_split_product_cuts_large_products_by_rows_one_part_per_thread(monkeypatch):
+    seen = []
+    threads.split_product(seen.append, 100, threads.SPLIT_MIN_MULTIPLY_ADDS - 1, threads=2)
+    assert seen == [slice(0, 100)]  # too small to hand half to another thread
+    seen.clear()
+    threads.split_product(seen.append, 100, 10 * threads.SPLIT_MIN_MULTIPLY_ADDS, threads=2)
+    assert sorted(seen, key=lambda part: part.start) == [slice(0, 50), slice(50, 100)]
+    seen.clear()
+    threads.split_product(seen.append, 1, 10 * threads.SPLIT_MIN_MULTIPLY_ADDS, threads=2)
+    assert seen == [slice(0, 1)]
+    with pytest.raises(ValueError, match="split_product expected threads"):
+        threads.split_product(seen.append, 4, 1, threads=0)
+
+
 def test_batch_slices_cover_the_axis_in_order():
     assert threads.batch_slices(5, 2) == [slice(0, 2), slice(2, 5)]
     assert threads.batch_slices(2, 4) == [slice(0, 1), slice(1, 2)]

@@ -51,6 +51,10 @@ R = TypeVar("R")
 # thread costs 20-50 µs, about what one pass over 2^17 float32 values takes.
 SPLIT_MIN_ELEMENTS = 2**17
 
+# Below this many multiply-adds a matrix product stays whole on one thread: a product of 2^21
+# takes about 40-80 µs on one core, a little more than handing half of it to another thread.
+SPLIT_MIN_MULTIPLY_ADDS = 2**21
+
 _lock = threading.Lock()
 _inside_part = threading.local()
 _controller: ThreadpoolController | None = None
@@ -291,3 +295,24 @@ def split_batch(
         function(slice(0, count))
         return
     map_parts(function, batch_slices(count, parts), parts)
+
+
+def split_product(
+    function: Callable[[slice], object], rows: int, multiply_adds: int, threads: int | None = None
+) -> None:
+    """Run ``function(part)`` over slices of ``range(rows)``, one per thread, for a matrix
+    product cut by the rows of its result.
+
+    ``function`` computes ``out[part]`` from the operands' matching rows (each part a product
+    on a one-thread BLAS); ``multiply_adds`` is the whole product's count, ``rows × inner ×
+    columns``. With fewer than :data:`SPLIT_MIN_MULTIPLY_ADDS` of them, or one thread,
+    ``function`` gets one slice covering all rows, here. What ``Affine`` uses, so that its
+    products take every core while the BLAS stays on one thread between the split layers (the
+    module docstring says why it does).
+    """
+    threads = current_threads() if threads is None else check_threads(threads, "split_product")
+    parts = min(threads, rows, max(1, multiply_adds // SPLIT_MIN_MULTIPLY_ADDS))
+    if parts <= 1:
+        function(slice(0, rows))
+        return
+    map_parts(function, batch_slices(rows, parts), parts)

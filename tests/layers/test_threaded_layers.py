@@ -1,10 +1,13 @@
 """Layers split over zeronn's threads give the one-thread numbers bit for bit.
 
 (Conv2D's parts depend on the thread count for small batches, so its dW sums may round
-differently: tests/test_conv.py compares it with the reference on 1-3 threads instead.)
+differently: tests/test_conv.py compares it with the reference on 1-3 threads instead. Affine's
+parts are products on other shapes, which the BLAS may sum in another order: they are compared
+to rounding below.)
 
-``split_batch`` leaves arrays under ``SPLIT_MIN_ELEMENTS`` values on one thread; the tests
-lower that limit to 1 so that their small arrays take the split path, on 2 and 3 threads.
+``split_batch`` leaves arrays under ``SPLIT_MIN_ELEMENTS`` values on one thread, and
+``split_product`` products under ``SPLIT_MIN_MULTIPLY_ADDS``; the tests lower both limits to 1
+so that their small arrays take the split path, on 2 and 3 threads.
 """
 
 import numpy as np
@@ -20,6 +23,7 @@ from zeronn.threads import blas_threads
 @pytest.fixture
 def split_everything(monkeypatch):
     monkeypatch.setattr(threads, "SPLIT_MIN_ELEMENTS", 1)
+    monkeypatch.setattr(threads, "SPLIT_MIN_MULTIPLY_ADDS", 1)
 
 
 def run(make_layer, x, dout, thread_count, *, train=True):
@@ -62,6 +66,28 @@ def test_split_layers_equal_one_thread(rng, name, thread_count, dtype, train):
         np.testing.assert_array_equal(split, single)
     np.testing.assert_array_equal(x, x_before)  # inputs never mutated
     np.testing.assert_array_equal(dout, dout_before)
+
+
+@pytest.mark.usefixtures("split_everything")
+@pytest.mark.parametrize(
+    ("make", "x_shape", "y_shape"),
+    [
+        (lambda: Affine(6, 4, rng=1), (7, 6), (7, 4)),
+        (lambda: Affine(18, 5, rng=1), (5, 2, 3, 3), (5, 5)),
+    ],
+    ids=["2-d", "4-d"],
+)
+@pytest.mark.parametrize("thread_count", [2, 3])
+def test_split_affine_equals_one_thread_to_rounding(rng, make, x_shape, y_shape, thread_count):
+    x, dout = rng.standard_normal(x_shape), rng.standard_normal(y_shape)
+    one, many = run(make, x, dout, 1), run(make, x, dout, thread_count)
+    for single, split in zip(one, many, strict=True):
+        np.testing.assert_allclose(split, single, rtol=1e-13, atol=1e-13)
+    x2d = x.reshape(len(x), -1)
+    W = make().W.data  # the same seed: the same weights
+    np.testing.assert_allclose(many[0], x2d @ W, rtol=1e-13)
+    np.testing.assert_allclose(many[1], (dout @ W.T).reshape(x_shape), rtol=1e-13)
+    np.testing.assert_allclose(many[2], x2d.T @ dout, rtol=1e-13)
 
 
 @pytest.mark.usefixtures("split_everything")

@@ -5,6 +5,11 @@ Shapes: ``x: (N, D)`` (or ``(N, ...)`` with ``D`` trailing values, flattened), `
 
     y  = x W + b
     dW = xᵀ dy          db = Σₙ dy          dx = dy Wᵀ   (reshaped back to x's shape)
+
+On more than one of zeronn's threads each product is cut by the rows of its result (``y`` and
+``dx`` by the batch, ``dW`` by the input features) and the parts run at once, each on a
+one-thread BLAS (``zeronn.threads.split_product``); every row is the same product as on one
+thread, so the values match it to rounding.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from zeronn._checks import (
 from zeronn.init import InitSpec, initialize, zeros
 from zeronn.layers.base import Layer
 from zeronn.parameter import Parameter
+from zeronn.threads import split_product
 
 
 class Affine(Layer):
@@ -83,21 +89,37 @@ class Affine(Layer):
         x2d = x.reshape(x.shape[0], self.in_features)
         self._x2d = x2d
         self._input_shape = x.shape
-        y = np.matmul(x2d, self.W.data)
-        y += self.b.data
+        y = np.empty((x2d.shape[0], self.out_features), dtype=self.dtype)
+
+        def rows(part: slice) -> None:
+            np.matmul(x2d[part], self.W.data, out=y[part])
+            y[part] += self.b.data
+
+        split_product(rows, len(y), y.size * self.in_features)
         return y
 
     def backward(self, dout: NDArray[np.floating]) -> NDArray[np.floating]:
         """Write ``W.grad`` and ``b.grad``; return ``dx`` in the shape of the last input."""
         self.backward_params(dout)
-        dx = np.matmul(dout, self.W.data.T)
+        dout2d = dout.reshape(-1, self.out_features)  # (N, M); Linear's (N, T, M) as rows
+        dx = np.empty((len(dout2d), self.in_features), dtype=self.dtype)
+
+        def rows(part: slice) -> None:
+            np.matmul(dout2d[part], self.W.data.T, out=dx[part])
+
+        split_product(rows, len(dx), dx.size * self.out_features)
         return dx.reshape(self._input_shape)
 
     def backward_params(self, dout: NDArray[np.floating]) -> None:
         """Write ``W.grad = xᵀ dout`` and ``b.grad = Σₙ dout`` without computing ``dx``."""
         x2d = self._cached(self._x2d)
         self._check_dout(dout, (x2d.shape[0], self.out_features), self.dtype)
-        np.matmul(x2d.T, dout, out=self.W.grad)
+        grad = self.W.grad
+
+        def rows(part: slice) -> None:  # rows of dW are input features: x's columns
+            np.matmul(x2d[:, part].T, dout, out=grad[part])
+
+        split_product(rows, len(grad), grad.size * len(x2d))
         np.sum(dout, axis=0, out=self.b.grad)
 
     def __repr__(self) -> str:
