@@ -29,6 +29,7 @@ checked against it first (float32 within 1e-5 of Conv2D's output):
 from __future__ import annotations
 
 import argparse
+import threading
 
 import numpy as np
 from _machine import header, rerun_unpinned
@@ -116,7 +117,7 @@ def buffered_forward(layer: Conv2D, buffers: dict):
 
         def part(images: slice) -> None:
             size = images.stop - images.start
-            key = (size, images.start % 2)  # two buffers per size: two threads at most
+            key = (size, threading.get_ident())  # a buffer per size and thread
             if key not in buffers:
                 buffers[key] = np.empty((W2.shape[1], size * h * w), dtype=x.dtype)
             Y = W2 @ im2col(x[images], 3, 1, 1, out=buffers[key])
