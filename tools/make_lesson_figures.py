@@ -12,7 +12,7 @@ repository.
 
 At the end a table gives each run's wall time and CPU time (user + system, of the lesson's
 process) with the BLAS thread count: the wall time is what a learner waits; the CPU time
-changes less when other jobs share the machine. The figures of a lesson that fails are left
+moves less from run to run. The figures of a lesson that fails are left
 as they were, and the command exits with status 1.
 """
 

@@ -12,8 +12,8 @@ What it shows (full mode; the ranges hold for any seed):
 - twenty epochs of SGD (lr 0.1, batches of 100: the book's 10,000 steps) reach 96.5–97.5%
   test accuracy, with the training and validation curves side by side.
 
-Full mode: about 15 s of computing on 1 BLAS thread (23 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 2 s (3 s wall), with 10 hidden units, 10,000 training
+Full mode: about 16 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 3 s, with 10 hidden units, 10,000 training
 images and 5 epochs: 85–93% test accuracy.
 
     python examples/lessons/01_two_layer_net.py [--ci] [--out DIR] [--seed N]

@@ -12,8 +12,8 @@ What it shows (full mode; the ranges hold for any seed):
 - the gap between training and validation accuracy shrinks with more data: 10–16 points on
   500 images, 3–6 points on 10,000 (validation 95–96.8%).
 
-Full mode: about 12 s of computing on 1 BLAS thread (33 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 3 s (8 s wall), with 300 and 3,000 images, 30 epochs
+Full mode: about 14 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 3 s, with 300 and 3,000 images, 30 epochs
 and 2,000 validation images.
 
     python examples/lessons/02_learning_curves.py [--ci] [--out DIR] [--seed N]

@@ -14,8 +14,8 @@ What it shows (full mode; the ranges hold for any seed): plain SGD is by far the
 mean loss over the last 100 steps 0.18–0.32), the other three end 2 to 6 times lower
 (0.03–0.11) and reach 96.5–98% test accuracy (Adam) against SGD's 92–95%.
 
-Full mode: about 14 s of computing on 1 BLAS thread (33 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 4 s (8 s wall), 300 steps: SGD's loss then 0.5–0.9,
+Full mode: about 17 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 3 s, 300 steps: SGD's loss then 0.5–0.9,
 the others 0.12–0.35.
 
     python examples/lessons/03_optimizers.py [--ci] [--out DIR] [--seed N]

@@ -24,8 +24,8 @@ What it shows (the ranges hold for any seed, in both modes unless noted):
 - MNIST, mean loss of the last 100 steps: std 0.01 stays at a guess's 2.30 (2.28–2.31); He
   reaches 0.15–0.35 in 2,000 steps (0.4–0.8 in the 300 steps of ``--ci``).
 
-Full mode: about 13 s of computing on 1 BLAS thread (38 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 5 s (10 s wall), 300 MNIST steps.
+Full mode: about 13 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 6 s, 300 MNIST steps.
 
     python examples/lessons/04_weight_init.py [--ci] [--out DIR] [--seed N]
 """

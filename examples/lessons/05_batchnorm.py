@@ -18,8 +18,8 @@ stopped), smaller ones leave it at chance, about 0.1. Averaged over the 16 scale
 ends 35 to 65 points higher. At the very smallest scales BatchNorm slows down too: a unit's
 batch variance falls below BatchNorm's ε = 1e-5, which then rules the denominator.
 
-Full mode: about 21 s of computing on 1 BLAS thread (47 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 4 s (10 s wall), with 10 epochs and 4 scales (1, 0.05,
+Full mode: about 24 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 4 s, with 10 epochs and 4 scales (1, 0.05,
 0.002, 0.0001): BatchNorm learns at 1–3 of them and ends 25 to 70 points higher on average.
 
     python examples/lessons/05_batchnorm.py [--ci] [--out DIR] [--seed N]

@@ -25,8 +25,8 @@ What it shows (full mode; the ranges hold for any seed):
   ends within a few points of the plain one's. Regularization buys time and a smaller gap,
   not more data. (Dropout 0.5 stops this deep network from learning at all: try it.)
 
-Full mode: about 26 s of computing on 1 BLAS thread (63 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 6 s (13 s wall), with 100 epochs and 2,000 validation
+Full mode: about 31 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 6 s, with 100 epochs and 2,000 validation
 images: the gap at the end 15–25 points without regularization, 7–14 with weight decay.
 
     python examples/lessons/06_regularization.py [--ci] [--out DIR] [--seed N]

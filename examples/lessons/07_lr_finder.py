@@ -20,8 +20,8 @@ against 30–75% at a hundredth of it, while ten times the lowest point either d
 stops the step that would write NaN into the weights) or leaves the network stuck at chance,
 about 10% (its ReLUs output 0 for every image: "dead").
 
-Full mode: about 4 s of computing on 1 BLAS thread (9 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 2 s (4 s wall), two epochs of 5,000 images: 75–92%
+Full mode: about 4 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 2 s, two epochs of 5,000 images: 75–92%
 against 10–45%.
 
     python examples/lessons/07_lr_finder.py [--ci] [--out DIR] [--seed N]

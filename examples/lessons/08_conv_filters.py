@@ -17,8 +17,8 @@ What it shows (full mode; the ranges hold for any seed): the neighbour correlati
 test accuracy 95–97.5%. (With He's larger initial weights the network learns as well, but
 one epoch leaves the noise visible in the filters: try ``init="he"``.)
 
-Full mode: about 18 s of computing on 1 BLAS thread (40 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 4 s (7 s wall), one epoch on 3,000 images and 2,000
+Full mode: about 16 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 3 s, one epoch on 3,000 images and 2,000
 test images: the correlation 0.25–0.6, test accuracy 55–85%.
 
     python examples/lessons/08_conv_filters.py [--ci] [--out DIR] [--seed N]

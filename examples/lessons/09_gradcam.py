@@ -22,8 +22,8 @@ average 52–72% of a map lies on or next to the strokes, 1.3 to 1.9 times their
 image; a map can also be empty (no positive evidence at that layer), and the mistakes often
 light up the part of a stroke that resembles another digit.
 
-Full mode: about 16 s of computing on 1 BLAS thread (34 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 3 s (7 s wall), one epoch on 3,000 images and 2,000
+Full mode: about 14 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 2 s, one epoch on 3,000 images and 2,000
 test digits: accuracy 85–95%, 45–72% of the maps near the strokes.
 
     python examples/lessons/09_gradcam.py [--ci] [--out DIR] [--seed N]

@@ -21,9 +21,9 @@ accuracy in both arms (one class for every image); at lr 0.1, 25–40% without r
 to 5 points more with it, on average over the 10 draws (seed 0: +2.4 points, 95% CI +0.9 to
 +3.9); per draw from about 0 to +7 points.
 
-Full mode: about 77 s of computing on 1 BLAS thread, 22 trainings of 4,000 steps (150 s of
-wall time on a 2-core machine shared with other jobs); ``--ci``: about 6 s (12 s wall), the
-blog's settings for 300 steps and 2 draws at lr 0.1 for 300 steps.
+Full mode: about 74 s on 1 BLAS thread, 22 trainings of 4,000 steps (2-core AMD EPYC,
+docs/lessons.md); ``--ci``: about 4 s, the blog's settings for 300 steps and 2 draws at lr 0.1
+for 300 steps.
 
     python examples/lessons/10_fewshot_rotation.py [--ci] [--out DIR] [--seed N]
 

@@ -23,8 +23,8 @@ accuracy after 3 epochs on 20,000 digits; the transformer passes the bigram mode
 bits per character on this Python's help text) within 300 steps and ends at 2.2–2.6 after
 1,500, writing text with the words, quotes and layout of the help pages, not yet their sense.
 
-Full mode: about 74 s of computing on 1 BLAS thread (170 s of wall time on a 2-core machine
-shared with other jobs); ``--ci``: about 4 s (11 s wall), one epoch on 3,000 digits (40–75%)
+Full mode: about 63 s on 1 BLAS thread (2-core AMD EPYC, docs/lessons.md);
+``--ci``: about 4 s, one epoch on 3,000 digits (40–75%)
 and 40 transformer steps (then below the unigram model's 4.4–4.8 bits per character).
 
     python examples/lessons/11_sequences.py [--ci] [--out DIR] [--seed N]
