@@ -1,4 +1,5 @@
-"""Tiny stand-ins for the MNIST files, shared by test_datasets.py and test_locate.py."""
+"""Tiny stand-ins for the MNIST files: random ones (``write_fake``, for the loaders) and
+learnable ones (``write_bars``, for commands that train)."""
 
 from pathlib import Path
 
@@ -22,6 +23,19 @@ def write_fake(folder: Path, n_train: int = 5, n_test: int = 3, seed: int = 0) -
     for name, array in arrays.items():
         write_idx(folder / name, array)
     return arrays
+
+
+def write_bars(folder: Path, n_train: int, n_test: int, seed: int = 0) -> None:
+    """Write learnable MNIST-format files into ``folder``: noise images with a bright band of
+    rows whose height encodes the label (class k: rows 2k + 2 to 2k + 5), labels 0..9 in turn."""
+    rng = np.random.default_rng(seed)
+    for split, count in (("train", n_train), ("t10k", n_test)):
+        labels = (np.arange(count) % 10).astype(np.uint8)
+        images = rng.integers(0, 60, size=(count, 28, 28)).astype(np.uint8)
+        for i, label in enumerate(labels):
+            images[i, 2 * label + 2 : 2 * label + 6, 4:24] = 255
+        write_idx(folder / f"{split}-images-idx3-ubyte.gz", images)
+        write_idx(folder / f"{split}-labels-idx1-ubyte.gz", labels)
 
 
 def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:

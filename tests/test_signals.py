@@ -18,11 +18,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_datasets import write_bars
 
-from zeronn.data import write_idx
 from zeronn.signals import Stopped, signals_held, stopping_on_signals
 
 SIGNAL_LOOP_RUNS = int(os.environ.get("ZERONN_SIGNAL_LOOP", "7"))
+
+
+@pytest.fixture(autouse=True)
+def hangup_at_its_default():
+    """These tests send SIGHUP to a process whose SIGHUP does what it does by default. Under
+    ``nohup`` (or any parent that ignores it) the test process inherits SIGHUP ignored, and
+    zeronn rightly leaves an ignored signal alone (the last test here); so each test, and the
+    processes it starts, get the default disposition back, and the parent's after."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    yield
+    signal.signal(signal.SIGHUP, previous)
 STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # how long the processes of a stopped run may take to be gone: a deadline, not a measurement
 GONE_WITHIN_SECONDS = 20.0
@@ -102,14 +113,7 @@ def tiny_data(tmp_path_factory):
     """IDX files of 120 training and 40 test images, 10 classes (MNIST's and Fashion-MNIST's
     file names are the same)."""
     root = tmp_path_factory.mktemp("data")
-    rng = np.random.default_rng(0)
-    for split, count in (("train", 120), ("t10k", 40)):
-        labels = (np.arange(count) % 10).astype(np.uint8)
-        images = rng.integers(0, 60, size=(count, 28, 28)).astype(np.uint8)
-        for i, label in enumerate(labels):
-            images[i, 2 * label + 2 : 2 * label + 6, 4:24] = 255
-        write_idx(root / f"{split}-images-idx3-ubyte.gz", images)
-        write_idx(root / f"{split}-labels-idx1-ubyte.gz", labels)
+    write_bars(root, 120, 40)
     return root
 
 

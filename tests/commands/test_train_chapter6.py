@@ -5,10 +5,10 @@ import json
 
 import numpy as np
 import pytest
+from fake_datasets import write_bars
 
 from zeronn import serialize
 from zeronn.cli import main
-from zeronn.data import write_idx
 from zeronn.experiments.train.config import TrainConfig
 from zeronn.experiments.train.run import build_model, build_optimizer
 from zeronn.layers import BatchNorm, Dropout
@@ -18,14 +18,7 @@ from zeronn.layers import BatchNorm, Dropout
 def fake_root(tmp_path_factory):
     """mnist/ with 80 train and 20 test images of bars, one row band per class."""
     root = tmp_path_factory.mktemp("data")
-    rng = np.random.default_rng(0)
-    for split, count in (("train", 80), ("t10k", 20)):
-        labels = (np.arange(count) % 10).astype(np.uint8)
-        images = rng.integers(0, 60, size=(count, 28, 28)).astype(np.uint8)
-        for i, label in enumerate(labels):
-            images[i, 2 * label + 2 : 2 * label + 6, 4:24] = 255
-        write_idx(root / "mnist" / f"{split}-images-idx3-ubyte.gz", images)
-        write_idx(root / "mnist" / f"{split}-labels-idx1-ubyte.gz", labels)
+    write_bars(root / "mnist", 80, 20)
     return root
 
 

@@ -7,11 +7,11 @@ import re
 
 import numpy as np
 import pytest
+from fake_datasets import write_bars
 from image_folders import make_class_folders
 
 from zeronn import memory, models, serialize
 from zeronn.cli import main
-from zeronn.data import write_idx
 from zeronn.experiments.train.config import TrainConfig
 from zeronn.layers import Affine, ReLU, Tanh
 from zeronn.model import Sequential
@@ -21,14 +21,7 @@ from zeronn.model import Sequential
 def fake_root(tmp_path_factory):
     """mnist/ with 60 train and 20 test images of bars, one row band per class."""
     root = tmp_path_factory.mktemp("data")
-    rng = np.random.default_rng(0)
-    for split, count in (("train", 60), ("t10k", 20)):
-        labels = (np.arange(count) % 10).astype(np.uint8)
-        images = rng.integers(0, 60, size=(count, 28, 28)).astype(np.uint8)
-        for i, label in enumerate(labels):
-            images[i, 2 * label + 2 : 2 * label + 6, 4:24] = 255
-        write_idx(root / "mnist" / f"{split}-images-idx3-ubyte.gz", images)
-        write_idx(root / "mnist" / f"{split}-labels-idx1-ubyte.gz", labels)
+    write_bars(root / "mnist", 60, 20)
     return root
 
 

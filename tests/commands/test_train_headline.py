@@ -1,25 +1,17 @@
 """What ``zeronn train`` says: a header naming the network, its parameter count, the images of
 each part, the settings and the threads; progress in a pipe; at the end, the epoch it kept."""
 
-import numpy as np
 import pytest
+from fake_datasets import write_bars
 
 from zeronn.cli import main
-from zeronn.data import write_idx
 
 
 @pytest.fixture(scope="module")
 def fake_root(tmp_path_factory):
     """mnist/ with 60 train and 20 test images of bars, one row band per class."""
     root = tmp_path_factory.mktemp("data")
-    rng = np.random.default_rng(0)
-    for split, count in (("train", 60), ("t10k", 20)):
-        labels = (np.arange(count) % 10).astype(np.uint8)
-        images = rng.integers(0, 60, size=(count, 28, 28)).astype(np.uint8)
-        for i, label in enumerate(labels):
-            images[i, 2 * label + 2 : 2 * label + 6, 4:24] = 255
-        write_idx(root / "mnist" / f"{split}-images-idx3-ubyte.gz", images)
-        write_idx(root / "mnist" / f"{split}-labels-idx1-ubyte.gz", labels)
+    write_bars(root / "mnist", 60, 20)
     return root
 
 

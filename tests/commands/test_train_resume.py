@@ -6,9 +6,9 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
+from fake_datasets import write_bars
 
 from zeronn.cli import main
-from zeronn.data import write_idx
 from zeronn.experiments.train.config import TrainConfig
 from zeronn.experiments.train.resume import PLACE_OPTIONS, RUN_OPTIONS
 
@@ -17,14 +17,7 @@ from zeronn.experiments.train.resume import PLACE_OPTIONS, RUN_OPTIONS
 def fake_root(tmp_path_factory):
     """mnist/ with 90 train and 30 test images of bars, one row band per class."""
     root = tmp_path_factory.mktemp("data")
-    rng = np.random.default_rng(0)
-    for split, count in (("train", 90), ("t10k", 30)):
-        labels = (np.arange(count) % 10).astype(np.uint8)
-        images = rng.integers(0, 60, size=(count, 28, 28)).astype(np.uint8)
-        for i, label in enumerate(labels):
-            images[i, 2 * label + 2 : 2 * label + 6, 4:24] = 255
-        write_idx(root / "mnist" / f"{split}-images-idx3-ubyte.gz", images)
-        write_idx(root / "mnist" / f"{split}-labels-idx1-ubyte.gz", labels)
+    write_bars(root / "mnist", 90, 30)
     return root
 
 
