@@ -89,8 +89,8 @@ def resume_problem(options: dict[str, Any], path: Path) -> str | None:
     saved, done = saved_run(path)
     if options["epochs"] <= done:
         return (
-            f"--epochs is the total, and the run in {path.parent} has trained {done} epochs "
-            f"already; give --epochs {done + 1} or more"
+            f"--epochs is the total, and the run in {path.parent} has trained {done} "
+            f"epoch{'s' if done != 1 else ''} already; give --epochs {done + 1} or more"
         )
     changed = [name for name in RUN_OPTIONS if options[name] != saved[name]]
     if changed:
