@@ -3,8 +3,9 @@
 zeronn computes on two kinds of threads: the BLAS library behind NumPy's matrix products
 (OpenBLAS, MKL or BLIS: threadpoolctl reaches all three on every OS) and the small pool in
 which zeronn splits a batch (``worker_pool``): Conv2D's cache-sized parts (``map_parts``), the
-element-wise layers' slices (ReLU, MaxPool2D, BatchNorm, Dropout: ``split_batch``), the
-rotation operator's rows. Both follow one number, set here:
+element-wise layers' slices (ReLU, MaxPool2D, BatchNorm, Dropout: ``split_batch``), Affine's
+products cut by rows (``split_product``), the rotation operator's rows. Both follow one
+number, set here:
 
     with blas_threads(2):          # every matrix product and zeronn's own pool: 2 threads
         trainer.fit(...)
@@ -19,9 +20,9 @@ cores would be oversubscribed.
 
 Once zeronn's pool has run inside a ``blas_threads(n)`` block, the BLAS stays on one thread
 until the block ends: a model whose layers split their batch (Conv2D, MaxPool2D, ReLU, ...) then
-gets every core from zeronn's pool, while a model that never splits (an MLP, an LSTM) keeps n
-BLAS threads. Why: after a product on n threads, OpenBLAS's idle threads spin for up to ~0.1 s
-waiting for the next one, taking a core from the pool's next parts. Measured on a DeepConvNet
+gets every core from zeronn's pool, while a model that never splits (a small MLP, an LSTM)
+keeps n BLAS threads. Why: after a product on n threads, OpenBLAS's idle threads spin for up to
+~0.1 s waiting for the next one, taking a core from the pool's next parts. Measured on a DeepConvNet
 step at 2 threads on 2 cores: 118 ms with the Affine products on two BLAS threads between the
 split layers, 72 ms with the BLAS left on one thread (123 ms on one thread).
 
