@@ -160,6 +160,14 @@ def complete(name: str, out: Path, names: set[str], seed: int) -> bool:
     )
 
 
+def command_line(pid: int) -> str:
+    """What process ``pid`` runs, for a failure's message ("" once it has ended)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return ""
+
+
 def processes_with(token: str) -> list[int]:
     """The live processes whose environment holds ``token`` (a run and every child of it)."""
     mark = token.encode()
@@ -290,7 +298,8 @@ def test_the_workers_of_a_study_end_when_their_parent_is_killed(tiny_data, tmp_p
     deadline = time.monotonic() + GONE_WITHIN_SECONDS
     while len(processes_with(token)) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)  # the run, its resource tracker and its worker
-    assert len(processes_with(token)) >= 3
+    found = processes_with(token)
+    assert len(found) >= 3, [command_line(pid) for pid in found]
     child.kill()
     child.wait()
     assert wait_until_gone(token) == []

@@ -133,10 +133,12 @@ class Runner:
                     initializer=_start_worker,
                     initargs=(os.getpid(),),
                 )
-                if self.prepare is not None:
-                    # a process starts at each submit while none is idle: one per worker, now
-                    for _ in range(self.jobs - 1):
-                        self._executor.submit(_prepare, self.prepare)
+                # A process starts at each submit while none is idle: every worker starts now,
+                # from this thread, with its first task (loading the data, when there is a
+                # `prepare`). Left to the feeder threads of `share`, a start would wait for the
+                # GIL while this process computes its own first run.
+                for _ in range(self.jobs - 1):
+                    self._executor.submit(_prepare, self.prepare)
             # not waiting: the workers exit while this process goes on (writing the results)
             self._stack.callback(self._executor.shutdown, wait=False, cancel_futures=True)
 
@@ -194,10 +196,12 @@ def remember(key: Hashable, value: Any) -> None:
     _CACHE[key] = value
 
 
-def _prepare(prepare: Callable[[], object]) -> None:
-    """A worker's first task: ``prepare()``, its result left in the worker (data stays there)."""
+def _prepare(prepare: Callable[[], object] | None) -> None:
+    """A worker's first task: ``prepare()``, its result left in the worker (data stays there);
+    with none, only the start."""
     with _task():
-        prepare()
+        if prepare is not None:
+            prepare()
 
 
 def _one_thread(function: Callable[..., R], *args: Any) -> R:
