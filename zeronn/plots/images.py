@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
@@ -101,35 +102,20 @@ def image_grid(
     ``path`` and ``show``: see :mod:`zeronn.plots`.
     """
     pictures = _as_images(images, image_shape, "image_grid")
-    n = len(pictures)
-    nrows, ncols = _grid_shape(n, ncols, "image_grid")
-    _check_counts(
+    figure, cells = _image_cells(
         "image_grid",
-        titles=(titles, n),
-        title_colors=(title_colors, n),
-        row_labels=(row_labels, nrows),
-    )
-    figure = new_figure(
+        len(pictures),
+        ncols,
+        titles,
+        title_colors,
+        row_labels,
         path,
         show,
-        "image_grid",
-        figsize=(1.4 * ncols + (0.8 if row_labels else 0), 1.5 * nrows),
-        layout="constrained",
+        cell=(1.4, 1.5),
+        frame=True,
     )
-    grid = figure.subplots(nrows, ncols, squeeze=False)
-    for index, axes in enumerate(grid.flat):
-        axes.set_xticks([])
-        axes.set_yticks([])
-        if index >= n:
-            axes.set_axis_off()
-            continue
-        axes.imshow(pictures[index], cmap=cmap if pictures.ndim == 3 else None)
-        if titles is not None:
-            style = {} if title_colors is None else {"color": title_colors[index]}
-            axes.set_title(titles[index], fontsize="small", **style)
-    if row_labels is not None:
-        for row, label in enumerate(row_labels):
-            grid[row, 0].set_ylabel(label, fontsize="small")
+    for picture, axes in zip(pictures, cells, strict=True):
+        axes.imshow(picture, cmap=cmap if pictures.ndim == 3 else None)
     return finish(figure, path)
 
 
@@ -180,36 +166,67 @@ def gradcam_overlay(
         )
     if not 0 <= alpha <= 1:
         raise ValueError(f"gradcam_overlay expected 0 <= alpha <= 1, got {alpha!r}")
-    n = len(pictures)
-    nrows, ncols = _grid_shape(n, ncols, "gradcam_overlay")
-    _check_counts(
+    figure, cells = _image_cells(
         "gradcam_overlay",
+        len(pictures),
+        ncols,
+        titles,
+        title_colors,
+        row_labels,
+        path,
+        show,
+        cell=(1.6, 1.7),
+        frame=False,
+    )
+    for picture, cam, axes in zip(pictures, cams, cells, strict=True):
+        axes.imshow(picture, cmap="gray" if pictures.ndim == 3 else None)
+        axes.imshow(cam, cmap="jet", alpha=alpha, vmin=0, vmax=1)
+    return finish(figure, path)
+
+
+def _image_cells(
+    owner: str,
+    n: int,
+    ncols: int,
+    titles: Sequence[str] | None,
+    title_colors: Sequence[str] | None,
+    row_labels: Sequence[str] | None,
+    path: PathLike | None,
+    show: bool | None,
+    *,
+    cell: tuple[float, float],
+    frame: bool,
+) -> tuple[Figure, list[Axes]]:
+    """A figure of ``n`` image cells, ``ncols`` wide (``cell``: inches per cell), and the axes
+    of each cell in order: ticks off, titled, the rows labelled; the cells past ``n`` blank.
+    Without ``frame`` the axes stay on, unframed: their y label is a row's label."""
+    nrows, ncols = _grid_shape(n, ncols, owner)
+    _check_counts(
+        owner,
         titles=(titles, n),
         title_colors=(title_colors, n),
         row_labels=(row_labels, nrows),
     )
+    width, height = cell
     figure = new_figure(
         path,
         show,
-        "gradcam_overlay",
-        figsize=(1.6 * ncols + (0.8 if row_labels else 0), 1.7 * nrows),
+        owner,
+        figsize=(width * ncols + (0.8 if row_labels else 0), height * nrows),
         layout="constrained",
     )
     grid = figure.subplots(nrows, ncols, squeeze=False)
     for index, axes in enumerate(grid.flat):
-        # no frame or ticks, but the axes stays on: its y label is a row's label
         axes.set_xticks([])
         axes.set_yticks([])
-        axes.spines[:].set_visible(False)
+        if not frame:
+            axes.spines[:].set_visible(False)
         if index >= n:
             axes.set_axis_off()
-            continue
-        axes.imshow(pictures[index], cmap="gray" if pictures.ndim == 3 else None)
-        axes.imshow(cams[index], cmap="jet", alpha=alpha, vmin=0, vmax=1)
-        if titles is not None:
+        elif titles is not None:
             style = {} if title_colors is None else {"color": title_colors[index]}
             axes.set_title(titles[index], fontsize="small", **style)
     if row_labels is not None:
         for row, label in enumerate(row_labels):
             grid[row, 0].set_ylabel(label, fontsize="small")
-    return finish(figure, path)
+    return figure, list(grid.flat)[:n]
