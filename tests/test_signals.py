@@ -14,13 +14,14 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
 import pytest
 from fake_datasets import write_bars
 
-from zeronn.signals import Stopped, signals_held, stopping_on_signals
+from zeronn.signals import Stopped, signals_held, stop_signal, stopping_on_signals
 
 SIGNAL_LOOP_RUNS = int(os.environ.get("ZERONN_SIGNAL_LOOP", "7"))
 
@@ -34,6 +35,8 @@ def hangup_at_its_default():
     previous = signal.signal(signal.SIGHUP, signal.SIG_DFL)
     yield
     signal.signal(signal.SIGHUP, previous)
+
+
 STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # how long the processes of a stopped run may take to be gone: a deadline, not a measurement
 GONE_WITHIN_SECONDS = 20.0
@@ -103,6 +106,72 @@ def test_term_and_hup_are_held_back_and_delivered_after_the_block(number):
     with pytest.raises(Stopped):
         held_block()
     assert reached == ["end of block"]
+
+
+class Collected:
+    """An object whose finalizer runs Python code, as weakref callbacks and ``__del__``
+    methods in NumPy, matplotlib and multiprocessing do."""
+
+
+def signal_in_a_finalizer(number: int, kind: str) -> None:
+    """Collect an object whose weakref callback or ``__del__`` receives ``number``; Python
+    swallows an exception raised there and only prints it."""
+
+    def finalize(*_):
+        os.kill(os.getpid(), number)  # the handler runs here, inside the finalizer
+        time.sleep(0.01)
+
+    thing = Collected()
+    if kind == "__del__":
+        Collected.__del__ = finalize
+        try:
+            del thing
+        finally:
+            del Collected.__del__
+    else:
+        keep = weakref.ref(thing, finalize)  # noqa: F841 (the callback needs a live ref)
+        del thing
+
+
+@pytest.mark.parametrize("kind", ["weakref callback", "__del__"])
+@pytest.mark.parametrize("number", STOPS)
+def test_a_stop_swallowed_by_a_finalizer_is_raised_right_after_it_and_never_printed(
+    number, kind, capfd
+):
+    hook = sys.unraisablehook
+    reached = []
+
+    def run():
+        with stopping_on_signals() as received:
+            reached.append(received)
+            signal_in_a_finalizer(number, kind)
+            reached.append("after the finalizer")  # Python went on: the stop was swallowed
+            time.sleep(1)  # raised again here
+            reached.append("after the sleep")
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        run()
+    received = reached.pop(0)
+    assert reached == ["after the finalizer"]
+    assert received.signum == number
+    assert stop_signal(info.value) == number
+    assert capfd.readouterr().err == ""  # no "Exception ignored in ..."
+    assert sys.unraisablehook is hook
+
+
+def test_other_unraisable_errors_still_reach_the_hook_that_was_in_place(monkeypatch):
+    reports = []
+    monkeypatch.setattr(sys, "unraisablehook", reports.append)
+
+    def finalize(_):
+        raise ValueError("a finalizer's own error")
+
+    with stopping_on_signals():
+        thing = Collected()
+        keep = weakref.ref(thing, finalize)  # noqa: F841
+        del thing
+    assert [str(report.exc_value) for report in reports] == ["a finalizer's own error"]
+    assert sys.unraisablehook == reports.append
 
 
 # ---- real runs, stopped at random moments ---------------------------------------------------

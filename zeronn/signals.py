@@ -10,17 +10,23 @@ process that stops because of signal ``n`` exits with ``128 + n``, as the shell 
 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP.
 
 Only the first signal raises: one arriving while the run is already unwinding is ignored, so
-it cannot cut the cleanup (short and bounded) in half. :func:`signals_held` holds the three
-back during a block that must not be cut in half (the final renames of a run folder) and
-delivers them right after it. :func:`signals_blocked` blocks them in one thread, so that a
-process it starts begins with them blocked (a worker unblocks them once it is ready).
+it cannot cut the cleanup (short and bounded) in half. Python runs a handler between any two
+bytecodes, also inside a weakref callback or a ``__del__``, where an exception is only printed
+("Exception ignored in ...") and the code goes on: the stop would be lost. So the block also
+takes Python's reports of its own exception, prints nothing, and raises it again a moment
+later, outside. :func:`signals_held` holds the three back during a block that must not be cut
+in half (the final renames of a run folder) and delivers them right after it.
+:func:`signals_blocked` blocks them in one thread, so that a process it starts begins with
+them blocked (a worker unblocks them once it is ready).
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
@@ -72,6 +78,13 @@ class Received:
 
     signum: int | None = None
     closing: bool = False
+    # the exception the handler raised; whether Python swallowed it (see the module's
+    # docstring) and it waits to be raised again, by the timer `again`; whether an unraisable
+    # error is being reported
+    raised: BaseException | None = None
+    swallowed: bool = False
+    reporting: bool = False
+    again: threading.Timer | None = None
 
 
 @contextlib.contextmanager
@@ -90,20 +103,56 @@ def stopping_on_signals() -> Iterator[Received]:
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        # already unwinding: let the cleanup finish; or the work is over: nothing to stop
-        if received.signum is not None or received.closing:
+        if received.closing:  # the work is over: nothing to stop
             return
-        received.signum = signum
-        if signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise Stopped(signum)
+        if received.signum is None:
+            received.signum = signum
+        elif not received.swallowed:  # already unwinding: let the cleanup finish
+            return
+        if received.reporting:  # raised inside the hook below, it would be lost as well
+            received.swallowed = True
+            received.again = _run_handler_again_soon(received.signum)
+            return
+        received.swallowed = False
+        if received.signum == signal.SIGINT:
+            received.raised = KeyboardInterrupt()
+        else:
+            received.raised = Stopped(received.signum)
+        raise received.raised
+
+    report_unraisable = sys.unraisablehook
+
+    def report_unless_ours(report: sys.UnraisableHookArgs) -> None:
+        received.reporting = True
+        try:
+            if report.exc_value is not None and report.exc_value is received.raised:
+                received.swallowed = True  # ours, swallowed: raised again, printed never
+                received.again = _run_handler_again_soon(received.signum)
+            else:
+                report_unraisable(report)  # not our stop: reported as Python would
+        finally:
+            received.reporting = False
 
     previous = {number: signal.signal(number, stop) for number in _heeded()}
+    sys.unraisablehook = report_unless_ours
     try:
         yield received
     finally:
+        if received.again is not None:  # the block is over: no stop to deliver any more
+            received.again.cancel()
+        sys.unraisablehook = report_unraisable
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _run_handler_again_soon(signum: int) -> threading.Timer:
+    """Have the main thread run the handler of ``signum`` at its next bytecode from now on
+    plus a millisecond: ``interrupt_main`` from the main thread itself would run it on the
+    spot, in the middle of what has to finish first."""
+    timer = threading.Timer(0.001, _thread.interrupt_main, args=(signum,))
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 @contextlib.contextmanager
