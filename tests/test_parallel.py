@@ -3,6 +3,9 @@
 import functools
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -14,6 +17,7 @@ from zeronn.experiments.fewshot.run import run_fewshot
 from zeronn.experiments.flip_balance.config import FlipBalanceConfig
 from zeronn.experiments.flip_balance.run import run_experiment
 from zeronn.parallel import Runner, cached, check_parallel, remember, run_all
+from zeronn.signals import STOP_SIGNALS
 
 
 def blas_product(seed: int, size: int) -> np.ndarray:
@@ -72,6 +76,37 @@ def test_an_error_in_a_run_propagates_after_the_runs_before_it(bad):
     with pytest.raises(ValueError, match=f"run {bad} failed"):
         collect(run_all(fail_on, [(index, bad) for index in range(6)], jobs=2), yielded)
     assert yielded == list(range(bad))
+
+
+WORKER_START_MASK = """
+import multiprocessing.context, signal
+from zeronn.parallel import Runner
+
+start = multiprocessing.context.SpawnProcess.start
+masks = []
+
+def start_and_record(process):
+    masks.append(sorted(int(number) for number in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+    start(process)
+
+multiprocessing.context.SpawnProcess.start = start_and_record
+with Runner(jobs=3) as runner:
+    pass
+print(masks)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_every_worker_starts_with_the_stop_signals_blocked():
+    """Checked in a fresh process, whose first executor also starts multiprocessing's resource
+    tracker: that start unblocks SIGINT and SIGTERM in the thread that made it."""
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_START_MASK], capture_output=True, text=True, check=True
+    )
+    masks = json.loads(done.stdout)
+    assert len(masks) == 2, done.stdout  # the resource tracker is not a SpawnProcess
+    for mask in masks:
+        assert {int(number) for number in STOP_SIGNALS} <= set(mask), done.stdout
 
 
 def test_map_outside_its_with_block_is_refused():

@@ -133,12 +133,16 @@ class Runner:
                     initializer=_start_worker,
                     initargs=(os.getpid(),),
                 )
-                # A process starts at each submit while none is idle: every worker starts now,
-                # from this thread, with its first task (loading the data, when there is a
-                # `prepare`). Left to the feeder threads of `share`, a start would wait for the
-                # GIL while this process computes its own first run.
-                for _ in range(self.jobs - 1):
-                    self._executor.submit(_prepare, self.prepare)
+                # Blocked again: starting the tracker (above, for the executor's queues)
+                # unblocked SIGINT and SIGTERM in this thread, and a worker started so would
+                # die of a Ctrl-C in the middle of its interpreter's start, printing a fatal
+                # error. A process starts at each submit while none is idle: every worker
+                # starts now, from this thread, with its first task (loading the data, when
+                # there is a `prepare`). Left to the feeder threads of `share`, a start would
+                # wait for the GIL while this process computes its own first run.
+                with signals_blocked():
+                    for _ in range(self.jobs - 1):
+                        self._executor.submit(_prepare, self.prepare)
             # not waiting: the workers exit while this process goes on (writing the results)
             self._stack.callback(self._executor.shutdown, wait=False, cancel_futures=True)
 
@@ -301,3 +305,5 @@ def _task() -> Iterator[None]:
         raise
     finally:
         _TASK_RUNNING = False
+    if _STOPPING is not None:  # raised in a finalizer, the Stopped was swallowed: end here
+        os._exit(128 + _STOPPING)
