@@ -91,6 +91,32 @@ def test_a_signal_after_the_work_is_over_is_let_go(number):
     assert received.signum is None
 
 
+def test_a_program_lets_signals_go_from_its_end_until_it_exits():
+    """``until_exit`` (the ``zeronn`` program): after a finished block its handlers stay and
+    let every stop signal go, so the interpreter's exit cannot turn one into a traceback; after
+    a stopped block the previous handlers come back as always."""
+    before = {number: signal.getsignal(number) for number in STOPS}
+    try:
+        with stopping_on_signals(until_exit=True) as received:
+            received.closing = True
+        for number in STOPS:
+            os.kill(os.getpid(), number)
+            time.sleep(0.01)  # the handler runs here, and returns
+        assert received.signum is None
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+    def stopped_program():
+        with stopping_on_signals(until_exit=True):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+
+    with pytest.raises(Stopped):
+        stopped_program()
+    assert {number: signal.getsignal(number) for number in STOPS} == before
+
+
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_term_and_hup_are_held_back_and_delivered_after_the_block(number):
     reached = []

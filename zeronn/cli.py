@@ -90,12 +90,16 @@ def _command_in(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``zeronn ARGV...`` and return its exit code. With ``argv`` None this is the program
+    itself (the console script, ``python -m zeronn``), on ``sys.argv``, and the process exits
+    after it: a stop signal that comes once its run is over is let go until then."""
+    program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     # SIGTERM and SIGHUP unwind the run as Ctrl-C does: every temporary file, folder and
     # worker process goes (zeronn.signals)
     code: int | None = None
     try:
-        with stopping_on_signals() as received:
+        with stopping_on_signals(until_exit=program) as received:
             try:
                 parser = build_parser(_command_in(argv))  # imports the command's module
                 args = parser.parse_args(argv)  # a bad flag: two lines and exit code 2

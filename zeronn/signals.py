@@ -88,10 +88,12 @@ class Received:
 
 
 @contextlib.contextmanager
-def stopping_on_signals() -> Iterator[Received]:
+def stopping_on_signals(*, until_exit: bool = False) -> Iterator[Received]:
     """Within the block, SIGINT raises ``KeyboardInterrupt`` and SIGTERM and SIGHUP raise
     :class:`Stopped`, the first of them only, unless ignored; the previous handlers come back
-    after it.
+    after it. With ``until_exit``, for a program's entry point, a block left ``closing`` keeps
+    its handlers, which let every signal go, until the process exits: the interpreter's exit
+    (joining a finished pool's threads, say) is not interrupted into a traceback.
 
     Yields a :class:`Received` that records the signal: C code that calls back into Python
     (matplotlib drawing, say) can turn the exception raised there into another one on its way
@@ -141,6 +143,8 @@ def stopping_on_signals() -> Iterator[Received]:
         if received.again is not None:  # the block is over: no stop to deliver any more
             received.again.cancel()
         sys.unraisablehook = report_unraisable
+        if until_exit and received.closing:
+            previous = {}
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
