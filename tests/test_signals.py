@@ -8,6 +8,10 @@ no temporary file or folder anywhere, no process of the run still alive. It runs
 ``ZERONN_SIGNAL_LOOP=N`` for N per command.
 """
 
+import _imp
+import importlib
+import importlib.machinery
+import importlib.util
 import json
 import os
 import signal
@@ -89,6 +93,45 @@ def test_a_signal_after_the_work_is_over_is_let_go(number):
         os.kill(os.getpid(), number)
         time.sleep(0.05)  # the handler runs here, and returns
     assert received.signum is None
+
+
+def a_compiled_module() -> str:
+    """The name of a compiled module of the standard library (any will do)."""
+    for name in ("xxlimited", "_testbuffer", "_bz2", "_lzma", "_csv"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and isinstance(spec.loader, importlib.machinery.ExtensionFileLoader):
+            return name
+    pytest.skip("no compiled module of the standard library found")
+
+
+@pytest.mark.parametrize("number", STOPS)
+def test_a_stop_during_a_compiled_modules_start_waits_for_its_end(number, monkeypatch):
+    """Some compiled modules (pybind11's) crash the interpreter at exit when an exception cut
+    their init function, which may call Python, in half: the stop is raised after it."""
+    name = a_compiled_module()
+    monkeypatch.delitem(sys.modules, name, raising=False)  # imported afresh, put back after
+    create_dynamic = _imp.create_dynamic
+    reached = []
+
+    def init_that_calls_python(spec, *args):
+        os.kill(os.getpid(), number)
+        time.sleep(0.05)  # the handler runs in here, in the middle of the module's start
+        reached.append("module started")
+        return create_dynamic(spec, *args)
+
+    monkeypatch.setattr(_imp, "create_dynamic", init_that_calls_python)
+
+    def run():
+        with stopping_on_signals():
+            importlib.import_module(name)
+            reached.append("imported")
+            time.sleep(1)  # raised here
+            reached.append("after the sleep")
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        run()
+    assert stop_signal(info.value) == number
+    assert reached == ["module started", "imported"]
 
 
 def test_a_program_lets_signals_go_from_its_end_until_it_exits():

@@ -14,16 +14,20 @@ it cannot cut the cleanup (short and bounded) in half. Python runs a handler bet
 bytecodes, also inside a weakref callback or a ``__del__``, where an exception is only printed
 ("Exception ignored in ...") and the code goes on: the stop would be lost. So the block also
 takes Python's reports of its own exception, prints nothing, and raises it again a moment
-later, outside. :func:`signals_held` holds the three back during a block that must not be cut
-in half (the final renames of a run folder) and delivers them right after it.
-:func:`signals_blocked` blocks them in one thread, so that a process it starts begins with
-them blocked (a worker unblocks them once it is ready).
+later, outside; and a signal that comes while a compiled module starts (its init function
+calls Python too) is raised a moment after that start.
+
+:func:`signals_held` holds the three back during a block that must not be cut in half (the
+final renames of a run folder) and delivers them right after it. :func:`signals_blocked`
+blocks them in one thread, so that a process it starts begins with them blocked (a worker
+unblocks them once it is ready).
 """
 
 from __future__ import annotations
 
 import _thread
 import contextlib
+import importlib.machinery
 import os
 import signal
 import sys
@@ -78,13 +82,20 @@ class Received:
 
     signum: int | None = None
     closing: bool = False
-    # the exception the handler raised; whether Python swallowed it (see the module's
-    # docstring) and it waits to be raised again, by the timer `again`; whether an unraisable
-    # error is being reported
+    # The exception the handler raised. `pending`: the stop still waits to be raised, because
+    # raising it where the handler ran would lose it (a finalizer swallowed it, or it came
+    # while an unraisable error was reported) or cut a compiled module's start in half; the
+    # timer `again` runs the handler a moment later.
     raised: BaseException | None = None
-    swallowed: bool = False
+    pending: bool = False
     reporting: bool = False
     again: threading.Timer | None = None
+
+    def defer(self) -> None:
+        """Raise the stop a moment from now instead."""
+        assert self.signum is not None
+        self.pending = True
+        self.again = _run_handler_again_soon(self.signum)
 
 
 @contextlib.contextmanager
@@ -109,13 +120,12 @@ def stopping_on_signals(*, until_exit: bool = False) -> Iterator[Received]:
             return
         if received.signum is None:
             received.signum = signum
-        elif not received.swallowed:  # already unwinding: let the cleanup finish
+        elif not received.pending:  # already unwinding: let the cleanup finish
             return
-        if received.reporting:  # raised inside the hook below, it would be lost as well
-            received.swallowed = True
-            received.again = _run_handler_again_soon(received.signum)
+        if received.reporting or _in_compiled_module_start(frame):
+            received.defer()
             return
-        received.swallowed = False
+        received.pending = False
         if received.signum == signal.SIGINT:
             received.raised = KeyboardInterrupt()
         else:
@@ -128,8 +138,7 @@ def stopping_on_signals(*, until_exit: bool = False) -> Iterator[Received]:
         received.reporting = True
         try:
             if report.exc_value is not None and report.exc_value is received.raised:
-                received.swallowed = True  # ours, swallowed: raised again, printed never
-                received.again = _run_handler_again_soon(received.signum)
+                received.defer()  # ours, swallowed by a finalizer: raised again, never printed
             else:
                 report_unraisable(report)  # not our stop: reported as Python would
         finally:
@@ -147,6 +156,24 @@ def stopping_on_signals(*, until_exit: bool = False) -> Iterator[Received]:
             previous = {}
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+# What imports a compiled module (its file, then its init function, which may call Python)
+_COMPILED_MODULE_START = (
+    importlib.machinery.ExtensionFileLoader.create_module.__code__,
+    importlib.machinery.ExtensionFileLoader.exec_module.__code__,
+)
+
+
+def _in_compiled_module_start(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs inside the start of a compiled module: an exception raised there
+    leaves the module half made, and some (pybind11's: matplotlib's ``_backend_agg``) then
+    crash the interpreter at exit ("PyThreadState_Get: ... the GIL is released")."""
+    while frame is not None:
+        if frame.f_code in _COMPILED_MODULE_START:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _run_handler_again_soon(signum: int) -> threading.Timer:
