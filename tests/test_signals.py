@@ -134,6 +134,32 @@ def test_a_stop_during_a_compiled_modules_start_waits_for_its_end(number, monkey
     assert reached == ["module started", "imported"]
 
 
+def test_a_worker_raises_its_stop_after_a_compiled_modules_start_too(monkeypatch):
+    from zeronn import parallel
+
+    name = a_compiled_module()
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    create_dynamic = _imp.create_dynamic
+    frames = []
+
+    def init_that_calls_python(spec, *args):
+        frames.append(sys._getframe())
+        return create_dynamic(spec, *args)
+
+    monkeypatch.setattr(_imp, "create_dynamic", init_that_calls_python)
+    importlib.import_module(name)
+    again = []
+    monkeypatch.setattr(parallel, "run_handler_again_soon", again.append)
+    monkeypatch.setattr(parallel, "_TASK_RUNNING", True)  # as in a worker, on a run
+    monkeypatch.setattr(parallel, "_STOPPING", None)
+    monkeypatch.setattr(parallel, "_STOP_PENDING", False)
+    parallel._stop_worker(signal.SIGTERM, frames[0])  # in the module's start: not yet
+    assert again == [signal.SIGTERM]
+    with pytest.raises(Stopped):
+        parallel._stop_worker(signal.SIGTERM, sys._getframe())  # a moment later
+    parallel._stop_worker(signal.SIGHUP, sys._getframe())  # unwinding: let go
+
+
 def test_a_program_lets_signals_go_from_its_end_until_it_exits():
     """``until_exit`` (the ``zeronn`` program): after a finished block its handlers stay and
     let every stop signal go, so the interpreter's exit cannot turn one into a traceback; after

@@ -51,7 +51,13 @@ from typing import Any, TypeVar
 
 from zeronn._checks import positive_int
 from zeronn.handout import share
-from zeronn.signals import STOP_SIGNALS, Stopped, signals_blocked
+from zeronn.signals import (
+    STOP_SIGNALS,
+    Stopped,
+    in_compiled_module_start,
+    run_handler_again_soon,
+    signals_blocked,
+)
 
 R = TypeVar("R")
 _CACHE: dict[Hashable, Any] = {}
@@ -246,6 +252,7 @@ def _end_workers(executor: ProcessPoolExecutor) -> None:
 _PARENT: int | None = None  # the parent's pid, in a worker process; None in the parent
 _TASK_RUNNING = False
 _STOPPING: int | None = None  # the stop signal a worker received
+_STOP_PENDING = False  # whether it waits to be raised
 
 
 def _start_worker(parent: int) -> None:
@@ -269,13 +276,20 @@ def _start_worker(parent: int) -> None:
 
 
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
-    global _STOPPING
-    if _STOPPING is not None:  # already unwinding: let the cleanup finish
+    global _STOPPING, _STOP_PENDING
+    if _STOPPING is not None and not _STOP_PENDING:  # already unwinding: let the cleanup finish
         return
-    _STOPPING = signum
-    if _TASK_RUNNING:
-        raise Stopped(signum)  # the run unwinds (its temporary files go); _task ends us
-    os._exit(128 + signum)  # between runs: nothing to clean up
+    if _STOPPING is None:
+        _STOPPING = signum
+    if not _TASK_RUNNING:
+        os._exit(128 + _STOPPING)  # between runs: nothing to clean up
+    # raised while a compiled module starts, it could crash this process at exit (see
+    # zeronn.signals): a moment later
+    _STOP_PENDING = in_compiled_module_start(frame)
+    if _STOP_PENDING:
+        run_handler_again_soon(_STOPPING)
+        return
+    raise Stopped(_STOPPING)  # the run unwinds (its temporary files go); _task ends us
 
 
 def _watch_parent(parent: int) -> None:

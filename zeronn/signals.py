@@ -95,7 +95,7 @@ class Received:
         """Raise the stop a moment from now instead."""
         assert self.signum is not None
         self.pending = True
-        self.again = _run_handler_again_soon(self.signum)
+        self.again = run_handler_again_soon(self.signum)
 
 
 @contextlib.contextmanager
@@ -122,7 +122,7 @@ def stopping_on_signals(*, until_exit: bool = False) -> Iterator[Received]:
             received.signum = signum
         elif not received.pending:  # already unwinding: let the cleanup finish
             return
-        if received.reporting or _in_compiled_module_start(frame):
+        if received.reporting or in_compiled_module_start(frame):
             received.defer()
             return
         received.pending = False
@@ -165,7 +165,7 @@ _COMPILED_MODULE_START = (
 )
 
 
-def _in_compiled_module_start(frame: FrameType | None) -> bool:
+def in_compiled_module_start(frame: FrameType | None) -> bool:
     """Whether ``frame`` runs inside the start of a compiled module: an exception raised there
     leaves the module half made, and some (pybind11's: matplotlib's ``_backend_agg``) then
     crash the interpreter at exit ("PyThreadState_Get: ... the GIL is released")."""
@@ -176,7 +176,7 @@ def _in_compiled_module_start(frame: FrameType | None) -> bool:
     return False
 
 
-def _run_handler_again_soon(signum: int) -> threading.Timer:
+def run_handler_again_soon(signum: int) -> threading.Timer:
     """Have the main thread run the handler of ``signum`` at its next bytecode from now on
     plus a millisecond: ``interrupt_main`` from the main thread itself would run it on the
     spot, in the middle of what has to finish first."""
