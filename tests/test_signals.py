@@ -135,7 +135,7 @@ def test_a_stop_during_a_compiled_modules_start_waits_for_its_end(number, monkey
 
 
 def test_a_worker_raises_its_stop_after_a_compiled_modules_start_too(monkeypatch):
-    from zeronn import parallel
+    from zeronn import worker
 
     name = a_compiled_module()
     monkeypatch.delitem(sys.modules, name, raising=False)
@@ -149,15 +149,15 @@ def test_a_worker_raises_its_stop_after_a_compiled_modules_start_too(monkeypatch
     monkeypatch.setattr(_imp, "create_dynamic", init_that_calls_python)
     importlib.import_module(name)
     again = []
-    monkeypatch.setattr(parallel, "run_handler_again_soon", again.append)
-    monkeypatch.setattr(parallel, "_TASK_RUNNING", True)  # as in a worker, on a run
-    monkeypatch.setattr(parallel, "_STOPPING", None)
-    monkeypatch.setattr(parallel, "_STOP_PENDING", False)
-    parallel._stop_worker(signal.SIGTERM, frames[0])  # in the module's start: not yet
+    monkeypatch.setattr(worker, "run_handler_again_soon", again.append)
+    monkeypatch.setattr(worker, "_TASK_RUNNING", True)  # as in a worker, on a run
+    monkeypatch.setattr(worker, "_STOPPING", None)
+    monkeypatch.setattr(worker, "_STOP_PENDING", False)
+    worker._stop_worker(signal.SIGTERM, frames[0])  # in the module's start: not yet
     assert again == [signal.SIGTERM]
     with pytest.raises(Stopped):
-        parallel._stop_worker(signal.SIGTERM, sys._getframe())  # a moment later
-    parallel._stop_worker(signal.SIGHUP, sys._getframe())  # unwinding: let go
+        worker._stop_worker(signal.SIGTERM, sys._getframe())  # a moment later
+    worker._stop_worker(signal.SIGHUP, sys._getframe())  # unwinding: let go
 
 
 def test_a_program_lets_signals_go_from_its_end_until_it_exits():

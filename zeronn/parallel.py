@@ -26,11 +26,11 @@ own set-up and gives it ``prepare``, which each worker runs as soon as it starts
 
 Stopping: leaving the runner with an error (a run's, or a stop signal's: Ctrl-C, SIGTERM,
 SIGHUP, see :mod:`zeronn.signals`) ends its worker processes at once instead of waiting for
-their runs. A worker ignores Ctrl-C (the terminal sends it to every process; the parent
-decides), unwinds its run on SIGTERM or SIGHUP and then exits, and ends itself the same way
-when its parent dies without ending it (a watchdog thread notices the parent's pid change).
-So no worker, and no ``multiprocessing`` resource tracker (which lives as long as a worker
-holds its pipe), outlives the run.
+their runs. A worker (:mod:`zeronn.worker`) ignores Ctrl-C (the terminal sends it to every
+process; the parent decides), unwinds its run on SIGTERM or SIGHUP and then exits, and ends
+itself the same way when its parent dies without ending it (a watchdog thread notices the
+parent's pid change). So no worker, and no ``multiprocessing`` resource tracker (which lives
+as long as a worker holds its pipe), outlives the run.
 """
 
 from __future__ import annotations
@@ -40,31 +40,19 @@ import importlib.util
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
-from types import FrameType
 from typing import Any, TypeVar
 
 from zeronn._checks import positive_int
 from zeronn.handout import share
-from zeronn.signals import (
-    STOP_SIGNALS,
-    Stopped,
-    in_compiled_module_start,
-    run_handler_again_soon,
-    signals_blocked,
-)
+from zeronn.signals import signals_blocked
+from zeronn.worker import STOP_GRACE_SECONDS, start_worker, task
 
 R = TypeVar("R")
 _CACHE: dict[Hashable, Any] = {}
-# seconds a worker's run has to unwind once told to stop, before it is killed
-STOP_GRACE_SECONDS = 5.0
-# how often a worker's watchdog looks whether its parent is alive, in seconds
-WATCH_SECONDS = 0.25
 
 
 def check_parallel(jobs: object, scheduler: object, owner: str) -> tuple[int, str | None]:
@@ -128,7 +116,7 @@ class Runner:
         elif self.jobs > 1:
             # "spawn": a fresh interpreter per worker, never a fork of a process whose BLAS
             # threads are running. Made with the stop signals blocked: a worker starts with them
-            # blocked until it is ready for them (_start_worker), and so does the resource
+            # blocked until it is ready for them (worker.start_worker), and so does the resource
             # tracker the executor starts, which makes itself deaf to SIGINT and SIGTERM but not
             # to SIGHUP: a closed terminal would kill it, and this process, unwinding, would
             # start another that complains about every semaphore it never saw
@@ -136,7 +124,7 @@ class Runner:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.jobs - 1,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_worker,
+                    initializer=start_worker,
                     initargs=(os.getpid(),),
                 )
                 # Blocked again: starting the tracker (above, for the executor's queues)
@@ -209,7 +197,7 @@ def remember(key: Hashable, value: Any) -> None:
 def _prepare(prepare: Callable[[], object] | None) -> None:
     """A worker's first task: ``prepare()``, its result left in the worker (data stays there);
     with none, only the start."""
-    with _task():
+    with task():
         if prepare is not None:
             prepare()
 
@@ -217,7 +205,7 @@ def _prepare(prepare: Callable[[], object] | None) -> None:
 def _one_thread(function: Callable[..., R], *args: Any) -> R:
     from zeronn.threads import blas_threads  # BLAS and zeronn's own pool
 
-    with _task(), blas_threads(1):
+    with task(), blas_threads(1):
         return function(*args)
 
 
@@ -227,9 +215,9 @@ def _end_workers(executor: ProcessPoolExecutor) -> None:
     Python 3.11's ``ProcessPoolExecutor`` has no method for this (3.14 adds
     ``terminate_workers``); its processes are in its private ``_processes`` dict (pid ->
     ``multiprocessing.Process``), read before ``shutdown`` empties it. Each is sent SIGTERM
-    (``Process.terminate``): its run unwinds and it exits (:func:`_start_worker`); one still
-    alive after :data:`STOP_GRACE_SECONDS` is killed. The executor sees them go and fails
-    their futures; it reaps them.
+    (``Process.terminate``): its run unwinds and it exits (:mod:`zeronn.worker`); one still
+    alive after ``STOP_GRACE_SECONDS`` is killed. The executor sees them go and fails their
+    futures; it reaps them.
     """
     processes = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
@@ -245,79 +233,3 @@ def _end_workers(executor: ProcessPoolExecutor) -> None:
     for process in pending.values():
         with contextlib.suppress(OSError, ValueError):
             process.kill()
-
-
-# -- in a worker process ----------------------------------------------------------------------
-
-_PARENT: int | None = None  # the parent's pid, in a worker process; None in the parent
-_TASK_RUNNING = False
-_STOPPING: int | None = None  # the stop signal a worker received
-_STOP_PENDING = False  # whether it waits to be raised
-
-
-def _start_worker(parent: int) -> None:
-    """A worker's initializer: Ctrl-C is the parent's to act on, SIGTERM and SIGHUP end the
-    worker (a run it is on unwinds first), and a watchdog ends it if the parent dies.
-
-    The worker started with the three blocked (it was started from a thread blocking them:
-    :func:`zeronn.signals.signals_blocked`), so none could strike during its imports; they are
-    unblocked once handled here.
-    """
-    global _PARENT
-    _PARENT = parent
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for number in STOP_SIGNALS:
-        # one the parent ignores (SIGHUP under nohup) this process inherited ignored: it stays so
-        if number != signal.SIGINT and signal.getsignal(number) != signal.SIG_IGN:
-            signal.signal(number, _stop_worker)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    threading.Thread(target=_watch_parent, args=(parent,), name="watchdog", daemon=True).start()
-
-
-def _stop_worker(signum: int, frame: FrameType | None) -> None:
-    global _STOPPING, _STOP_PENDING
-    if _STOPPING is not None and not _STOP_PENDING:  # already unwinding: let the cleanup finish
-        return
-    if _STOPPING is None:
-        _STOPPING = signum
-    if not _TASK_RUNNING:
-        os._exit(128 + _STOPPING)  # between runs: nothing to clean up
-    # raised while a compiled module starts, it could crash this process at exit (see
-    # zeronn.signals): a moment later
-    _STOP_PENDING = in_compiled_module_start(frame)
-    if _STOP_PENDING:
-        run_handler_again_soon(_STOPPING)
-        return
-    raise Stopped(_STOPPING)  # the run unwinds (its temporary files go); _task ends us
-
-
-def _watch_parent(parent: int) -> None:
-    """End this worker once its parent has died (it is then adopted: its parent pid changes)."""
-    while os.getppid() == parent:
-        time.sleep(WATCH_SECONDS)
-    os.kill(os.getpid(), signal.SIGTERM)  # as if the parent had ended us
-    time.sleep(STOP_GRACE_SECONDS)  # a run that takes longer to unwind is cut short
-    os._exit(128 + signal.SIGTERM)
-
-
-@contextlib.contextmanager
-def _task() -> Iterator[None]:
-    """Around every task. In a worker, a stop signal during it unwinds it, then ends the worker
-    (``ProcessPoolExecutor`` would report the ``Stopped`` and wait for the next task)."""
-    global _TASK_RUNNING
-    if _PARENT is None:  # in the parent: a stop signal is the caller's to handle
-        yield
-        return
-    try:
-        _TASK_RUNNING = True
-        yield
-    except BaseException:
-        # the Stopped, or what C code it passed through made of it
-        if _STOPPING is not None:
-            os._exit(128 + _STOPPING)
-        raise
-    finally:
-        _TASK_RUNNING = False
-    if _STOPPING is not None:  # raised in a finalizer, the Stopped was swallowed: end here
-        os._exit(128 + _STOPPING)
