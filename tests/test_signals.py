@@ -5,7 +5,9 @@ flip-balance`` with SIGINT, SIGTERM and SIGHUP at random (seeded) moments, as a 
 or ``timeout`` would, and checks what each leaves: the old outputs or the complete new ones,
 no temporary file or folder anywhere, no process of the run still alive. It runs
 ``SIGNAL_LOOP_RUNS`` stops per command (7, 21 in all, about 30 s on two cores); set
-``ZERONN_SIGNAL_LOOP=N`` for N per command.
+``ZERONN_SIGNAL_LOOP=N`` for N per command. The rarest failures it found (a stop swallowed by a
+finalizer, or cutting a compiled module's start in half) came once in 100-150 runs: after a
+change to signals.py, worker.py or parallel.py, run it with ``ZERONN_SIGNAL_LOOP=100``.
 """
 
 import _imp
@@ -354,14 +356,26 @@ def wait_until_gone(token: str) -> list[int]:
     return alive
 
 
+def exit_codes_of_a_stop(number: int) -> tuple[int, ...]:
+    """A stopped command exits with 128 + the signal's number. After Ctrl-C, ``python -m``
+    (as these tests run it; the ``zeronn`` script does not) may end the process by SIGINT
+    instead (exit code -2, which a shell reports as 130 too): once a KeyboardInterrupt has
+    left any ``exec`` or ``eval`` of source text, Python 3.11 remembers it and ends itself by
+    SIGINT at exit, though zeronn caught the interrupt and returned its exit code."""
+    if number == signal.SIGINT:
+        return (128 + number, -number)
+    return (128 + number,)
+
+
 def before_zeronn_ran(returncode: int, number: int, error: str) -> bool:
     """Whether the signal came while Python was starting or importing zeronn, before zeronn's
-    handlers were in place: Python's own reaction, death by the signal or (SIGINT) a
-    KeyboardInterrupt traceback, exit code 1 during start-up."""
-    if returncode == -number:
-        return True
-    interrupted = error.rstrip().endswith("KeyboardInterrupt")
-    return number == signal.SIGINT and returncode == 1 and interrupted
+    handlers were in place, or in the last moments of the exit, after Python put its default
+    handlers back: Python's own reaction, death by the signal with nothing said, or (SIGINT
+    during start-up) a KeyboardInterrupt traceback, exit code 1 or -2 (see
+    :func:`exit_codes_of_a_stop`)."""
+    if number == signal.SIGINT and error.rstrip().endswith("KeyboardInterrupt"):
+        return returncode in (1, -number)
+    return returncode == -number and error.strip() == ""
 
 
 def stop(child: subprocess.Popen, number: int) -> None:
@@ -413,12 +427,12 @@ def test_a_run_stopped_by_any_signal_leaves_old_or_complete_new_outputs_and_no_t
         lines = error.strip().splitlines()
         if child.returncode == 0:  # it had finished before the signal came
             assert lines == [], f"{where}: {error}"
-        elif before_zeronn_ran(child.returncode, number, error):
-            pass  # nothing was written: the checks of the outputs below still hold
+        elif not any(line.startswith(f"zeronn {name}: ") for line in lines):
+            # Python's own reaction: the checks of the outputs below still hold
+            assert before_zeronn_ran(child.returncode, number, error), f"{where}: {error}"
         else:
-            assert child.returncode == 128 + number, f"{where}: {error}"
+            assert child.returncode in exit_codes_of_a_stop(number), f"{where}: {error}"
             assert len(lines) == 1, f"{where}: {error}"
-            assert lines[0].startswith(f"zeronn {name}: "), f"{where}: {error}"
             said = (
                 "holds what it held before",
                 "its outputs were complete",
@@ -516,7 +530,7 @@ def test_a_download_stopped_by_a_signal_leaves_nothing_in_the_cache(number, tmp_
     assert list(cache.rglob("*.tmp")), "the download never started"
     child.send_signal(number)
     _, error = child.communicate(timeout=60)
-    assert child.returncode == 128 + number, error
+    assert child.returncode in exit_codes_of_a_stop(number), error
     assert error.strip().splitlines()[-1].endswith("holds what it held before"), error
     assert [path for path in (cache / "zeronn").rglob("*") if path.is_file()] == []
     assert not (tmp_path / "o").exists()
