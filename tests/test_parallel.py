@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -107,6 +108,20 @@ def test_every_worker_starts_with_the_stop_signals_blocked():
     assert len(masks) == 2, done.stdout  # the resource tracker is not a SpawnProcess
     for mask in masks:
         assert {int(number) for number in STOP_SIGNALS} <= set(mask), done.stdout
+
+
+@pytest.mark.parametrize("bad", [None, 1])
+def test_a_runner_leaves_no_thread_of_its_pool_behind(bad):
+    """Its manager thread ended means nothing is left for Python's exit to wake (3.11 could
+    then race it to a closed pipe: "OSError: Bad file descriptor" at exit)."""
+    before = set(threading.enumerate())
+    yielded: list[int] = []
+    if bad is None:
+        collect(run_all(fail_on, [(index, -1) for index in range(4)], jobs=2), yielded)
+    else:
+        with pytest.raises(ValueError, match="run 1 failed"):
+            collect(run_all(fail_on, [(index, bad) for index in range(4)], jobs=2), yielded)
+    assert set(threading.enumerate()) - before == set()
 
 
 def test_map_outside_its_with_block_is_refused():

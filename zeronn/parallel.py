@@ -40,6 +40,7 @@ import importlib.util
 import multiprocessing
 import multiprocessing.connection
 import os
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -137,8 +138,9 @@ class Runner:
                 with signals_blocked():
                     for _ in range(self.jobs - 1):
                         self._executor.submit(_prepare, self.prepare)
-            # not waiting: the workers exit while this process goes on (writing the results)
-            self._stack.callback(self._executor.shutdown, wait=False, cancel_futures=True)
+            # read now: shutting down forgets it
+            manager = getattr(self._executor, "_executor_manager_thread", None)
+            self._stack.callback(_shut_down, self._executor, manager)
 
     def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
         stack, executor = self._stack, self._executor
@@ -207,6 +209,16 @@ def _one_thread(function: Callable[..., R], *args: Any) -> R:
 
     with task(), blas_threads(1):
         return function(*args)
+
+
+def _shut_down(executor: ProcessPoolExecutor, manager: threading.Thread | None) -> None:
+    """Shut the executor down and wait until its manager thread (the executor's private
+    ``_executor_manager_thread``) has ended, its workers gone. Python 3.11 would otherwise, at
+    exit, wake that thread through a pipe the thread may be closing at the same moment: a rare
+    "OSError: [Errno 9] Bad file descriptor" traceback after a finished or stopped study."""
+    executor.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=STOP_GRACE_SECONDS)
 
 
 def _end_workers(executor: ProcessPoolExecutor) -> None:
