@@ -1,26 +1,12 @@
 """zeronn check grades the learner's file: correct solutions pass, planted bugs fail with the
 hint of their pattern, and a file cannot pass by being zeronn's layer or by fooling the run."""
 
-from pathlib import Path
-
 import pytest
+from exercise_solutions import SOLUTIONS, planted
 
 from zeronn.exercises.cases import build_cases
 from zeronn.exercises.catalog import EXERCISES
 from zeronn.exercises.grader import grade_file
-
-SOLUTIONS = Path(__file__).resolve().parent / "solutions"
-
-
-def planted(tmp_path: Path, exercise: str, *edits: tuple[str, str]) -> Path:
-    """A copy of the correct solution with each ``old`` replaced by ``new`` (a planted bug)."""
-    text = (SOLUTIONS / f"{EXERCISES[exercise].stub}.py").read_text()
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / f"buggy_{EXERCISES[exercise].stub}.py"
-    path.write_text(text)
-    return path
 
 
 def grades(report) -> dict[str, str]:

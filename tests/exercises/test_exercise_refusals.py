@@ -1,26 +1,10 @@
 """zeronn check grades the learner's own file: zeronn's layer re-exported, inherited or
 called is refused, and a file cannot pass by ending, crashing or stalling the run."""
 
-from pathlib import Path
-
 import pytest
+from exercise_solutions import planted
 
-from zeronn.exercises.catalog import EXERCISES
 from zeronn.exercises.grader import grade_file
-
-SOLUTIONS = Path(__file__).resolve().parent / "solutions"
-
-
-def planted(tmp_path: Path, exercise: str, *edits: tuple[str, str]) -> Path:
-    """A copy of the correct solution with each ``old`` replaced by ``new``."""
-    text = (SOLUTIONS / f"{EXERCISES[exercise].stub}.py").read_text()
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / f"mine_{EXERCISES[exercise].stub}.py"
-    path.write_text(text)
-    return path
-
 
 # -- the learner's file is graded, not zeronn's layer ---------------------------------------
 
